@@ -1,0 +1,57 @@
+# The two commands of a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: run test install install-dev lint format migrate seed messages bench clean
+
+# XStatic-Bootstrap ships only as a source package whose build needs setuptools'
+# pkg_resources, gone from setuptools 81: build it against an older one, without isolation.
+$(BIN)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip "setuptools<81" wheel
+	$(BIN)/pip install -q --no-build-isolation -r requirements.txt
+	touch $@
+
+$(BIN)/.dev: $(BIN)/.runtime requirements-dev.txt
+	$(BIN)/pip install -q --no-build-isolation -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.runtime
+install-dev: $(BIN)/.dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --noinput -v0
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py seed_summit --demo
+	@echo
+	@echo "  Hanoi Summit is serving on http://127.0.0.1:$(PORT)/"
+	@echo "    programme     http://127.0.0.1:$(PORT)/programme/"
+	@echo "    admin         http://127.0.0.1:$(PORT)/admin/"
+	@echo "    portal        http://127.0.0.1:$(PORT)/portal/"
+	@echo "    protocol      http://127.0.0.1:$(PORT)/protocol/"
+	@echo "    API docs      http://127.0.0.1:$(PORT)/api/docs/"
+	@echo "    health        http://127.0.0.1:$(PORT)/healthz/"
+	@echo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/python manage.py check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,282 @@
+"""Who may enter where: zones, categories, the review and vetting workflow, badges, scans."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from delegations.models import Member
+
+
+class Zone(models.Model):
+    """An area behind a gate: plenary hall, signing stage, VIP lounge..."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    #: Safety limit of people inside at once (informational; the gate shows occupancy).
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return f"{self.code} - {self.name}"
+
+
+class Category(models.Model):
+    """A badge category: its colour band, code and the zones it opens by default."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    #: Colour of the badge band, "#RRGGBB".
+    colour = models.CharField(_("colour"), max_length=7)
+    #: Colour of the text on the band, for contrast.
+    text_colour = models.CharField(_("text colour"), max_length=7, default="#FFFFFF")
+    default_zones = models.ManyToManyField(
+        Zone, blank=True, related_name="+", verbose_name=_("default zones")
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("badge category")
+        verbose_name_plural = _("badge categories")
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9A-Fa-f]{6}$"), name="category_colour_hex"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} - {self.name}"
+
+
+class AccreditationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    RETURNED = "returned", _("Returned for changes")
+    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", _("Approved by the secretariat")
+    CLEARED = "cleared", _("Security cleared")
+    REFUSED = "refused", _("Refused by security")
+    BADGE_ISSUED = "badge_issued", _("Badge issued")
+    PRINTED = "printed", _("Badge printed")
+    COLLECTED = "collected", _("Badge collected")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Accreditation(models.Model):
+    """One per member: the request and its way through review, vetting and the badge desk.
+
+    Transitions belong to `accreditation.services`; nothing else writes `status`.
+    """
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="accreditation")
+    status = models.CharField(
+        _("status"), max_length=14, choices=AccreditationStatus.choices, default=AccreditationStatus.DRAFT
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="accreditations"
+    )
+    zones = models.ManyToManyField(Zone, blank=True, related_name="accreditations")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    #: Digest of the member's data when last submitted: a resubmission with changes shows.
+    submitted_fingerprint = models.CharField(max_length=64, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    #: Why it was returned or rejected; shown to the focal point.
+    decision_reason = models.TextField(blank=True)
+    vetted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    vetted_at = models.DateTimeField(null=True, blank=True)
+    #: Security's note; never shown to the delegation.
+    vetting_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("accreditation")
+        verbose_name_plural = _("accreditations")
+        permissions = [
+            ("review_accreditation", "Can review accreditation requests"),
+            ("vet_accreditation", "Can clear or refuse people (security vetting)"),
+        ]
+        ordering = ["submitted_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["category", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in AccreditationStatus]),
+                name="accreditation_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} [{self.get_status_display()}]"
+
+
+class BadgeLayout(models.TextChoices):
+    CR80 = "cr80", _("CR80 card (85.6 x 54 mm)")
+    A6 = "a6", _("A6 badge")
+    A4_SHEET = "a4x4", _("A4 sheet of four A6 badges")
+
+
+class PrintBatch(models.Model):
+    """One PDF of badges printed together; large ones render in a Celery task."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RENDERING = "rendering", _("Rendering")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    layout = models.CharField(_("layout"), max_length=6, choices=BadgeLayout.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    rendered = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="batches/", blank=True, max_length=200)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("print batch")
+        verbose_name_plural = _("print batches")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Batch {self.pk} ({self.total} badges, {self.layout})"
+
+
+class Badge(models.Model):
+    """One printed version of a member's badge. A reprint is a new row with version + 1.
+
+    `number` is the member's for good; `version` grows with each reprint, and only the
+    newest non-revoked version is valid. The QR code signs (number, version, ...).
+    """
+
+    accreditation = models.ForeignKey(Accreditation, on_delete=models.CASCADE, related_name="badges")
+    number = models.PositiveIntegerField(_("number"), db_index=True)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="badges")
+    #: Zone codes as signed into the QR payload, space-separated (snapshot at issue).
+    zone_codes = models.CharField(max_length=200)
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reprint_reason = models.CharField(max_length=200, blank=True)
+    printed_at = models.DateTimeField(null=True, blank=True)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    print_batch = models.ForeignKey(
+        PrintBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="badges"
+    )
+    collected_at = models.DateTimeField(null=True, blank=True)
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: What the desk saw: "passport ending 123".
+    id_document_seen = models.CharField(max_length=100, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("badge")
+        verbose_name_plural = _("badges")
+        permissions = [
+            ("print_badge", "Can print and reprint badges"),
+            ("hand_over_badge", "Can hand badges over at the desk"),
+        ]
+        ordering = ["number", "version"]
+        indexes = [models.Index(fields=["revoked_at"]), models.Index(fields=["printed_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "version"], name="badge_number_version_unique"),
+            models.UniqueConstraint(
+                fields=["accreditation"],
+                condition=Q(revoked_at__isnull=True),
+                name="badge_one_valid_per_accreditation",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")), name="badge_validity_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}/v{self.version}"
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+
+class Direction(models.TextChoices):
+    IN = "in", _("In")
+    OUT = "out", _("Out")
+
+
+class ScanResult(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    DENIED = "denied", _("Denied")
+
+
+class ScanReason(models.TextChoices):
+    OK = "ok", _("Valid badge")
+    UNKNOWN = "unknown", _("Unknown badge")
+    FORGED = "forged", _("Forged code")
+    REVOKED = "revoked", _("Revoked badge")
+    WRONG_ZONE = "wrong_zone", _("Not valid for this zone")
+    NOT_COLLECTED = "not_collected", _("Badge not collected")
+    NOT_VALID_TODAY = "not_valid_today", _("Not valid today")
+    REFUSED = "refused", _("Refused by security")
+
+
+class Scan(models.Model):
+    """One badge presented at one gate. Every scan is logged, granted or not."""
+
+    badge = models.ForeignKey(Badge, null=True, blank=True, on_delete=models.SET_NULL, related_name="scans")
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="scans")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    result = models.CharField(max_length=8, choices=ScanResult.choices)
+    reason = models.CharField(max_length=16, choices=ScanReason.choices)
+    #: Start of the presented code, for investigating unknown and forged scans.
+    code_excerpt = models.CharField(max_length=80, blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    device = models.CharField(max_length=60, blank=True)
+    #: Sent by scanners that retry: the same nonce is logged once.
+    nonce = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    scanned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+        permissions = [("check_in", "Can scan badges at a gate")]
+        ordering = ["-scanned_at"]
+        indexes = [
+            models.Index(fields=["zone", "result", "direction"]),
+            models.Index(fields=["scanned_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.zone.code} {self.direction} {self.result}"

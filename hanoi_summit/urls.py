@@ -1,0 +1,29 @@
+"""Root URLs: each area of the product is one include; the apps own their own routes."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("dashboard/", include(("hanoi_summit.dashboard_urls", "dashboard"))),
+    # The focal points' portal: delegation and members, then accreditation, then programme.
+    path("portal/", include(("delegations.urls", "portal"))),
+    path("portal/accreditation/", include(("accreditation.portal_urls", "portal_accreditation"))),
+    path("portal/programme/", include(("sessions.portal_urls", "portal_programme"))),
+    # Accreditation and security officers' screens.
+    path("accreditation/", include(("accreditation.urls", "review"))),
+    # Protocol: badges, desk, gates; and the programme's protocol pages.
+    path("protocol/", include(("accreditation.protocol_urls", "protocol"))),
+    path("protocol/programme/", include(("sessions.protocol_urls", "protocol_programme"))),
+    # The public programme (and /programme.ics).
+    path("", include(("sessions.urls", "programme"))),
+    path("api/", include("hanoi_summit.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

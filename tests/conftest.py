@@ -1,0 +1,84 @@
+"""Shared fixtures. Parts a user's machine may lack (Redis, Chromium, PostgreSQL) skip their
+tests there, but in CI (HANOI_REQUIRE_ALL=1, set by .ci/run) a missing part fails the run."""
+
+import os
+import shutil
+
+import pytest
+
+from tests import factories
+
+REQUIRE_ALL = os.environ.get("HANOI_REQUIRE_ALL") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def require(condition, reason):
+    """Skip on a user's machine, fail in CI: a test that never runs must not count as passing."""
+    if condition:
+        return
+    if REQUIRE_ALL:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    # The test client speaks plain HTTP; production redirects to HTTPS.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def require_postgres(db):
+    from django.db import connection
+
+    require(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def require_redis():
+    from django.conf import settings
+
+    require(bool(settings.REDIS_URL), "needs Redis and a Celery worker (set REDIS_URL)")
+
+
+@pytest.fixture
+def require_chromium():
+    require(os.path.exists(CHROMIUM) or shutil.which("chromium"), f"needs Chromium at {CHROMIUM}")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        require(False, "needs the playwright package")
+
+
+@pytest.fixture
+def roles(db):
+    """The role groups, as the data migration made them."""
+    from django.contrib.auth.models import Group
+
+    return {g.name: g for g in Group.objects.all()}
+
+
+@pytest.fixture
+def secretariat_user(db):
+    return factories.StaffUserFactory(role="Secretariat", username="secretariat")
+
+
+@pytest.fixture
+def secretariat_client(client, secretariat_user):
+    client.force_login(secretariat_user)
+    return client
+
+
+@pytest.fixture
+def superuser(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("root", "root@example.org", "pw")

@@ -124,6 +124,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hanoi_summit.tasks.outbox_requeue_stale",
         "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=60.0),
     },
+    "outbox-purge": {
+        "task": "hanoi_summit.tasks.outbox_purge_sent",
+        "schedule": 24 * 3600.0,
+    },
 }
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 
@@ -137,6 +141,11 @@ EMAIL_TIMEOUT = 20
 # An outbox row still "sending" after this long is presumed lost with its worker.
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=600)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# The sweep re-dispatches a queued row only after this long, so tasks merely waiting in a
+# busy queue are not doubled.
+OUTBOX_REDISPATCH_AFTER_SECONDS = env.int("OUTBOX_REDISPATCH_AFTER_SECONDS", default=120)
+# Sent e-mails are deleted after this many days (their dedupe keys with them).
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=180)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

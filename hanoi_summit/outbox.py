@@ -1,9 +1,12 @@
-"""The e-mail outbox: queue in the caller's transaction, send after commit, never twice.
+"""The e-mail outbox, web side: queue in the caller's transaction, send after commit, never twice.
 
 `email_queue` is the only way the product sends e-mail. It writes an `OutgoingEmail` row in
 the current transaction (so the e-mail exists if and only if the change behind it does) and
 asks Celery to send it once that transaction commits. A `dedupe_key` that already exists
 queues nothing: calling twice for the same event sends one e-mail.
+
+`email_retry` and `email_cancel` are the secretariat's two levers, called from the admin.
+The worker side (sending, the periodic sweep, retention) lives in `outbox_sending`.
 """
 
 import logging
@@ -13,10 +16,20 @@ from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from .audit import audit_record
+from .errors import DomainError
 from .models import EmailStatus, OutgoingEmail
 
 logger = logging.getLogger(__name__)
+
+RETRYABLE = (EmailStatus.FAILED, EmailStatus.CANCELLED)
+CANCELLABLE = (EmailStatus.QUEUED, EmailStatus.FAILED)
+
+
+class OutboxError(DomainError):
+    default_code = "outbox_invalid"
 
 
 def render_email(*, template, context, language):
@@ -29,6 +42,23 @@ def render_email(*, template, context, language):
         except TemplateDoesNotExist:
             body_html = ""
     return " ".join(subject.split()), body_text, body_html
+
+
+def _clean_attachments(attachments):
+    cleaned = []
+    for attachment in attachments:
+        content = attachment["content"]
+        if not isinstance(content, str):
+            # The row stores JSON: binary attachments would need an encoding nobody uses yet.
+            raise TypeError("Outbox attachments carry text content (e.g. an iCalendar file).")
+        cleaned.append(
+            {
+                "filename": attachment["filename"],
+                "mimetype": attachment.get("mimetype") or "application/octet-stream",
+                "content": content,
+            }
+        )
+    return cleaned
 
 
 def email_queue(
@@ -47,8 +77,12 @@ def email_queue(
 
     Either `template` (rendered with `context` in `language`) or `subject` and `body_text`.
     `attachments`: dicts with filename, mimetype and text content (an iCalendar agenda).
-    Side effects: one OutgoingEmail row; after commit, one send task.
+    Side effects: one OutgoingEmail row in the caller's transaction; after that transaction
+    commits, one send task. If the broker is unreachable the row simply stays queued and
+    the periodic sweep sends it later; the caller never sees the broker's error.
     """
+    if template is None and (subject is None or body_text is None):
+        raise TypeError("email_queue needs a template, or a subject and a body_text.")
     language = language or settings.LANGUAGE_CODE
     existing = OutgoingEmail.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
@@ -57,33 +91,101 @@ def email_queue(
         subject, body_text, body_html = render_email(
             template=template, context=dict(context or {}), language=language
         )
-    with transaction.atomic():
-        email, created = OutgoingEmail.objects.get_or_create(
-            dedupe_key=dedupe_key,
-            defaults={
-                "to": to,
-                "language": language,
-                "subject": subject[:300],
-                "body_text": body_text,
-                "body_html": body_html,
-                "attachments": list(attachments),
-            },
-        )
+    # get_or_create runs its INSERT in a savepoint: a concurrent caller with the same key
+    # gets the other row back instead of breaking the caller's transaction.
+    email, created = OutgoingEmail.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={
+            "to": to,
+            "language": language,
+            "subject": subject[:300],
+            "body_text": body_text,
+            "body_html": body_html,
+            "attachments": _clean_attachments(attachments),
+        },
+    )
     if created:
         transaction.on_commit(lambda: email_dispatch(email_id=email.pk))
     return email
 
 
 def email_dispatch(*, email_id):
-    """Hand one queued e-mail to Celery. A broker that is down is not an error here:
-    the row stays queued and the periodic sweep (outbox_requeue_stale) dispatches it later.
+    """Hand one queued e-mail to Celery; True if the broker took it.
+
+    A broker that is down is not an error here: the row stays queued and the periodic sweep
+    (outbox_requeue_stale) dispatches it later. No publish retries: a web request must not
+    hang waiting for Redis.
     """
     from .tasks import outbox_send
 
     try:
-        outbox_send.delay(email_id)
-    except Exception:  # kombu raises many kinds of connection errors
+        outbox_send.apply_async((email_id,), retry=False)
+    except Exception:  # kombu and redis-py raise many kinds of connection errors
         logger.warning("Broker unavailable; e-mail %s stays queued for the sweep", email_id, exc_info=True)
+        return False
+    return True
 
 
-__all__ = ["email_queue", "email_dispatch", "render_email", "EmailStatus"]
+def _snapshot(email):
+    return {"status": email.status, "attempts": email.attempts}
+
+
+def email_retry(*, email, actor=None):
+    """Send a failed or cancelled e-mail again; return the updated row.
+
+    Side effects: the row goes back to `queued` with its attempts reset (a new round of
+    retries); an audit entry "email.retry"; after commit, one send task.
+    Raises OutboxError(code="email_not_retryable") from any other status.
+    """
+    with transaction.atomic():
+        locked = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
+        if locked.status not in RETRYABLE:
+            raise OutboxError(
+                _("Only a failed or cancelled e-mail can be sent again; this one is %(status)s.")
+                % {"status": locked.get_status_display()},
+                code="email_not_retryable",
+            )
+        before = _snapshot(locked)
+        locked.status = EmailStatus.QUEUED
+        locked.attempts = 0
+        locked.next_attempt_at = None
+        locked.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
+        audit_record(actor=actor, action="email.retry", target=locked, before=before, after=_snapshot(locked))
+        transaction.on_commit(lambda: email_dispatch(email_id=locked.pk))
+    return locked
+
+
+def email_cancel(*, email, actor=None):
+    """Stop an e-mail that is queued or failed; return the updated row.
+
+    Side effects: the row goes to `cancelled` (a send task already in the queue then finds
+    it not queued and does nothing); an audit entry "email.cancel".
+    Raises OutboxError(code="email_not_cancellable") from any other status: a row being
+    sent or already sent cannot be called back.
+    """
+    with transaction.atomic():
+        locked = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
+        if locked.status not in CANCELLABLE:
+            raise OutboxError(
+                _("Only a queued or failed e-mail can be cancelled; this one is %(status)s.")
+                % {"status": locked.get_status_display()},
+                code="email_not_cancellable",
+            )
+        before = _snapshot(locked)
+        locked.status = EmailStatus.CANCELLED
+        locked.next_attempt_at = None
+        locked.save(update_fields=["status", "next_attempt_at", "updated_at"])
+        audit_record(
+            actor=actor, action="email.cancel", target=locked, before=before, after=_snapshot(locked)
+        )
+    return locked
+
+
+__all__ = [
+    "OutboxError",
+    "email_cancel",
+    "email_dispatch",
+    "email_queue",
+    "email_retry",
+    "render_email",
+]

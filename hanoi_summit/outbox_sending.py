@@ -1,89 +1,171 @@
-"""Sending one outbox row, at most once. (The outbox helper refines retries and the sweep.)"""
+"""The e-mail outbox, worker side: send one row at most once, sweep what got stuck, purge.
+
+Kept apart from `outbox` so that web processes never import the SMTP machinery.
+
+States: queued -> sending -> sent; sending -> queued (temporary SMTP error, with backoff) or
+failed (permanent error, or attempts exhausted). A row is claimed (locked, moved to
+`sending`) in its own transaction before any network traffic, so a task delivered twice,
+or dispatched twice by the sweep, finds the row no longer queued and sends nothing.
+
+One case stays at-least-once: a worker that dies after the SMTP server accepted the message
+but before the row is marked sent leaves it in `sending`; the sweep re-queues it after
+OUTBOX_STUCK_AFTER_SECONDS. The Message-ID is stable per row, so receivers can tell.
+"""
 
 import datetime as dt
+import random
 import smtplib
-import socket
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import EmailStatus, OutgoingEmail
 
+# A task that reaches a row a little before its backoff ends (clocks of two hosts differ)
+# still sends: refusing it would leave the row to the next sweep.
+BACKOFF_TOLERANCE = dt.timedelta(seconds=5)
 
-def _backoff_seconds(attempts):
-    return min(30 * 2 ** max(attempts - 1, 0), 3600)
+
+def backoff_seconds(attempts):
+    """Seconds to wait after failed attempt number `attempts`: 30, 60, 120, ... capped at 1 h,
+    plus up to 20% jitter so that a whole queue failing together does not retry in lockstep."""
+    base = min(30 * 2 ** max(attempts - 1, 0), 3600)
+    return base + random.uniform(0, base / 5)
 
 
-def _is_temporary(exc):
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return 400 <= exc.smtp_code < 500
+def is_temporary(exc):
+    """Whether an error from sending may go away by itself (SMTP 4xx, lost connection)."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
-        return all(400 <= code < 500 for code in codes)
-    return isinstance(
-        exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, socket.error, TimeoutError)
-    )
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(exc, smtplib.SMTPException):
+        # The rest (no such auth method, no STARTTLS...) is configuration: retrying won't help.
+        return False
+    # Connection refused, DNS failure, timeouts: the mail server or the network is down.
+    return isinstance(exc, OSError)
 
 
-def email_send(*, email_id):
-    """Send one queued e-mail. Returns seconds to wait before a retry, or None when done.
+def _message_id(email):
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<outbox-{email.pk}-{email.created_at:%Y%m%d%H%M%S}@{domain}>"
 
-    The row is locked and moved to `sending` in its own transaction before any network
-    traffic: a second delivery of the same task finds it no longer `queued` and does nothing.
-    """
-    with transaction.atomic():
-        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
-        if email is None or email.status != EmailStatus.QUEUED:
-            return None
-        email.status = EmailStatus.SENDING
-        email.attempts += 1
-        email.save(update_fields=["status", "attempts", "updated_at"])
 
+def build_message(email):
+    """The Django message for one outbox row, with a Message-ID stable across attempts."""
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
-        headers={"X-Hanoi-Outbox-Id": str(email.pk)},
+        headers={"Message-ID": _message_id(email), "X-Hanoi-Outbox-Id": str(email.pk)},
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     for attachment in email.attachments:
         message.attach(attachment["filename"], attachment["content"], attachment.get("mimetype"))
+    return message
+
+
+def _claim(email_id):
+    """Lock the row and move it from queued to sending; None if it is not ours to send."""
+    now = timezone.now()
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.status != EmailStatus.QUEUED:
+            return None
+        if email.next_attempt_at is not None and email.next_attempt_at > now + BACKOFF_TOLERANCE:
+            # A duplicate dispatch during the backoff; the scheduled retry will come.
+            return None
+        email.status = EmailStatus.SENDING
+        email.attempts += 1
+        email.save(update_fields=["status", "attempts", "updated_at"])
+    return email
+
+
+def email_send(*, email_id):
+    """Send one queued e-mail. Returns seconds to wait before a retry, or None when done.
+
+    Side effects: the row moves to `sending` (attempts + 1), then to `sent` (sent_at), to
+    `queued` with next_attempt_at and last_error after a temporary error, or to `failed`
+    with last_error after a permanent one or the OUTBOX_MAX_ATTEMPTS-th attempt.
+    Does nothing for a row that is missing, not queued, or still backing off.
+    """
+    email = _claim(email_id)
+    if email is None:
+        return None
     try:
-        message.send(fail_silently=False)
-    except Exception as exc:
-        temporary = _is_temporary(exc) and email.attempts < settings.OUTBOX_MAX_ATTEMPTS
-        wait = _backoff_seconds(email.attempts)
+        build_message(email).send(fail_silently=False)
+    except Exception as exc:  # every failure must leave the row in a definite state
+        now = timezone.now()
+        retry = is_temporary(exc) and email.attempts < settings.OUTBOX_MAX_ATTEMPTS
+        wait = backoff_seconds(email.attempts) if retry else None
         OutgoingEmail.objects.filter(pk=email.pk).update(
-            status=EmailStatus.QUEUED if temporary else EmailStatus.FAILED,
+            status=EmailStatus.QUEUED if retry else EmailStatus.FAILED,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            next_attempt_at=timezone.now() + dt.timedelta(seconds=wait) if temporary else None,
-            updated_at=timezone.now(),
+            next_attempt_at=now + dt.timedelta(seconds=wait) if retry else None,
+            updated_at=now,
         )
-        return wait if temporary else None
+        return wait
+    now = timezone.now()
     OutgoingEmail.objects.filter(pk=email.pk).update(
-        status=EmailStatus.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
+        status=EmailStatus.SENT, sent_at=now, last_error="", next_attempt_at=None, updated_at=now
     )
     return None
 
 
 def email_requeue_stale():
-    """Dispatch rows nobody is sending: queued and due, or stuck in `sending` too long."""
+    """The beat sweep: dispatch rows nobody is sending. Returns how many it dispatched.
+
+    Side effects: rows in `sending` for longer than OUTBOX_STUCK_AFTER_SECONDS (their worker
+    died) go back to `queued`, or to `failed` if they have used all their attempts; every
+    queued row whose task should long have run (queued while the broker was down, or its
+    retry lost with a worker) is dispatched again. OUTBOX_REDISPATCH_AFTER_SECONDS of grace
+    keeps the sweep from doubling tasks that are merely waiting in a busy queue.
+    """
     from .outbox import email_dispatch
 
     now = timezone.now()
-    stuck_before = now - dt.timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
-    OutgoingEmail.objects.filter(status=EmailStatus.SENDING, updated_at__lt=stuck_before).update(
-        status=EmailStatus.QUEUED, updated_at=now
+    stuck = OutgoingEmail.objects.filter(
+        status=EmailStatus.SENDING,
+        updated_at__lt=now - dt.timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS),
     )
-    due = list(
+    stuck.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
+        status=EmailStatus.FAILED, last_error="Worker lost while sending; attempts exhausted.", updated_at=now
+    )
+    # No task exists any more for these: dispatch them now, without the grace below.
+    revived = list(stuck.order_by("pk").values_list("pk", flat=True)[:5000])
+    OutgoingEmail.objects.filter(pk__in=revived, status=EmailStatus.SENDING).update(
+        status=EmailStatus.QUEUED, next_attempt_at=None, updated_at=now
+    )
+
+    overdue = now - dt.timedelta(seconds=settings.OUTBOX_REDISPATCH_AFTER_SECONDS)
+    waiting = list(
         OutgoingEmail.objects.filter(status=EmailStatus.QUEUED)
-        .exclude(next_attempt_at__gt=now)
+        .filter(Q(next_attempt_at__isnull=True, updated_at__lte=overdue) | Q(next_attempt_at__lte=overdue))
+        .order_by("pk")
         .values_list("pk", flat=True)[:5000]
     )
+    due = revived + waiting
     for email_id in due:
         email_dispatch(email_id=email_id)
     return len(due)
+
+
+def email_purge_sent(*, older_than_days=None):
+    """Delete sent e-mails older than OUTBOX_RETENTION_DAYS; return how many.
+
+    Side effect: the deleted rows' dedupe keys are forgotten, so the same key could be
+    queued again afterwards; keep the retention longer than any event that re-sends.
+    """
+    days = settings.OUTBOX_RETENTION_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    deleted, _ = OutgoingEmail.objects.filter(status=EmailStatus.SENT, sent_at__lt=cutoff).delete()
+    return deleted

@@ -1,4 +1,4 @@
-"""Thin Celery tasks for the outbox: load ids, call the service."""
+"""Thin Celery tasks for the outbox: take ids, call the service, map the outcome to a retry."""
 
 from celery import shared_task
 
@@ -8,10 +8,18 @@ from . import outbox_sending
 @shared_task(bind=True, max_retries=None, acks_late=True)
 def outbox_send(self, email_id):
     retry_in = outbox_sending.email_send(email_id=email_id)
-    if retry_in is not None:
+    # The service counts attempts and gives up by itself. Run eagerly (no broker), a retry
+    # would block the caller for the whole backoff: the row stays queued with its
+    # next_attempt_at instead.
+    if retry_in is not None and not self.request.is_eager:
         raise self.retry(countdown=retry_in)
 
 
 @shared_task
 def outbox_requeue_stale():
     return outbox_sending.email_requeue_stale()
+
+
+@shared_task
+def outbox_purge_sent():
+    return outbox_sending.email_purge_sent()

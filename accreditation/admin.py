@@ -1,0 +1,265 @@
+"""Admin for zones, categories, accreditations, badges, print batches and scans.
+
+Status changes go through accreditation services (review, vetting, printing, the desk), so
+here status, badge history and scans are read-only; staff edit reference data and the
+category and zones an officer may adjust.
+"""
+
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from hanoi_summit.admin import date_set_filter, status_pill
+
+from .models import Accreditation, AccreditationStatus, Badge, Category, PrintBatch, Scan, ScanResult, Zone
+
+S = AccreditationStatus
+ACCREDITATION_TONES = {
+    S.DRAFT: "secondary",
+    S.SUBMITTED: "info",
+    S.UNDER_REVIEW: "info",
+    S.RETURNED: "warning",
+    S.REJECTED: "danger",
+    S.APPROVED: "info",
+    S.CLEARED: "success",
+    S.REFUSED: "danger",
+    S.BADGE_ISSUED: "success",
+    S.PRINTED: "success",
+    S.COLLECTED: "success",
+    S.REVOKED: "danger",
+}
+
+
+def colour_swatch(colour, text_colour, label):
+    return format_html(
+        '<span style="display:inline-block;padding:1px 8px;border-radius:3px;'
+        'background:{};color:{};font-weight:bold">{}</span>',
+        colour,
+        text_colour,
+        label,
+    )
+
+
+@admin.register(Zone)
+class ZoneAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "capacity", "sort_order", "description"]
+    list_editable = ["sort_order"]
+    search_fields = ["code", "name"]
+    ordering = ["sort_order", "code"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "band", "zone_list", "sort_order"]
+    list_editable = ["sort_order"]
+    search_fields = ["code", "name"]
+    list_filter = ["default_zones"]
+    filter_horizontal = ["default_zones"]
+    ordering = ["sort_order", "code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("default_zones")
+
+    @admin.display(description=_("colour"))
+    def band(self, category):
+        return colour_swatch(category.colour, category.text_colour, category.colour)
+
+    @admin.display(description=_("default zones"))
+    def zone_list(self, category):
+        return ", ".join(zone.code for zone in category.default_zones.all())
+
+
+@admin.register(Accreditation)
+class AccreditationAdmin(admin.ModelAdmin):
+    # No second COUNT(*) over the whole table just for "N total": this table grows large.
+    show_full_result_count = False
+    list_display = ["member", "delegation", "category_band", "status_display", "submitted_at", "zone_list"]
+    list_filter = ["status", "category", "member__delegation__kind", "zones"]
+    search_fields = [
+        "member__family_name",
+        "member__given_names",
+        "member__badge_name",
+        "member__delegation__name",
+        "member__delegation__code",
+    ]
+    date_hierarchy = "submitted_at"
+    list_select_related = ["member__delegation", "category"]
+    raw_id_fields = ["member"]
+    filter_horizontal = ["zones"]
+    # Only the officer's adjustments are editable; everything the workflow owns is shown.
+    readonly_fields = [
+        "member",
+        "status",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "decision_reason",
+        "vetted_by",
+        "vetted_at",
+        "vetting_note",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["member", "status", "category", "zones"]}),
+        (_("Review"), {"fields": ["submitted_at", "reviewed_by", "reviewed_at", "decision_reason"]}),
+        (_("Security vetting"), {"fields": ["vetted_by", "vetted_at", "vetting_note"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("zones")
+
+    def has_add_permission(self, request):
+        # An accreditation is created when its member is submitted by the focal point.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("delegation"), ordering="member__delegation__name")
+    def delegation(self, accreditation):
+        return accreditation.member.delegation
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, accreditation):
+        return status_pill(
+            accreditation.get_status_display(), ACCREDITATION_TONES.get(accreditation.status, "secondary")
+        )
+
+    @admin.display(description=_("category"), ordering="category__sort_order")
+    def category_band(self, accreditation):
+        category = accreditation.category
+        if category is None:
+            return "-"
+        return colour_swatch(category.colour, category.text_colour, category.code)
+
+    @admin.display(description=_("zones"))
+    def zone_list(self, accreditation):
+        return " ".join(zone.code for zone in accreditation.zones.all())
+
+
+@admin.register(Badge)
+class BadgeAdmin(admin.ModelAdmin):
+    """Badges are issued, printed, handed over and revoked by the protocol services only."""
+
+    # No second COUNT(*) over the whole table just for "N total": this table grows large.
+    show_full_result_count = False
+    list_display = [
+        "number",
+        "version",
+        "member",
+        "delegation",
+        "category_band",
+        "printed_at",
+        "collected_at",
+        "revoked_display",
+    ]
+    list_filter = [
+        "category",
+        date_set_filter("printed_at", _("printed")),
+        date_set_filter("collected_at", _("collected")),
+        date_set_filter("revoked_at", _("revoked")),
+        "accreditation__member__delegation__kind",
+    ]
+    search_fields = [
+        "=number",
+        "accreditation__member__family_name",
+        "accreditation__member__badge_name",
+        "accreditation__member__delegation__name",
+    ]
+    date_hierarchy = "issued_at"
+    list_select_related = ["accreditation__member__delegation", "category"]
+    raw_id_fields = ["accreditation", "print_batch"]
+    ordering = ["-issued_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("member"), ordering="accreditation__member__family_name")
+    def member(self, badge):
+        return badge.accreditation.member
+
+    @admin.display(description=_("delegation"), ordering="accreditation__member__delegation__name")
+    def delegation(self, badge):
+        return badge.accreditation.member.delegation
+
+    @admin.display(description=_("category"), ordering="category__sort_order")
+    def category_band(self, badge):
+        return colour_swatch(badge.category.colour, badge.category.text_colour, badge.category.code)
+
+    @admin.display(description=_("revoked"), ordering="revoked_at")
+    def revoked_display(self, badge):
+        if badge.revoked_at is None:
+            return status_pill(_("Valid"), "success")
+        return format_html(
+            "{}<br><small>{}</small>", status_pill(_("Revoked"), "danger"), badge.revoked_reason
+        )
+
+
+@admin.register(PrintBatch)
+class PrintBatchAdmin(admin.ModelAdmin):
+    list_display = ["id", "layout", "status", "rendered", "total", "created_by", "created_at", "finished_at"]
+    list_filter = ["status", "layout"]
+    date_hierarchy = "created_at"
+    list_select_related = ["created_by"]
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request):
+        # Batches are ordered from the protocol pages, which render the PDF.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Scan)
+class ScanAdmin(admin.ModelAdmin):
+    """The gate log, to read: every scan is evidence and stays as it was recorded."""
+
+    # No second COUNT(*) over the whole table just for "N total": this table grows large.
+    show_full_result_count = False
+    list_display = [
+        "scanned_at",
+        "zone",
+        "direction",
+        "result_display",
+        "reason",
+        "badge",
+        "holder",
+        "officer",
+    ]
+    list_filter = ["zone", "direction", "result", "reason"]
+    search_fields = [
+        "=badge__number",
+        "badge__accreditation__member__family_name",
+        "device",
+        "code_excerpt",
+    ]
+    date_hierarchy = "scanned_at"
+    list_select_related = ["zone", "badge__accreditation__member", "officer"]
+    ordering = ["-scanned_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("result"), ordering="result")
+    def result_display(self, scan):
+        tone = "success" if scan.result == ScanResult.GRANTED else "danger"
+        return status_pill(scan.get_result_display(), tone)
+
+    @admin.display(description=_("holder"))
+    def holder(self, scan):
+        return scan.badge.accreditation.member if scan.badge_id else "-"

@@ -1,0 +1,169 @@
+"""The secretariat's admin: branding, the outbox with its actions, the read-only audit trail."""
+
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from hanoi_summit import outbox
+from hanoi_summit.errors import DomainError
+from hanoi_summit.models import AuditEntry, EmailStatus, OutgoingEmail
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+OUTBOX_URL = reverse("admin:hanoi_summit_outgoingemail_changelist")
+AUDIT_URL = reverse("admin:hanoi_summit_auditentry_changelist")
+
+
+def test_admin_index_carries_the_secretariat_header(secretariat_client):
+    response = secretariat_client.get(reverse("admin:index"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Hanoi Summit — Secretariat" in html
+    assert "Secretariat administration" in html
+    # The secretariat sees the outbox and the audit trail among its models.
+    assert OUTBOX_URL in html
+    assert AUDIT_URL in html
+
+
+def test_focal_point_is_sent_to_the_portal_not_the_admin(client):
+    focal = factories.FocalPointFactory()
+    client.force_login(focal.user)
+
+    response = client.get(OUTBOX_URL)
+
+    assert response.status_code == 302
+    assert response.url == reverse("portal:home")
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_outbox_changelist_query_count_does_not_grow(secretariat_client, django_assert_num_queries, rows):
+    emails = factories.OutgoingEmailFactory.create_batch(
+        rows, status=EmailStatus.FAILED, attempts=3, last_error="550 mailbox unavailable"
+    )
+
+    with django_assert_num_queries(9):
+        response = secretariat_client.get(OUTBOX_URL)
+
+    html = response.content.decode()
+    for email in emails:
+        assert email.to in html
+    assert "550 mailbox unavailable" in html
+
+
+def test_outbox_filters_by_status_and_searches_by_recipient(secretariat_client):
+    failed = factories.OutgoingEmailFactory(status=EmailStatus.FAILED, to="failed@example.org")
+    sent = factories.OutgoingEmailFactory(status=EmailStatus.SENT, to="sent@example.org")
+
+    by_status = secretariat_client.get(OUTBOX_URL, {"status__exact": "failed"})
+    by_search = secretariat_client.get(OUTBOX_URL, {"q": "sent@"})
+
+    assert list(by_status.context["cl"].result_list) == [failed]
+    assert list(by_search.context["cl"].result_list) == [sent]
+
+
+def test_outbox_rows_cannot_be_added_or_deleted(secretariat_client, superuser, client):
+    email = factories.OutgoingEmailFactory()
+    client.force_login(superuser)
+
+    assert client.get(reverse("admin:hanoi_summit_outgoingemail_add")).status_code == 403
+    delete_url = reverse("admin:hanoi_summit_outgoingemail_delete", args=[email.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert OutgoingEmail.objects.filter(pk=email.pk).exists()
+
+
+def _run_action(client, action, emails):
+    return client.post(
+        OUTBOX_URL,
+        {"action": action, "_selected_action": [e.pk for e in emails], "index": 0},
+        follow=True,
+    )
+
+
+def test_retry_action_calls_the_retry_service_for_each_row(secretariat_client):
+    emails = factories.OutgoingEmailFactory.create_batch(2, status=EmailStatus.FAILED)
+    calls = []
+
+    def fake_retry(*, email):
+        calls.append(email.pk)
+
+    with mock.patch.object(outbox, "email_retry", fake_retry, create=True):
+        response = _run_action(secretariat_client, "retry_selected", emails)
+
+    assert sorted(calls) == sorted(e.pk for e in emails)
+    assert "2 e-mails queued again." in response.content.decode()
+
+
+def test_cancel_action_reports_rows_the_service_refuses(secretariat_client):
+    queued = factories.OutgoingEmailFactory(status=EmailStatus.QUEUED, to="queued@example.org")
+    sent = factories.OutgoingEmailFactory(status=EmailStatus.SENT, to="sent@example.org")
+
+    def fake_cancel(*, email):
+        if email.status == EmailStatus.SENT:
+            raise DomainError("An e-mail already sent cannot be cancelled.", code="email_sent")
+        OutgoingEmail.objects.filter(pk=email.pk).update(status=EmailStatus.CANCELLED)
+
+    with mock.patch.object(outbox, "email_cancel", fake_cancel, create=True):
+        response = _run_action(secretariat_client, "cancel_selected", [queued, sent])
+
+    html = response.content.decode()
+    assert "1 e-mail cancelled." in html
+    assert "sent@example.org: An e-mail already sent cannot be cancelled." in html
+    queued.refresh_from_db()
+    sent.refresh_from_db()
+    assert queued.status == EmailStatus.CANCELLED
+    assert sent.status == EmailStatus.SENT
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_audit_changelist_query_count_does_not_grow(secretariat_client, django_assert_num_queries, rows):
+    actors = factories.StaffUserFactory.create_batch(rows)
+    entries = [
+        factories.AuditEntryFactory(actor=actor, action="accreditation.approve", target_repr=f"Member {n}")
+        for n, actor in enumerate(actors)
+    ]
+
+    with django_assert_num_queries(10):
+        response = secretariat_client.get(AUDIT_URL)
+
+    html = response.content.decode()
+    for entry in entries:
+        assert entry.target_repr in html
+        assert entry.actor.username in html
+
+
+def test_audit_entries_cannot_be_changed_or_deleted_even_by_a_superuser(client, superuser):
+    entry = factories.AuditEntryFactory(note="original")
+    client.force_login(superuser)
+    change_url = reverse("admin:hanoi_summit_auditentry_change", args=[entry.pk])
+    delete_url = reverse("admin:hanoi_summit_auditentry_delete", args=[entry.pk])
+
+    page = client.get(change_url)
+    posted = client.post(change_url, {"action": "member.delete", "note": "tampered"})
+    deleted = client.post(delete_url, {"post": "yes"})
+    added = client.get(reverse("admin:hanoi_summit_auditentry_add"))
+
+    # Viewable, but the form has no save button and a post changes nothing.
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert posted.status_code == 403
+    assert deleted.status_code == 403
+    assert added.status_code == 403
+    entry.refresh_from_db()
+    assert entry.note == "original"
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_audit_trail_filters_by_action_and_target_type(secretariat_client):
+    approve = factories.AuditEntryFactory(
+        action="accreditation.approve", target_type="accreditation.accreditation"
+    )
+    view = factories.AuditEntryFactory(action="member.view", target_type="delegations.member")
+
+    by_action = secretariat_client.get(AUDIT_URL, {"action": "accreditation.approve"})
+    by_type = secretariat_client.get(AUDIT_URL, {"target_type": "delegations.member"})
+
+    assert list(by_action.context["cl"].result_list) == [approve]
+    assert list(by_type.context["cl"].result_list) == [view]

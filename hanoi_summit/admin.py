@@ -130,7 +130,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         done, refused = 0, []
         for email in queryset.order_by("pk"):
             try:
-                service(email=email)
+                service(email=email, actor=request.user)
             except DomainError as error:
                 refused.append(f"{email.to}: {error.message}")
             else:

@@ -3,6 +3,7 @@
 from unittest import mock
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from hanoi_summit import outbox
@@ -82,39 +83,68 @@ def _run_action(client, action, emails):
     )
 
 
-def test_retry_action_calls_the_retry_service_for_each_row(secretariat_client):
-    emails = factories.OutgoingEmailFactory.create_batch(2, status=EmailStatus.FAILED)
-    calls = []
+def test_retry_action_queues_failed_emails_again_and_audits_who(secretariat_client, secretariat_user):
+    emails = factories.OutgoingEmailFactory.create_batch(
+        2, status=EmailStatus.FAILED, attempts=8, last_error="550 mailbox unavailable"
+    )
 
-    def fake_retry(*, email):
-        calls.append(email.pk)
+    response = _run_action(secretariat_client, "retry_selected", emails)
 
-    with mock.patch.object(outbox, "email_retry", fake_retry, create=True):
-        response = _run_action(secretariat_client, "retry_selected", emails)
-
-    assert sorted(calls) == sorted(e.pk for e in emails)
     assert "2 e-mails queued again." in response.content.decode()
+    for email in emails:
+        email.refresh_from_db()
+        assert email.status == EmailStatus.QUEUED
+        assert email.attempts == 0
+    retries = AuditEntry.objects.filter(action="email.retry")
+    assert sorted(int(e.target_id) for e in retries) == sorted(e.pk for e in emails)
+    assert {e.actor for e in retries} == {secretariat_user}
 
 
 def test_cancel_action_reports_rows_the_service_refuses(secretariat_client):
     queued = factories.OutgoingEmailFactory(status=EmailStatus.QUEUED, to="queued@example.org")
     sent = factories.OutgoingEmailFactory(status=EmailStatus.SENT, to="sent@example.org")
 
-    def fake_cancel(*, email):
-        if email.status == EmailStatus.SENT:
-            raise DomainError("An e-mail already sent cannot be cancelled.", code="email_sent")
-        OutgoingEmail.objects.filter(pk=email.pk).update(status=EmailStatus.CANCELLED)
-
-    with mock.patch.object(outbox, "email_cancel", fake_cancel, create=True):
-        response = _run_action(secretariat_client, "cancel_selected", [queued, sent])
+    response = _run_action(secretariat_client, "cancel_selected", [queued, sent])
 
     html = response.content.decode()
     assert "1 e-mail cancelled." in html
-    assert "sent@example.org: An e-mail already sent cannot be cancelled." in html
+    assert "sent@example.org: Only a queued or failed e-mail can be cancelled" in html
     queued.refresh_from_db()
     sent.refresh_from_db()
     assert queued.status == EmailStatus.CANCELLED
     assert sent.status == EmailStatus.SENT
+
+
+def test_actions_catch_any_domain_error_per_row(secretariat_client):
+    emails = factories.OutgoingEmailFactory.create_batch(2, status=EmailStatus.FAILED)
+    calls = []
+
+    def refuse_first(*, email, actor):
+        calls.append(email.pk)
+        if len(calls) == 1:
+            raise DomainError("Refused for a reason of its own.", code="custom")
+
+    with mock.patch.object(outbox, "email_retry", refuse_first):
+        response = _run_action(secretariat_client, "retry_selected", emails)
+
+    html = response.content.decode()
+    assert len(calls) == 2
+    assert "1 e-mail queued again." in html
+    assert "Refused for a reason of its own." in html
+
+
+def test_secretariat_without_change_permission_gets_no_actions(client):
+    viewer = factories.StaffUserFactory(username="viewer")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_outgoingemail"))
+    email = factories.OutgoingEmailFactory(status=EmailStatus.FAILED)
+    client.force_login(viewer)
+
+    page = client.get(OUTBOX_URL)
+    _run_action(client, "retry_selected", [email])
+
+    assert "retry_selected" not in page.content.decode()
+    email.refresh_from_db()
+    assert email.status == EmailStatus.FAILED
 
 
 @pytest.mark.parametrize("rows", [1, 3])

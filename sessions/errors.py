@@ -1,0 +1,7 @@
+"""The programme's own refusal, so callers can tell which rule said no."""
+
+from hanoi_summit.errors import DomainError
+
+
+class ProgrammeError(DomainError):
+    default_code = "programme_invalid"

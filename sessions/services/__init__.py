@@ -1,0 +1,35 @@
+"""Every write of the programme. One module per area; import from here."""
+
+from .bookings import booking_cancel, booking_request
+from .gala import gala_invite_heads, gala_respond
+from .signing import (
+    full_powers_refuse,
+    full_powers_upload,
+    full_powers_verify,
+    signature_declare,
+    signature_record,
+    signing_order_generate,
+)
+from .speakers import (
+    speaker_request_create,
+    speaker_request_withdraw,
+    speakers_list_close,
+    speakers_list_move,
+)
+
+__all__ = [
+    "booking_cancel",
+    "booking_request",
+    "full_powers_refuse",
+    "full_powers_upload",
+    "full_powers_verify",
+    "gala_invite_heads",
+    "gala_respond",
+    "signature_declare",
+    "signature_record",
+    "signing_order_generate",
+    "speaker_request_create",
+    "speaker_request_withdraw",
+    "speakers_list_close",
+    "speakers_list_move",
+]

@@ -3,8 +3,13 @@
 draft -> submitted -> under_review -> approved -> cleared -> badge_issued -> printed -> collected
                    \\-> returned (-> submitted again)     \\-> refused
                    \\-> rejected
-revoked from any status after approval (a refused person can never get a badge).
+A reprint sends a printed or collected badge back to badge_issued (the new version waits in
+the print queue). Revoked from any status after approval; a refused person never gets a badge.
 """
+
+from django.utils.translation import gettext_lazy as _
+
+from hanoi_summit.errors import DomainError
 
 from .models import AccreditationStatus as S
 
@@ -18,8 +23,8 @@ TRANSITIONS = {
     S.CLEARED: {S.BADGE_ISSUED, S.REFUSED, S.REVOKED},
     S.REFUSED: set(),
     S.BADGE_ISSUED: {S.PRINTED, S.REFUSED, S.REVOKED},
-    S.PRINTED: {S.COLLECTED, S.PRINTED, S.REFUSED, S.REVOKED},
-    S.COLLECTED: {S.PRINTED, S.REFUSED, S.REVOKED},
+    S.PRINTED: {S.COLLECTED, S.BADGE_ISSUED, S.REFUSED, S.REVOKED},
+    S.COLLECTED: {S.BADGE_ISSUED, S.REFUSED, S.REVOKED},
     S.REVOKED: set(),
 }
 
@@ -27,7 +32,27 @@ TRANSITIONS = {
 EDITABLE = {S.DRAFT, S.RETURNED}
 #: Statuses in which a badge may exist and be valid.
 BADGE_STATUSES = {S.BADGE_ISSUED, S.PRINTED, S.COLLECTED}
+#: Statuses waiting for an accreditation officer.
+REVIEW_QUEUE = {S.SUBMITTED, S.UNDER_REVIEW}
+#: Statuses waiting for a security officer.
+VETTING_QUEUE = {S.APPROVED}
+
+
+class AccreditationError(DomainError):
+    """A refused accreditation or badge operation."""
+
+    default_code = "accreditation_error"
 
 
 def can_move(current, new):
     return new in TRANSITIONS.get(current, set())
+
+
+def check_move(current, new):
+    """Raise `AccreditationError(code="illegal_transition")` unless `current -> new` is allowed."""
+    if not can_move(current, new):
+        raise AccreditationError(
+            _("An accreditation that is “%(current)s” cannot become “%(new)s”.")
+            % {"current": S(current).label, "new": S(new).label},
+            code="illegal_transition",
+        )

@@ -1,0 +1,97 @@
+"""Forms of the review, vetting and protocol pages: parse input, nothing more."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from delegations.models import Delegation, DelegationKind
+
+from .models import BadgeLayout, Category, Zone
+
+
+class _FilterForm(forms.Form):
+    delegation = forms.ModelChoiceField(
+        queryset=Delegation.objects.only("id", "name").order_by("name"),
+        required=False,
+        label=_("Delegation"),
+        empty_label=_("All delegations"),
+    )
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.only("id", "code", "name"),
+        required=False,
+        label=_("Category"),
+        empty_label=_("All categories"),
+    )
+
+    def filters(self):
+        """The cleaned filters; invalid ones are dropped rather than failing the page."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class QueueFilterForm(_FilterForm):
+    kind = forms.ChoiceField(
+        choices=[("", _("All kinds")), *DelegationKind.choices], required=False, label=_("Kind")
+    )
+    status = forms.ChoiceField(required=False, label=_("Status"))
+    missing_photo = forms.BooleanField(required=False, label=_("Missing photo"))
+
+    def __init__(self, *args, statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All waiting"))] + [(s.value, s.label) for s in statuses]
+
+
+class PrintFilterForm(_FilterForm):
+    arrival_day = forms.DateField(
+        required=False, label=_("Day of arrival"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ApproveForm(forms.Form):
+    category = forms.ModelChoiceField(queryset=Category.objects.all(), label=_("Badge category"))
+    zones = forms.ModelMultipleChoiceField(
+        queryset=Zone.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Zones")
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), strip=True
+    )
+
+
+class VettingForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (kept by security)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PrintForm(forms.Form):
+    layout = forms.ChoiceField(choices=BadgeLayout.choices, label=_("Layout"))
+    accreditations = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.MultipleHiddenInput, error_messages={"required": _("Select badges.")}
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accreditations"].queryset = queryset
+
+
+class DeskSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, badge number or passport"), max_length=100, required=False)
+
+
+class HandOverForm(forms.Form):
+    id_document_seen = forms.CharField(label=_("Passport number shown"), max_length=40)
+
+
+class BulkApproveForm(forms.Form):
+    accreditations = forms.ModelMultipleChoiceField(
+        queryset=None, error_messages={"required": _("Select at least one request.")}
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accreditations"].queryset = queryset

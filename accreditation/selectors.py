@@ -1,0 +1,121 @@
+"""Reads for the review, vetting and protocol screens: scoped, N+1-free querysets."""
+
+from django.db.models import Prefetch, Q
+
+from delegations.models import FocalPoint
+
+from . import rules
+from .models import Accreditation, AccreditationStatus, Badge, Category, PrintBatch, Zone
+from .workflow import REVIEW_QUEUE, VETTING_QUEUE
+
+S = AccreditationStatus
+#: Waiting for the print queue: cleared (no badge yet) or issued and not printed.
+PRINT_QUEUE = {S.CLEARED, S.BADGE_ISSUED}
+
+
+def _filtered(queryset, filters):
+    """Apply the queue filters the pages offer; unknown or empty values are ignored."""
+    filters = filters or {}
+    if filters.get("delegation"):
+        queryset = queryset.filter(member__delegation=filters["delegation"])
+    if filters.get("kind"):
+        queryset = queryset.filter(member__delegation__kind=filters["kind"])
+    if filters.get("category"):
+        queryset = queryset.filter(category=filters["category"])
+    if filters.get("missing_photo"):
+        queryset = queryset.filter(Q(member__photo="") | Q(member__photo__isnull=True))
+    if filters.get("arrival_day"):
+        queryset = queryset.filter(member__arrival__date=filters["arrival_day"])
+    return queryset
+
+
+def _queue(statuses, filters):
+    status = (filters or {}).get("status")
+    if status:
+        statuses = {status}
+    queryset = Accreditation.objects.filter(status__in=statuses).select_related(
+        "member__delegation", "category"
+    )
+    return _filtered(queryset, filters).order_by("submitted_at", "id")
+
+
+def review_queue(*, filters=None):
+    """Requests waiting for an accreditation officer, oldest first."""
+    return _queue(REVIEW_QUEUE, filters)
+
+
+def vetting_queue(*, filters=None):
+    """Requests approved by the secretariat and waiting for security, oldest first."""
+    return _queue(VETTING_QUEUE, filters)
+
+
+def print_queue(*, filters=None):
+    """Cleared members whose current badge is not printed yet, oldest first."""
+    return _queue(PRINT_QUEUE, filters).prefetch_related(
+        Prefetch("badges", queryset=Badge.objects.filter(revoked_at__isnull=True), to_attr="valid_badges")
+    )
+
+
+def accreditation_for_review(*, pk):
+    return (
+        Accreditation.objects.select_related("member__delegation", "category", "reviewed_by", "vetted_by")
+        .prefetch_related("zones")
+        .get(pk=pk)
+    )
+
+
+def assignment_suggested(*, member):
+    """The category and zones the rules offer for `member`: (Category or None, [Zone])."""
+    suggestion = rules.suggest(member=member)
+    category = (
+        Category.objects.filter(code=suggestion.category_code).prefetch_related("default_zones").first()
+    )
+    codes = set(suggestion.zone_codes)
+    if category is not None:
+        codes |= {zone.code for zone in category.default_zones.all()}
+    return category, list(Zone.objects.filter(code__in=codes))
+
+
+def focal_point_emails(*, delegation_id):
+    return list(
+        FocalPoint.objects.filter(delegation_id=delegation_id)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+
+
+def current_badge(*, accreditation):
+    """The valid (not revoked) badge of an accreditation, or None."""
+    return accreditation.badges.filter(revoked_at__isnull=True).select_related("category").first()
+
+
+def desk_search(*, query):
+    """Badges at the desk matching a name, a badge number or a passport number (exact)."""
+    query = (query or "").strip()
+    if not query:
+        return Badge.objects.none()
+    condition = (
+        Q(accreditation__member__family_name__icontains=query)
+        | Q(accreditation__member__given_names__icontains=query)
+        | Q(accreditation__member__badge_name__icontains=query)
+        | Q(accreditation__member__passport_number__iexact=query.replace(" ", ""))
+    )
+    if query.isdigit():
+        condition |= Q(number=int(query))
+    return (
+        Badge.objects.filter(condition, revoked_at__isnull=True)
+        .select_related("accreditation__member__delegation", "category", "collected_by")
+        .order_by("accreditation__member__family_name", "number")
+    )
+
+
+def badges_for_rendering(*, batch):
+    return (
+        Badge.objects.filter(print_batch=batch)
+        .select_related("accreditation__member__delegation", "category")
+        .order_by("number", "version")
+    )
+
+
+def print_batches():
+    return PrintBatch.objects.select_related("created_by").order_by("-created_at", "-id")

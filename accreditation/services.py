@@ -1,0 +1,482 @@
+"""Every write of the review, vetting, badge and desk workflow.
+
+Each service is atomic, locks the accreditation row it changes, checks the move against
+`workflow.TRANSITIONS` (an illegal one raises `AccreditationError(code="illegal_transition")`
+whoever the caller), writes the audit trail and queues the e-mails in the same transaction.
+"""
+
+import datetime as dt
+import tempfile
+
+from django.conf import settings
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hanoi_summit.audit import audit_record
+from hanoi_summit.outbox import email_queue
+
+from . import selectors
+from .models import Accreditation, AccreditationStatus, Badge, BadgeLayout, PrintBatch
+from .workflow import AccreditationError, check_move
+
+S = AccreditationStatus
+#: Up to this many badges render inside the request; more go to a Celery task.
+BATCH_RENDER_IN_REQUEST = 200
+#: The first badge number ever issued; numbers then follow one another.
+FIRST_BADGE_NUMBER = 100001
+
+__all__ = ["AccreditationError"]
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _locked(accreditation):
+    """The accreditation's row, locked for this transaction and read afresh."""
+    return (
+        Accreditation.objects.select_for_update(of=("self",))
+        .select_related("member__delegation", "category")
+        .get(pk=accreditation.pk)
+    )
+
+
+def _move(accreditation, new_status, *, actor, action, note="", extra=None):
+    """Check and apply one transition; audit it with before/after."""
+    before = accreditation.status
+    check_move(before, new_status)
+    accreditation.status = new_status
+    accreditation.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        target=accreditation,
+        before={"status": before},
+        after={"status": str(new_status), **(extra or {})},
+        note=note,
+    )
+
+
+def _required(text, field):
+    text = (text or "").strip()
+    if not text:
+        raise AccreditationError(_("Please give a reason."), code="reason_required", field=field)
+    return text
+
+
+def _notify(accreditation, template, **context):
+    """Queue `template` to the delegation's focal points and the member, in the member's language.
+
+    The dedupe key carries the submission time, so each outcome of one submission is sent
+    once, and a resubmission's outcome is a new e-mail.
+    """
+    member = accreditation.member
+    recipients = selectors.focal_point_emails(delegation_id=member.delegation_id)
+    if member.email:
+        recipients.append(member.email)
+    stamp = accreditation.submitted_at.isoformat() if accreditation.submitted_at else "-"
+    context = {
+        "member": member,
+        "delegation": member.delegation,
+        "accreditation": accreditation,
+        "event_name": settings.EVENT_LONG_NAME,
+        "event_dates": settings.EVENT_DATES,
+        **context,
+    }
+    for address in dict.fromkeys(address.lower() for address in recipients):
+        email_queue(
+            to=address,
+            dedupe_key=f"accreditation.{template}:{accreditation.pk}:{stamp}:{address}",
+            template=f"accreditation_{template}",
+            context=context,
+            language=member.language,
+        )
+
+
+# --- review ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def accreditation_start_review(*, accreditation, officer):
+    """submitted -> under_review, claimed by `officer`. Audited; no e-mail."""
+    acc = _locked(accreditation)
+    acc.reviewed_by = officer
+    _move(acc, S.UNDER_REVIEW, actor=officer, action="accreditation.start_review")
+    return acc
+
+
+@transaction.atomic
+def accreditation_approve(*, accreditation, officer, category=None, zones=None):
+    """submitted/under_review -> approved, with a category and zones (by rule when not given).
+
+    The member stays locked; the request enters the security vetting queue. Audited; no
+    e-mail yet (the outcome is sent when security clears or refuses).
+    """
+    acc = _locked(accreditation)
+    check_move(acc.status, S.APPROVED)
+    if category is None or zones is None:
+        suggested_category, suggested_zones = selectors.assignment_suggested(member=acc.member)
+        category = category or suggested_category
+        zones = suggested_zones if zones is None else zones
+    if category is None:
+        raise AccreditationError(
+            _("Choose a badge category: none is suggested for this member."),
+            code="category_required",
+            field="category",
+        )
+    zones = list(zones)
+    acc.category = category
+    acc.reviewed_by = officer
+    acc.reviewed_at = timezone.now()
+    acc.decision_reason = ""
+    _move(
+        acc,
+        S.APPROVED,
+        actor=officer,
+        action="accreditation.approve",
+        extra={"category": category.code, "zones": sorted(zone.code for zone in zones)},
+    )
+    acc.zones.set(zones)
+    return acc
+
+
+def accreditation_approve_many(*, accreditations, officer):
+    """Approve each accreditation with its suggested category and zones.
+
+    Each approval is its own transaction: one that cannot be approved (illegal transition,
+    no category) is reported and leaves the others approved. Returns (approved, refused)
+    where refused is a list of (accreditation, AccreditationError).
+    """
+    approved, refused = [], []
+    for accreditation in accreditations:
+        try:
+            approved.append(accreditation_approve(accreditation=accreditation, officer=officer))
+        except AccreditationError as error:
+            refused.append((accreditation, error))
+    return approved, refused
+
+
+@transaction.atomic
+def accreditation_return(*, accreditation, officer, reason):
+    """submitted/under_review/approved -> returned for changes, with a reason.
+
+    Unlocks the member so the focal point may edit and resubmit. Audited; e-mails the reason
+    to the focal points and the member.
+    """
+    reason = _required(reason, "reason")
+    acc = _locked(accreditation)
+    acc.reviewed_by = officer
+    acc.reviewed_at = timezone.now()
+    acc.decision_reason = reason
+    _move(acc, S.RETURNED, actor=officer, action="accreditation.return", note=reason)
+    acc.member.is_locked = False
+    acc.member.save(update_fields=["is_locked", "updated_at"])
+    _notify(acc, "returned", reason=reason)
+    return acc
+
+
+@transaction.atomic
+def accreditation_reject(*, accreditation, officer, reason):
+    """submitted/under_review -> rejected (final), with a reason. Audited; e-mailed."""
+    reason = _required(reason, "reason")
+    acc = _locked(accreditation)
+    acc.reviewed_by = officer
+    acc.reviewed_at = timezone.now()
+    acc.decision_reason = reason
+    _move(acc, S.REJECTED, actor=officer, action="accreditation.reject", note=reason)
+    _notify(acc, "rejected", reason=reason)
+    return acc
+
+
+# --- security vetting ------------------------------------------------------------------------
+
+
+def accreditation_record_vetting_view(*, accreditation, officer):
+    """Write to the audit trail that a security officer opened this person's record."""
+    return audit_record(actor=officer, action="accreditation.vetting_view", target=accreditation)
+
+
+@transaction.atomic
+def accreditation_clear(*, accreditation, officer, note=""):
+    """approved -> cleared by security. Audited; e-mails the approval (where and when to
+    collect the badge, what to bring) to the focal points and the member."""
+    acc = _locked(accreditation)
+    acc.vetted_by = officer
+    acc.vetted_at = timezone.now()
+    acc.vetting_note = (note or "").strip()
+    _move(acc, S.CLEARED, actor=officer, action="accreditation.clear", note=acc.vetting_note)
+    _notify(acc, "approved")
+    return acc
+
+
+@transaction.atomic
+def accreditation_refuse(*, accreditation, officer, note):
+    """Refused by security, from approval up to a collected badge; final.
+
+    A badge already issued or printed is revoked in the same transaction, so gates deny it
+    at once. Audited; a neutral e-mail to the focal points and the member (the note stays
+    with security).
+    """
+    note = _required(note, "note")
+    acc = _locked(accreditation)
+    check_move(acc.status, S.REFUSED)
+    badge = selectors.current_badge(accreditation=acc)
+    if badge is not None:
+        _revoke(badge, by=officer, reason=_("Refused by security"))
+    acc.vetted_by = officer
+    acc.vetted_at = timezone.now()
+    acc.vetting_note = note
+    _move(
+        acc,
+        S.REFUSED,
+        actor=officer,
+        action="accreditation.refuse",
+        note=note,
+        extra={"revoked_badge": str(badge) if badge else None},
+    )
+    _notify(acc, "refused")
+    return acc
+
+
+# --- badges ----------------------------------------------------------------------------------
+
+
+def _validity(member):
+    """The member's days in Hanoi clipped to the event's days; the event's days otherwise."""
+    first = dt.date.fromisoformat(settings.EVENT_FIRST_DAY)
+    last = dt.date.fromisoformat(settings.EVENT_LAST_DAY)
+    start = timezone.localtime(member.arrival).date() if member.arrival else first
+    end = timezone.localtime(member.departure).date() if member.departure else last
+    start, end = max(start, first), min(end, last)
+    if start > end:
+        return first, last
+    return start, end
+
+
+def _new_badge(acc, *, number, version, by, reason=""):
+    valid_from, valid_until = _validity(acc.member)
+    return Badge.objects.create(
+        accreditation=acc,
+        number=number,
+        version=version,
+        category=acc.category,
+        zone_codes=" ".join(sorted(zone.code for zone in acc.zones.all())),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        issued_by=by,
+        reprint_reason=reason,
+    )
+
+
+def _revoke(badge, *, by, reason):
+    badge.revoked_at = timezone.now()
+    badge.revoked_by = by
+    badge.revoked_reason = reason[:200]
+    badge.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+    audit_record(actor=by, action="badge.revoke", target=badge, after={"revoked": True}, note=reason)
+
+
+@transaction.atomic
+def badge_issue(*, accreditation, by):
+    """cleared -> badge_issued: a new badge number (the next in sequence), version 1.
+
+    The category and zone codes are copied onto the badge (they are what its QR code signs);
+    validity is the member's stay clipped to the event's days. Audited.
+    """
+    acc = _locked(accreditation)
+    check_move(acc.status, S.BADGE_ISSUED)
+    if acc.category is None:
+        raise AccreditationError(_("This accreditation has no badge category."), code="category_required")
+    for _attempt in range(5):
+        number = max((Badge.objects.aggregate(last=Max("number"))["last"] or 0) + 1, FIRST_BADGE_NUMBER)
+        try:
+            # Two desks issuing at once may pick the same number: the unique (number, version)
+            # constraint refuses the second, which then takes the next one.
+            with transaction.atomic():
+                badge = _new_badge(acc, number=number, version=1, by=by)
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise AccreditationError(_("Could not allocate a badge number; try again."), code="number_busy")
+    _move(acc, S.BADGE_ISSUED, actor=by, action="badge.issue", extra={"badge": str(badge)})
+    return badge
+
+
+def _lock_badge(badge):
+    return Badge.objects.select_for_update(of=("self",)).select_related("category").get(pk=badge.pk)
+
+
+@transaction.atomic
+def badge_reprint(*, badge, by, reason):
+    """A new version of a printed badge (lost, damaged, data changed); the old one is revoked.
+
+    Both happen in this one transaction: from its commit, gates deny the old version. The
+    new version copies the accreditation's current category and zones and waits in the
+    print queue (status back to badge_issued). Audited.
+    """
+    reason = _required(reason, "reason")
+    acc = _locked(badge.accreditation)
+    old = _lock_badge(badge)
+    if old.is_revoked:
+        raise AccreditationError(_("This badge version is already revoked."), code="badge_revoked")
+    if old.printed_at is None:
+        raise AccreditationError(
+            _("This badge has not been printed yet: print it from the queue."), code="not_printed"
+        )
+    check_move(acc.status, S.BADGE_ISSUED)
+    _revoke(old, by=by, reason=_("Reprinted: %(reason)s") % {"reason": reason})
+    new = _new_badge(acc, number=old.number, version=old.version + 1, by=by, reason=reason)
+    _move(
+        acc,
+        S.BADGE_ISSUED,
+        actor=by,
+        action="badge.reprint",
+        note=reason,
+        extra={"revoked": str(old), "badge": str(new)},
+    )
+    return new
+
+
+@transaction.atomic
+def badge_revoke(*, badge, by, reason):
+    """Revoke a badge and the accreditation behind it (final): gates deny it at once. Audited."""
+    reason = _required(reason, "reason")
+    acc = _locked(badge.accreditation)
+    badge = _lock_badge(badge)
+    if badge.is_revoked:
+        raise AccreditationError(_("This badge version is already revoked."), code="badge_revoked")
+    check_move(acc.status, S.REVOKED)
+    _revoke(badge, by=by, reason=reason)
+    _move(acc, S.REVOKED, actor=by, action="accreditation.revoke", note=reason)
+    return badge
+
+
+def _normalised(document_number):
+    return "".join(document_number.split()).upper()
+
+
+@transaction.atomic
+def badge_hand_over(*, badge, by, id_document_seen):
+    """printed -> collected, against the passport: the number typed at the desk must match.
+
+    Records who handed it over, when, and the passport's last characters. Audited.
+    """
+    seen = _normalised(id_document_seen or "")
+    if not seen:
+        raise AccreditationError(
+            _("Type the number of the passport you were shown."), code="id_required", field="id_document_seen"
+        )
+    acc = _locked(badge.accreditation)
+    badge = _lock_badge(badge)
+    if badge.is_revoked:
+        raise AccreditationError(_("This badge version is revoked."), code="badge_revoked")
+    if badge.printed_at is None:
+        raise AccreditationError(_("This badge has not been printed yet."), code="not_printed")
+    passport = _normalised(acc.member.passport_number)
+    if passport and seen != passport:
+        raise AccreditationError(
+            _("The passport shown does not match the one on record."),
+            code="passport_mismatch",
+            field="id_document_seen",
+        )
+    check_move(acc.status, S.COLLECTED)
+    badge.collected_at = timezone.now()
+    badge.collected_by = by
+    badge.id_document_seen = _("passport ending %(end)s") % {"end": seen[-3:]}
+    badge.save(update_fields=["collected_at", "collected_by", "id_document_seen"])
+    _move(acc, S.COLLECTED, actor=by, action="badge.hand_over", extra={"badge": str(badge)})
+    return badge
+
+
+# --- printing --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def badge_print_batch(*, badges, layout, by):
+    """One print batch of issued, unprinted badges in one layout.
+
+    Each badge records who printed it, when and in which batch; its accreditation moves to
+    printed. Up to BATCH_RENDER_IN_REQUEST badges render before this returns; more render in
+    a Celery task after commit, which updates the batch's progress. Audited per badge.
+    """
+    if layout not in BadgeLayout.values:
+        raise AccreditationError(_("Unknown badge layout."), code="invalid_layout", field="layout")
+    ids = sorted({badge.pk for badge in badges})
+    if not ids:
+        raise AccreditationError(_("Select at least one badge to print."), code="empty_batch")
+    locked = list(
+        Badge.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("accreditation")
+    )
+    if len(locked) != len(ids):
+        raise AccreditationError(_("A selected badge no longer exists."), code="unknown_badge")
+    for badge in locked:
+        if badge.is_revoked or badge.printed_at is not None:
+            raise AccreditationError(
+                _("Badge %(badge)s is revoked or already printed.") % {"badge": badge},
+                code="not_printable",
+            )
+    batch = PrintBatch.objects.create(layout=layout, total=len(locked), created_by=by)
+    now = timezone.now()
+    for badge in locked:
+        acc = Accreditation.objects.select_for_update(of=("self",)).get(pk=badge.accreditation_id)
+        badge.printed_at, badge.printed_by, badge.print_batch = now, by, batch
+        badge.save(update_fields=["printed_at", "printed_by", "print_batch"])
+        _move(acc, S.PRINTED, actor=by, action="badge.print", extra={"badge": str(badge), "batch": batch.pk})
+    if batch.total > BATCH_RENDER_IN_REQUEST:
+        from .tasks import badge_batch_render_task
+
+        transaction.on_commit(lambda: badge_batch_render_task.delay(batch.pk))
+    else:
+        badge_batch_render(batch=batch)
+    return batch
+
+
+def badge_print_accreditations(*, accreditations, layout, by):
+    """Print the current badges of cleared or issued accreditations, issuing those missing.
+
+    All or nothing: one refusal leaves every accreditation as it was.
+    """
+    with transaction.atomic():
+        badges = []
+        for accreditation in accreditations:
+            if accreditation.status == S.CLEARED:
+                badges.append(badge_issue(accreditation=accreditation, by=by))
+            else:
+                badge = selectors.current_badge(accreditation=accreditation)
+                if badge is None:
+                    check_move(accreditation.status, S.PRINTED)
+                    raise AccreditationError(_("No badge to print."), code="not_printable")
+                badges.append(badge)
+        return badge_print_batch(badges=badges, layout=layout, by=by)
+
+
+def badge_batch_render(*, batch):
+    """Render a batch's PDF into its file, writing progress as it goes; mark it done or failed.
+
+    Not atomic on purpose: progress must be visible to the page polling it while rendering.
+    """
+    from .pdf import render_badges
+
+    PrintBatch.objects.filter(pk=batch.pk).update(status=PrintBatch.Status.RENDERING, rendered=0, error="")
+    badges = list(selectors.badges_for_rendering(batch=batch))
+
+    def on_progress(done):
+        # The renderer calls this every few dozen badges, not per badge.
+        PrintBatch.objects.filter(pk=batch.pk).update(rendered=done)
+
+    try:
+        with tempfile.TemporaryFile() as out:
+            render_badges(badges=badges, layout=batch.layout, out=out, on_progress=on_progress)
+            out.seek(0)
+            batch.file.save(f"batch-{batch.pk}.pdf", File(out), save=False)
+    except Exception as error:
+        PrintBatch.objects.filter(pk=batch.pk).update(status=PrintBatch.Status.FAILED, error=str(error)[:500])
+        raise
+    PrintBatch.objects.filter(pk=batch.pk).update(
+        file=batch.file.name, status=PrintBatch.Status.DONE, rendered=len(badges), finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    return batch

@@ -1,0 +1,61 @@
+import pytest
+
+from accreditation import rules, selectors
+from delegations.models import DelegationKind as K
+from delegations.models import MemberRole as R
+from delegations.models import ProtocolRank as P
+from tests import factories
+from tests.accreditation.review_helpers import reference_data
+
+
+@pytest.mark.parametrize(
+    ("kind", "rank", "role", "expected"),
+    [
+        (K.MEMBER_STATE, P.HEAD_OF_STATE, R.HEAD, "VIP"),
+        (K.HOST_COUNTRY, P.HEAD_OF_GOVERNMENT, R.HEAD, "VIP"),
+        (K.MEMBER_STATE, P.CROWN_PRINCE, R.DELEGATE, "VIP"),
+        (K.MEMBER_STATE, P.MINISTER, R.HEAD, "HOD"),
+        (K.REIO, P.HEAD_OF_DELEGATION, R.HEAD, "HOD"),
+        (K.MEMBER_STATE, P.OTHER, R.DELEGATE, "DEL"),
+        (K.MEMBER_STATE, P.OTHER, R.ADVISER, "DEL"),
+        (K.OBSERVER_STATE, P.OBSERVER, R.HEAD, "OBS"),
+        (K.IGO, P.OTHER, R.HEAD, "IGO"),
+        (K.UN_ENTITY, P.OTHER, R.DELEGATE, "UN"),
+        (K.NGO, P.OTHER, R.DELEGATE, "NGO"),
+        (K.ACADEMIA, P.OTHER, R.DELEGATE, "NGO"),
+        (K.PRIVATE_SECTOR, P.OTHER, R.HEAD, "NGO"),
+        (K.MEDIA, P.OTHER, R.DELEGATE, "MED"),
+        (K.MEMBER_STATE, P.OTHER, R.PRESS_ATTACHE, "MED"),
+        (K.MEMBER_STATE, P.OTHER, R.SECURITY, "SEC"),
+        (K.MEMBER_STATE, P.OTHER, R.DRIVER, "SUP"),
+        (K.UN_ENTITY, P.OTHER, R.DRIVER, "SUP"),
+    ],
+)
+def test_category_by_kind_rank_and_role(kind, rank, role, expected):
+    assert rules.suggest_category_code(kind=kind, rank=rank, role=role) == expected
+
+
+def test_head_of_state_gets_signing_stage_and_vip_lounge_a_delegate_does_not():
+    head = rules.CATEGORY_ZONES[rules.VIP]
+    delegate = rules.CATEGORY_ZONES[rules.DEL]
+    assert {rules.SIG, rules.VLG} <= set(head)
+    assert rules.SIG not in delegate and rules.VLG not in delegate
+    assert rules.CATEGORY_ZONES[rules.SUP] == (rules.BOF,)
+
+
+@pytest.mark.django_db
+def test_suggestion_resolves_codes_and_adds_the_categorys_default_zones():
+    zones, categories = reference_data()
+    categories["MED"].default_zones.add(zones["BNQ"])
+    member = factories.MemberFactory(delegation=factories.DelegationFactory(kind=K.MEDIA))
+    category, suggested = selectors.assignment_suggested(member=member)
+    assert category == categories["MED"]
+    assert {zone.code for zone in suggested} == {"PLN", "PRS", "EXH", "BNQ"}
+
+
+@pytest.mark.django_db
+def test_no_suggestion_when_the_category_is_not_in_the_database():
+    member = factories.MemberFactory(delegation=factories.DelegationFactory(kind=K.NGO))
+    category, suggested = selectors.assignment_suggested(member=member)
+    assert category is None
+    assert suggested == []

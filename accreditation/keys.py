@@ -1,0 +1,88 @@
+"""The Ed25519 key that signs badge codes, and its public half for offline scanners.
+
+Production sets BADGE_SIGNING_KEY to a PEM (PKCS#8) private key. Without it a development
+key is generated on first use and kept in VAR_DIR/badge-signing-key.pem (mode 0600, outside
+the repository), so badges printed on one machine keep verifying there after a restart.
+The loaded key is cached per process: signing happens once per badge printed.
+"""
+
+import os
+import threading
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+DEV_KEY_NAME = "badge-signing-key.pem"
+
+_lock = threading.Lock()
+# Keyed by where the key came from, so a test that overrides the setting gets its own key.
+_cache: dict[tuple[str, str], Ed25519PrivateKey] = {}
+
+
+def _parse_private(pem: bytes, origin: str) -> Ed25519PrivateKey:
+    try:
+        key = serialization.load_pem_private_key(pem, password=None)
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(f"{origin} is not a PEM PKCS#8 private key: {exc}") from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ImproperlyConfigured(f"{origin} must be an Ed25519 key, not {type(key).__name__}")
+    return key
+
+
+def private_pem(key: Ed25519PrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def _development_key(path) -> Ed25519PrivateKey:
+    """Read the development key, or create it; safe when several processes start at once."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(private_pem(Ed25519PrivateKey.generate()))
+        try:
+            # link() fails if another process won the race: theirs is kept, ours dropped.
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return _parse_private(path.read_bytes(), str(path))
+
+
+def signing_key() -> Ed25519PrivateKey:
+    configured = settings.BADGE_SIGNING_KEY
+    origin = ("env", configured) if configured else ("file", str(settings.VAR_DIR / DEV_KEY_NAME))
+    key = _cache.get(origin)
+    if key is None:
+        with _lock:
+            key = _cache.get(origin)
+            if key is None:
+                if configured:
+                    key = _parse_private(configured.encode(), "BADGE_SIGNING_KEY")
+                else:
+                    key = _development_key(settings.VAR_DIR / DEV_KEY_NAME)
+                _cache[origin] = key
+    return key
+
+
+def verifying_key() -> Ed25519PublicKey:
+    return signing_key().public_key()
+
+
+def public_key_pem() -> str:
+    return (
+        verifying_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+def public_key_raw() -> bytes:
+    """The 32 raw bytes scanners load (RFC 8032 encoding)."""
+    return verifying_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)

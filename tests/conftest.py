@@ -35,6 +35,22 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _celery_eager_outside_integration(request):
+    """With REDIS_URL set (CI), .delay() would publish to Redis where no worker listens; only
+    tests/integration (marked `integration`) start a real worker. Everywhere else tasks run
+    in-process, as on a fresh machine."""
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    from hanoi_summit.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
 @pytest.fixture
 def require_postgres(db):
     from django.db import connection

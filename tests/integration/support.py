@@ -1,0 +1,187 @@
+"""The real stack's moving parts, for tests/integration/conftest.py and bench/email.py.
+
+- `SmtpSink`: an aiosmtpd server on 127.0.0.1 that records every message it accepts, and can
+  be told to answer the next messages with an error reply (e.g. "451 4.3.0 Try again").
+- `start_worker` / `stop_worker`: a real `celery -A hanoi_summit worker` process, run from the
+  repository root with the given environment, ready when it answers a ping.
+- `wait_until`: a bounded poll loop; tests never sleep a fixed time.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from email import message_from_bytes
+from email.policy import default as default_policy
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(predicate, *, timeout=30.0, interval=0.05, what="the condition"):
+    """Poll `predicate` until it returns something truthy (and return that) or fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(interval)
+
+
+class SmtpSink:
+    """An SMTP server on 127.0.0.1:<free port> that keeps every message it accepts."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._raw = []
+        self._replies = []
+        self.port = free_port()
+        self.url = f"smtp://127.0.0.1:{self.port}"
+        # A fixed greeting name: aiosmtpd would otherwise ask DNS for the machine's FQDN.
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port, server_hostname="sink.test")
+
+    def start(self):
+        self._controller.start()
+        return self
+
+    def stop(self):
+        self._controller.stop()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            if self._replies:
+                return self._replies.pop(0)
+            self._raw.append(envelope.content)
+        return "250 Message accepted for delivery"
+
+    def fail_next(self, *replies):
+        """Answer the next len(replies) messages with these replies, e.g. "451 4.3.0 Try again"."""
+        with self._lock:
+            self._replies.extend(replies)
+
+    def clear(self):
+        with self._lock:
+            self._raw.clear()
+            self._replies.clear()
+
+    @property
+    def count(self):
+        with self._lock:
+            return len(self._raw)
+
+    @property
+    def messages(self):
+        """Every accepted message, parsed (email.message.EmailMessage), in arrival order."""
+        with self._lock:
+            raw = list(self._raw)
+        return [message_from_bytes(content, policy=default_policy) for content in raw]
+
+    def outbox_ids(self):
+        """The X-Hanoi-Outbox-Id header of every accepted message, in arrival order."""
+        return [message["X-Hanoi-Outbox-Id"] for message in self.messages]
+
+    def wait_for(self, count, *, timeout=30.0):
+        """Wait until at least `count` messages have arrived; return them."""
+        wait_until(lambda: self.count >= count, timeout=timeout, what=f"{count} message(s) at the SMTP sink")
+        return self.messages
+
+
+class Worker:
+    """A running Celery worker process and its log file."""
+
+    def __init__(self, process, name, log_path):
+        self.process = process
+        self.name = name
+        self.log_path = log_path
+
+    def log_tail(self, lines=40):
+        try:
+            return "\n".join(Path(self.log_path).read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def start_worker(*, env, pool="solo", concurrency=1, include=(), loglevel="INFO", timeout=60.0):
+    """Start `celery -A hanoi_summit worker` from the repository root; return it once it answers a ping.
+
+    `env` is merged over os.environ; it should carry DATABASE_URL, REDIS_URL and EMAIL_URL.
+    `include`: extra modules for the worker to import (bench-only tasks).
+    """
+    from hanoi_summit.celery import app
+
+    name = f"integration-{os.getpid()}-{time.monotonic_ns()}@{socket.gethostname()}"
+    log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "hanoi_summit",
+        "worker",
+        f"--pool={pool}",
+        f"--concurrency={concurrency}",
+        f"--hostname={name}",
+        f"--loglevel={loglevel}",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    if include:
+        command.append(f"--include={','.join(include)}")
+    process = subprocess.Popen(
+        command,
+        cwd=REPO_ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "hanoi_summit.settings", **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    log.close()
+    worker = Worker(process, name, log.name)
+
+    def answers():
+        if process.poll() is not None:
+            raise AssertionError(f"the Celery worker exited with {process.returncode}:\n{worker.log_tail()}")
+        return app.control.ping(destination=[name], timeout=0.5)
+
+    try:
+        wait_until(answers, timeout=timeout, interval=0.2, what="the Celery worker to answer a ping")
+    except BaseException:
+        stop_worker(worker)
+        raise
+    return worker
+
+
+def stop_worker(worker, *, timeout=15.0):
+    """Warm shutdown (finish the current task), then kill if it does not exit in time."""
+    if worker.process.poll() is None:
+        worker.process.terminate()
+        try:
+            worker.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            worker.process.kill()
+            worker.process.wait(timeout=timeout)
+    Path(worker.log_path).unlink(missing_ok=True)
+
+
+def database_url(settings_dict):
+    """A DATABASE_URL for the database Django is connected to (pytest's test database)."""
+    from urllib.parse import quote
+
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = quote(settings_dict.get("PASSWORD") or "", safe="")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{credentials}{host}:{port}/{quote(settings_dict['NAME'], safe='')}"

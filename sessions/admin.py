@@ -1,0 +1,277 @@
+"""Admin for the programme: venues, rooms, sessions with their chairs and speakers, bookings,
+the speakers' list, the gala dinner and the signing ceremony.
+
+Seats, the waitlist, full-powers verification and signing slots follow rules kept in the
+programme services; here their state is shown, not edited.
+"""
+
+from django.contrib import admin
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from hanoi_summit.admin import date_set_filter, status_pill
+
+from .models import (
+    Booking,
+    BookingStatus,
+    FullPowersStatus,
+    GalaInvitation,
+    Room,
+    Session,
+    SessionRole,
+    Signature,
+    SpeakerRequest,
+    Venue,
+)
+
+
+class RoomInline(admin.TabularInline):
+    model = Room
+    extra = 0
+    fields = ["name", "capacity", "zone", "sort_order"]
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "address", "room_count"]
+    search_fields = ["name", "address"]
+    inlines = [RoomInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(room_count=Count("rooms"))
+
+    @admin.display(description=_("rooms"), ordering="room_count")
+    def room_count(self, venue):
+        return venue.room_count
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "venue", "capacity", "zone", "sort_order"]
+    list_editable = ["sort_order"]
+    list_filter = ["venue", "zone"]
+    search_fields = ["name", "venue__name"]
+    list_select_related = ["venue", "zone"]
+
+
+class DayFilter(admin.SimpleListFilter):
+    """Filter by day of the event, in the event's time zone."""
+
+    title = _("day")
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        days = Session.objects.dates("starts_at", "day")
+        return [(day.isoformat(), formats.date_format(day, "D j M Y")) for day in days]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(starts_at__date=self.value())
+        return queryset
+
+
+class SessionRoleInline(admin.TabularInline):
+    model = SessionRole
+    extra = 0
+    fields = ["role", "member", "name", "affiliation", "sort_order"]
+    raw_id_fields = ["member"]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "day",
+        "time_span",
+        "room",
+        "seats_display",
+        "booking_mode",
+        "is_public",
+        "is_cancelled",
+    ]
+    list_filter = ["kind", DayFilter, "room", "booking_mode", "is_public", "is_cancelled"]
+    search_fields = ["title", "theme", "slug"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["room"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["uid", "speakers_list_closed_at", "created_at", "updated_at"]
+    inlines = [SessionRoleInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "theme", "description"]}),
+        (_("When and where"), {"fields": ["starts_at", "ends_at", "room"]}),
+        (
+            _("Seats"),
+            {"fields": ["capacity", "per_delegation_cap", "booking_mode", "is_public", "is_cancelled"]},
+        ),
+        (_("Record"), {"fields": ["uid", "speakers_list_closed_at", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        # A subquery rather than a join with GROUP BY: the changelist's COUNT(*) then drops it.
+        confirmed = (
+            Booking.objects.filter(session=OuterRef("pk"), status=BookingStatus.CONFIRMED)
+            .order_by()
+            .values("session")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(confirmed_count=Coalesce(Subquery(confirmed), 0))
+
+    @admin.display(description=_("day"), ordering="starts_at")
+    def day(self, session):
+        return formats.date_format(timezone.localtime(session.starts_at), "D j M")
+
+    @admin.display(description=_("time"))
+    def time_span(self, session):
+        start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        return f"{start:%H:%M}-{end:%H:%M}"
+
+    @admin.display(description=_("booked / seats"))
+    def seats_display(self, session):
+        return f"{session.confirmed_count} / {session.seats}"
+
+
+@admin.register(SessionRole)
+class SessionRoleAdmin(admin.ModelAdmin):
+    list_display = ["session", "role", "person", "affiliation", "sort_order"]
+    list_filter = ["role", "session__kind"]
+    search_fields = ["name", "affiliation", "member__family_name", "session__title"]
+    list_select_related = ["session", "member"]
+    raw_id_fields = ["session", "member"]
+
+    @admin.display(description=_("person"))
+    def person(self, role):
+        return role.display_name
+
+
+BOOKING_TONES = {
+    BookingStatus.CONFIRMED: "success",
+    BookingStatus.WAITLISTED: "warning",
+    BookingStatus.DECLINED: "secondary",
+    BookingStatus.CANCELLED: "secondary",
+}
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    """Bookings are made in the portal: capacity and the waitlist are the booking service's."""
+
+    # No second COUNT(*) over the whole table just for "N total": this table grows large.
+    show_full_result_count = False
+    list_display = ["member", "delegation", "session", "status_display", "created_at", "booked_by"]
+    list_filter = ["status", "session__kind", "session"]
+    search_fields = [
+        "member__family_name",
+        "member__badge_name",
+        "member__delegation__name",
+        "session__title",
+    ]
+    date_hierarchy = "created_at"
+    list_select_related = ["member__delegation", "session", "booked_by"]
+    raw_id_fields = ["member", "session"]
+    readonly_fields = ["member", "session", "status", "booked_by", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("delegation"), ordering="member__delegation__name")
+    def delegation(self, booking):
+        return booking.member.delegation
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, booking):
+        return status_pill(booking.get_status_display(), BOOKING_TONES.get(booking.status, "secondary"))
+
+
+@admin.register(SpeakerRequest)
+class SpeakerRequestAdmin(admin.ModelAdmin):
+    list_display = ["session", "position", "delegation", "speaker", "level", "status", "requested_at"]
+    list_filter = ["status", "level", "session"]
+    search_fields = ["delegation__name", "speaker__family_name", "session__title"]
+    list_select_related = ["session", "delegation", "speaker"]
+    raw_id_fields = ["session", "delegation", "speaker"]
+    # Position is protocol's manual override; the rest is the request as the delegation made it.
+    readonly_fields = ["session", "delegation", "speaker", "level", "status", "requested_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+GALA_TONES = {
+    GalaInvitation.Status.INVITED: "warning",
+    GalaInvitation.Status.ACCEPTED: "success",
+    GalaInvitation.Status.DECLINED: "secondary",
+}
+
+
+@admin.register(GalaInvitation)
+class GalaInvitationAdmin(admin.ModelAdmin):
+    list_display = ["member", "delegation", "status_display", "guest_allowed", "guest_name", "responded_at"]
+    list_filter = ["status", "guest_allowed", "member__delegation__kind"]
+    search_fields = ["member__family_name", "member__badge_name", "member__delegation__name", "guest_name"]
+    list_select_related = ["member__delegation"]
+    raw_id_fields = ["session", "member"]
+    readonly_fields = ["status", "responded_at"]
+
+    @admin.display(description=_("delegation"), ordering="member__delegation__name")
+    def delegation(self, invitation):
+        return invitation.member.delegation
+
+    @admin.display(description=_("answer"), ordering="status")
+    def status_display(self, invitation):
+        return status_pill(invitation.get_status_display(), GALA_TONES.get(invitation.status, "secondary"))
+
+
+FULL_POWERS_TONES = {
+    FullPowersStatus.NOT_REQUIRED: "secondary",
+    FullPowersStatus.AWAITED: "warning",
+    FullPowersStatus.RECEIVED: "info",
+    FullPowersStatus.VERIFIED: "success",
+    FullPowersStatus.REFUSED: "danger",
+}
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    """Full powers are verified, and slots given and signatures recorded, by the signing
+    services: they enforce that nobody signs without verified full powers."""
+
+    list_display = [
+        "slot_order",
+        "delegation",
+        "signatory",
+        "basis",
+        "full_powers_display",
+        "slot_starts_at",
+        "signed_at",
+        "intends_to_sign",
+    ]
+    list_display_links = ["delegation"]
+    list_filter = [
+        "full_powers_status",
+        "basis",
+        "intends_to_sign",
+        date_set_filter("signed_at", _("signed")),
+    ]
+    search_fields = ["delegation__name", "delegation__code", "signatory__family_name"]
+    list_select_related = ["delegation", "signatory"]
+    raw_id_fields = ["delegation", "signatory", "full_powers"]
+    readonly_fields = [
+        "full_powers_status",
+        "confirmed_at",
+        "slot_order",
+        "slot_starts_at",
+        "signed_at",
+        "recorded_by",
+    ]
+    ordering = ["slot_order", "delegation__name"]
+
+    @admin.display(description=_("full powers"), ordering="full_powers_status")
+    def full_powers_display(self, signature):
+        return status_pill(
+            signature.get_full_powers_status_display(),
+            FULL_POWERS_TONES.get(signature.full_powers_status, "secondary"),
+        )

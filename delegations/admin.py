@@ -1,0 +1,249 @@
+"""The secretariat's admin for delegations: invitations (one, many, or a file), members with
+masked passports, private files through the permission-checked views."""
+
+from django.contrib import admin, messages
+from django.core import signing
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from hanoi_summit.admin import status_pill
+
+from . import services
+from .errors import DelegationError
+from .forms import InvitationUploadForm
+from .invitations import invitation_rows_check, invitation_rows_parse
+from .models import Delegation, Document, FocalPoint, Invitation, Member
+from .views import site_url
+
+_IMPORT_SALT = "delegations.invitation-import"
+
+
+class FocalPointInline(admin.TabularInline):
+    model = FocalPoint
+    extra = 0
+    fields = ("user", "created_at")
+    readonly_fields = ("user", "created_at")
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "kind", "status", "badge_quota", "member_count", "contact_email")
+    list_filter = ("kind", "status")
+    search_fields = ("name", "code", "acronym", "contact_email")
+    ordering = ("name",)
+    inlines = [FocalPointInline]
+    actions = ["invite_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_member_count=Count("members", distinct=True))
+
+    @admin.display(description=_("members"), ordering="_member_count")
+    def member_count(self, delegation):
+        return delegation._member_count
+
+    @admin.action(
+        description=_("Invite the selected delegations (to their contact e-mail)"), permissions=["change"]
+    )
+    def invite_selected(self, request, queryset):
+        sent, skipped = 0, []
+        for delegation in queryset:
+            if not delegation.contact_email:
+                skipped.append(delegation.name)
+                continue
+            services.invitation_create(
+                delegation=delegation,
+                email=delegation.contact_email,
+                created_by=request.user,
+                site_url=site_url(request),
+            )
+            sent += 1
+        if sent:
+            self.message_user(
+                request,
+                ngettext("%d invitation sent.", "%d invitations sent.", sent) % sent,
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                _("No contact e-mail, not invited: %(names)s.") % {"names": ", ".join(skipped)},
+                messages.WARNING,
+            )
+
+
+@admin.register(FocalPoint)
+class FocalPointAdmin(admin.ModelAdmin):
+    list_display = ("user", "delegation", "created_at")
+    list_select_related = ("user", "delegation")
+    search_fields = ("user__username", "user__email", "delegation__name", "delegation__code")
+    autocomplete_fields = ("delegation",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "delegation", "state", "expires_at", "sent_count", "created_at")
+    list_select_related = ("delegation",)
+    list_filter = ("accepted_at", "revoked_at")
+    search_fields = ("email", "delegation__name", "delegation__code")
+    readonly_fields = (
+        "delegation", "email", "expires_at", "created_at", "created_by", "sent_count",
+        "accepted_at", "accepted_by", "revoked_at",
+    )  # fmt: skip
+    exclude = ("token_digest",)
+    actions = ["resend", "revoke"]
+    change_list_template = "admin/delegations/invitation/change_list.html"
+
+    def has_add_permission(self, request):
+        # Invitations are made by the delegation action or the file upload, which send the e-mail.
+        return False
+
+    @admin.display(description=_("state"))
+    def state(self, invitation):
+        if invitation.accepted_at:
+            return status_pill(_("Accepted"), "success")
+        if invitation.revoked_at:
+            return status_pill(_("Revoked"), "secondary")
+        if invitation.expires_at <= timezone.now():
+            return status_pill(_("Expired"), "danger")
+        return status_pill(_("Open"), "info")
+
+    @admin.action(description=_("Resend (new link; the old one stops working)"), permissions=["change"])
+    def resend(self, request, queryset):
+        done = 0
+        for invitation in queryset:
+            try:
+                services.invitation_resend(
+                    invitation=invitation, user=request.user, site_url=site_url(request)
+                )
+                done += 1
+            except DelegationError as error:
+                self.message_user(request, f"{invitation.email}: {error.message}", messages.WARNING)
+        if done:
+            self.message_user(
+                request, ngettext("%d invitation resent.", "%d invitations resent.", done) % done
+            )
+
+    @admin.action(description=_("Revoke"), permissions=["change"])
+    def revoke(self, request, queryset):
+        done = 0
+        for invitation in queryset:
+            try:
+                services.invitation_revoke(invitation=invitation, user=request.user)
+                done += 1
+            except DelegationError as error:
+                self.message_user(request, f"{invitation.email}: {error.message}", messages.WARNING)
+        if done:
+            self.message_user(
+                request, ngettext("%d invitation revoked.", "%d invitations revoked.", done) % done
+            )
+
+    def get_urls(self):
+        return [
+            path(
+                "upload/",
+                self.admin_site.admin_view(self.upload_view),
+                name="delegations_invitation_upload",
+            ),
+            *super().get_urls(),
+        ]
+
+    def upload_view(self, request):
+        """Upload a CSV/XLSX of (delegation code, e-mail); preview; send all or nothing."""
+        if not request.user.has_perm("delegations.add_invitation"):
+            return redirect("admin:delegations_invitation_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Upload invitations"),
+        }
+        form = InvitationUploadForm()
+        if request.method == "POST" and "payload" in request.POST:
+            try:
+                cells = signing.loads(request.POST["payload"], salt=_IMPORT_SALT, max_age=3600)
+                rows = invitation_rows_check(cells)
+                invitations = services.invitations_import(
+                    rows=rows, created_by=request.user, site_url=site_url(request)
+                )
+            except (signing.BadSignature, DelegationError) as error:
+                message = getattr(error, "message", _("The preview expired; upload the file again."))
+                self.message_user(request, message, messages.ERROR)
+            else:
+                n = len(invitations)
+                self.message_user(request, ngettext("%d invitation sent.", "%d invitations sent.", n) % n)
+                return redirect("admin:delegations_invitation_changelist")
+        elif request.method == "POST":
+            form = InvitationUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    rows = invitation_rows_parse(form.cleaned_data["file"])
+                except DelegationError as error:
+                    form.add_error("file", error.message)
+                else:
+                    context["rows"] = rows
+                    context["error_count"] = sum(1 for row in rows if row.errors)
+                    if not context["error_count"]:
+                        context["payload"] = signing.dumps(
+                            [[row.code, row.email] for row in rows], salt=_IMPORT_SALT
+                        )
+        context["form"] = form
+        return render(request, "admin/delegations/invitation/upload.html", context)
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "delegation", "role", "protocol_rank", "passport", "has_photo", "is_locked")
+    list_select_related = ("delegation",)
+    list_filter = ("role", "protocol_rank", "is_locked", "delegation__kind")
+    search_fields = ("family_name", "given_names", "badge_name", "delegation__name", "delegation__code")
+    autocomplete_fields = ("delegation",)
+    readonly_fields = ("photo_link", "agenda_token", "created_at", "updated_at")
+    exclude = ("photo",)
+
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or ())
+        if not request.user.has_perm("delegations.view_passport"):
+            excluded += ["passport_number", "date_of_birth"]
+        return excluded
+
+    @admin.display(description=_("passport"))
+    def passport(self, member):
+        return member.masked_passport
+
+    @admin.display(description=_("photo"), boolean=True)
+    def has_photo(self, member):
+        return bool(member.photo)
+
+    @admin.display(description=_("photo"))
+    def photo_link(self, member):
+        if not member.pk or not member.photo:
+            return "—"
+        url = reverse("portal:member-photo", args=[member.pk])
+        return format_html('<a href="{}"><img src="{}" alt="" style="max-height:160px"></a>', url, url)
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ("kind", "delegation", "member", "reference", "date", "uploaded_at", "file_link")
+    list_select_related = ("delegation", "member")
+    list_filter = ("kind",)
+    search_fields = ("delegation__name", "delegation__code", "reference")
+    raw_id_fields = ("member", "uploaded_by")
+    autocomplete_fields = ("delegation",)
+    readonly_fields = ("file_link", "original_name", "uploaded_at")
+    exclude = ("file",)
+
+    @admin.display(description=_("file"))
+    def file_link(self, document):
+        if not document.pk:
+            return "—"
+        return format_html('<a href="{}">PDF</a>', reverse("portal:document-file", args=[document.pk]))

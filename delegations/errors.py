@@ -1,0 +1,5 @@
+from hanoi_summit.errors import DomainError
+
+
+class DelegationError(DomainError):
+    """A refusal by the delegations app (quota, duplicate passport, locked member, bad file...)."""

@@ -1,0 +1,71 @@
+"""Reads of the delegations app, scoped to a delegation and free of N+1 queries."""
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
+from .models import Document, DocumentKind, FocalPoint, Member, ProtocolRank
+
+
+def focal_point_delegation(*, user):
+    """The delegation `user` acts for in the portal, or None (staff, or no focal point)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    focal_point = FocalPoint.objects.select_related("delegation").filter(user=user).first()
+    return focal_point.delegation if focal_point else None
+
+
+def delegation_members(*, delegation):
+    return Member.objects.filter(delegation=delegation).order_by(
+        "protocol_rank", "family_name", "given_names"
+    )
+
+
+def delegation_member_get(*, delegation, pk):
+    """One member of `delegation`; 404 for anyone else's, so ids of others do not leak."""
+    return get_object_or_404(Member.objects.select_related("delegation"), delegation=delegation, pk=pk)
+
+
+def delegation_documents(*, delegation):
+    return Document.objects.filter(delegation=delegation).select_related("member").order_by("-uploaded_at")
+
+
+def delegation_document_get(*, delegation, pk):
+    return get_object_or_404(Document, delegation=delegation, pk=pk)
+
+
+def delegation_has_nomination(*, delegation):
+    """A note verbale or a letter of nomination is on file."""
+    return Document.objects.filter(
+        delegation=delegation, kind__in=[DocumentKind.NOTE_VERBALE, DocumentKind.LETTER_OF_NOMINATION]
+    ).exists()
+
+
+def delegation_details_complete(*, delegation):
+    if delegation.is_state:
+        return bool((delegation.ministry or delegation.mission) and delegation.contact_email)
+    return bool(delegation.name and delegation.contact_email)
+
+
+def delegation_progress(*, delegation):
+    """The portal home's checklist, in two queries."""
+    counts = Member.objects.filter(delegation=delegation).aggregate(
+        total=Count("pk"),
+        locked=Count("pk", filter=Q(is_locked=True)),
+        without_photo=Count("pk", filter=Q(photo="") & Q(protocol_rank__gt=ProtocolRank.CROWN_PRINCE)),
+    )
+    return {
+        "details": delegation_details_complete(delegation=delegation),
+        "nomination": delegation_has_nomination(delegation=delegation),
+        "members": counts["total"],
+        "quota": delegation.badge_quota,
+        "locked": counts["locked"],
+        "without_photo": counts["without_photo"],
+    }
+
+
+def member_for_staff(*, pk):
+    return get_object_or_404(Member, pk=pk)
+
+
+def document_for_staff(*, pk):
+    return get_object_or_404(Document, pk=pk)

@@ -1,0 +1,280 @@
+"""The official List of Participants, as a PDF in the United Nations' usual form.
+
+Sections in this order: States (member States and the host country together, in English
+alphabetical order), observer States, the regional economic integration organisation (the
+European Union), intergovernmental organisations, United Nations entities, then other
+organisations (NGOs, private sector, academia, media). Each delegation lists its members
+with title, name and function: the head of delegation first, then by protocol rank. Only
+people whose accreditation has been approved (and not since refused or revoked) appear;
+withdrawn delegations and delegations with nobody to list are left out.
+
+Rendered with reportlab in DejaVu Sans, which has every Vietnamese letter.
+"""
+
+import io
+import unicodedata
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    FrameBreak,
+    KeepTogether,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
+
+from accreditation.models import AccreditationStatus
+from delegations.models import Delegation, DelegationKind, DelegationStatus, Member, MemberRole
+
+K = DelegationKind
+S = AccreditationStatus
+
+#: Accreditations from approval onward; draft, pending, returned, rejected, refused and
+#: revoked ones are not listed.
+LISTED_STATUSES = (S.APPROVED, S.CLEARED, S.BADGE_ISSUED, S.PRINTED, S.COLLECTED)
+
+#: (section heading, [(sub-heading or None, kinds)]) in the order of the printed list.
+SECTIONS = (
+    (gettext_lazy("States"), ((None, (K.HOST_COUNTRY, K.MEMBER_STATE)),)),
+    (gettext_lazy("Observer States"), ((None, (K.OBSERVER_STATE,)),)),
+    (gettext_lazy("Regional economic integration organisation"), ((None, (K.REIO,)),)),
+    (gettext_lazy("Intergovernmental organisations"), ((None, (K.IGO,)),)),
+    (gettext_lazy("United Nations entities"), ((None, (K.UN_ENTITY,)),)),
+    (
+        gettext_lazy("Other organisations"),
+        (
+            (gettext_lazy("Non-governmental organisations"), (K.NGO,)),
+            (gettext_lazy("Private sector"), (K.PRIVATE_SECTOR,)),
+            (gettext_lazy("Academia"), (K.ACADEMIA,)),
+            (gettext_lazy("Media"), (K.MEDIA,)),
+        ),
+    ),
+)
+
+FONT_DIR = "/usr/share/fonts/truetype/dejavu"
+FONT = "DejaVuSans"
+
+
+@dataclass
+class Group:
+    heading: object
+    delegations: list
+
+
+@dataclass
+class Section:
+    heading: object
+    groups: list
+
+
+def sort_key(name):
+    """English alphabetical order: accents ignored (Côte d'Ivoire among the Cs), case ignored."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def participants_list():
+    """The sections of the list, each with its delegations and their listed members
+    (`delegation.listed`). Two queries whatever the number of delegations."""
+    listed = (
+        Member.objects.filter(accreditation__status__in=LISTED_STATUSES)
+        .annotate(
+            head_first=Case(
+                When(role=MemberRole.HEAD, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("head_first", "protocol_rank", "family_name", "given_names", "id")
+    )
+    delegations = Delegation.objects.exclude(status=DelegationStatus.WITHDRAWN).prefetch_related(
+        Prefetch("members", queryset=listed, to_attr="listed")
+    )
+    by_kind = {}
+    for delegation in delegations:
+        if delegation.listed:
+            by_kind.setdefault(delegation.kind, []).append(delegation)
+    sections = []
+    for heading, subgroups in SECTIONS:
+        groups = []
+        for subheading, kinds in subgroups:
+            found = [d for kind in kinds for d in by_kind.get(kind, [])]
+            found.sort(key=lambda d: (sort_key(d.name), d.pk))
+            if found:
+                groups.append(Group(heading=subheading, delegations=found))
+        if groups:
+            sections.append(Section(heading=heading, groups=groups))
+    return sections
+
+
+def member_line(member):
+    """ "H.E. Ms Nguyễn Thị Thu Hà": the title and the name the person goes by."""
+    return " ".join(part for part in (member.title, member.badge_name or member.full_name) if part)
+
+
+def member_function(member):
+    role = {MemberRole.HEAD: _("Head of delegation"), MemberRole.DEPUTY: _("Deputy head of delegation")}
+    parts = [member.function] if member.function else []
+    if member.role in role and role[member.role].casefold() not in member.function.casefold():
+        parts.append(role[member.role])
+    return ", ".join(parts)
+
+
+def _register_fonts():
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    pdfmetrics.registerFont(TTFont(FONT, f"{FONT_DIR}/DejaVuSans.ttf"))
+    pdfmetrics.registerFont(TTFont(f"{FONT}-Bold", f"{FONT_DIR}/DejaVuSans-Bold.ttf"))
+    pdfmetrics.registerFont(TTFont(f"{FONT}-Oblique", f"{FONT_DIR}/DejaVuSans-Oblique.ttf"))
+    pdfmetrics.registerFont(TTFont(f"{FONT}-BoldOblique", f"{FONT_DIR}/DejaVuSans-BoldOblique.ttf"))
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=f"{FONT}-Bold", italic=f"{FONT}-Oblique", boldItalic=f"{FONT}-BoldOblique"
+    )
+
+
+def _styles():
+    blue = colors.HexColor("#0b4f8a")
+    return {
+        "title": ParagraphStyle(
+            "title", fontName=f"{FONT}-Bold", fontSize=18, leading=22, alignment=TA_CENTER
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle", fontName=FONT, fontSize=10, leading=13, alignment=TA_CENTER, textColor=colors.grey
+        ),
+        "section": ParagraphStyle(
+            "section",
+            fontName=f"{FONT}-Bold",
+            fontSize=12,
+            leading=15,
+            textColor=blue,
+            spaceBefore=10,
+            spaceAfter=6,
+        ),
+        "group": ParagraphStyle(
+            "group",
+            fontName=f"{FONT}-Oblique",
+            fontSize=10,
+            leading=13,
+            textColor=blue,
+            spaceBefore=4,
+            spaceAfter=4,
+        ),
+        "delegation": ParagraphStyle(
+            "delegation", fontName=f"{FONT}-Bold", fontSize=9.5, leading=12, spaceBefore=6, spaceAfter=2
+        ),
+        "member": ParagraphStyle("member", fontName=FONT, fontSize=8.5, leading=10.5, leftIndent=8),
+        "function": ParagraphStyle(
+            "function",
+            fontName=f"{FONT}-Oblique",
+            fontSize=7.5,
+            leading=9.5,
+            leftIndent=8,
+            textColor=colors.HexColor("#444444"),
+            spaceAfter=2,
+        ),
+    }
+
+
+def _story(sections, styles):
+    story = [
+        Paragraph(escape(_("List of Participants")), styles["title"]),
+        Spacer(1, 3 * mm),
+        Paragraph(escape(settings.EVENT_LONG_NAME), styles["subtitle"]),
+        Paragraph(
+            escape(_("National Convention Centre, Hanoi, %(dates)s") % {"dates": settings.EVENT_DATES}),
+            styles["subtitle"],
+        ),
+        NextPageTemplate("later"),
+        FrameBreak(),
+    ]
+    for section in sections:
+        story.append(CondPageBreak(30 * mm))
+        story.append(Paragraph(escape(str(section.heading)), styles["section"]))
+        for group in section.groups:
+            if group.heading:
+                story.append(Paragraph(escape(str(group.heading)), styles["group"]))
+            for delegation in group.delegations:
+                block = [Paragraph(escape(delegation.name), styles["delegation"])]
+                for member in delegation.listed:
+                    entry = [Paragraph(escape(member_line(member)), styles["member"])]
+                    function = member_function(member)
+                    if function:
+                        entry.append(Paragraph(escape(function), styles["function"]))
+                    block.append(KeepTogether(entry))
+                # The delegation's name never ends a column alone.
+                story.append(KeepTogether(block[:2]))
+                story.extend(block[2:])
+    return story
+
+
+def participants_pdf():
+    """The List of Participants as PDF bytes, in English (the list's official language)."""
+    _register_fonts()
+    with translation.override("en"):
+        sections = participants_list()
+        styles = _styles()
+        buffer = io.BytesIO()
+        width, height = A4
+        margin = 16 * mm
+        gap = 8 * mm
+        column = (width - 2 * margin - gap) / 2
+        title_height = 32 * mm
+        body = height - 2 * margin - 8 * mm
+
+        def columns(top):
+            return [
+                Frame(margin, margin + 8 * mm, column, top, id="left", showBoundary=0),
+                Frame(margin + column + gap, margin + 8 * mm, column, top, id="right", showBoundary=0),
+            ]
+
+        first = [
+            Frame(margin, height - margin - title_height, width - 2 * margin, title_height, id="title"),
+            *columns(body - title_height),
+        ]
+        footer_text = _("List of Participants")
+
+        def footer(canvas, doc):
+            canvas.saveState()
+            canvas.setFont(FONT, 7.5)
+            canvas.setFillColor(colors.grey)
+            canvas.drawString(margin, margin, f"{settings.EVENT_NAME} · {footer_text}")
+            canvas.drawRightString(width - margin, margin, str(doc.page))
+            canvas.restoreState()
+
+        doc = BaseDocTemplate(
+            buffer,
+            pagesize=A4,
+            title=str(footer_text),
+            author=_("Hanoi Convention Secretariat"),
+            subject=settings.EVENT_LONG_NAME,
+            leftMargin=margin,
+            rightMargin=margin,
+            topMargin=margin,
+            bottomMargin=margin,
+        )
+        doc.addPageTemplates(
+            [
+                PageTemplate(id="first", frames=first, onPage=footer),
+                PageTemplate(id="later", frames=columns(body), onPage=footer),
+            ]
+        )
+        story = _story(sections, styles)
+        if not sections:
+            story.append(Paragraph(escape(_("Nobody has been accredited yet.")), styles["subtitle"]))
+        doc.build(story)
+    return buffer.getvalue()

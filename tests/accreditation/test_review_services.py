@@ -37,7 +37,9 @@ def _refused_sources(target):
 
 
 def _audit(action, acc):
-    return AuditEntry.objects.filter(action=action, target_type="accreditation.accreditation", target_id=str(acc.pk))
+    return AuditEntry.objects.filter(
+        action=action, target_type="accreditation.accreditation", target_id=str(acc.pk)
+    )
 
 
 # --- review -----------------------------------------------------------------------------------

@@ -1,0 +1,400 @@
+"""Writes the demo plan (`demo_plan`) to the database, in bulk.
+
+The demo only ever adds delegations that are missing, each with everything that belongs to
+it: focal point, members, accreditations, badges, scans, bookings, speaker requests, gala
+invitations, signature. A delegation that exists (by code, or a State by country) is left
+exactly as it is, edits included. So a second run adds nothing and writes nothing, and
+`--scale 10` after a plain `--demo` adds only the copies.
+"""
+
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from accreditation.models import Accreditation, Badge, Category, Scan, Zone
+from delegations.models import Delegation, Document, DocumentKind, FocalPoint, Member
+from sessions.models import Booking, GalaInvitation, Session, Signature, SpeakerRequest
+
+from .accounts import STAFF_ACCOUNTS, align_passwords, demo_password, ensure_staff_accounts, focal_username
+from .demo_plan import BADGE_VALID_FROM, BADGE_VALID_UNTIL, plan_demo
+from .photos import ensure_demo_photos
+
+BATCH = 1000
+FULL_POWERS_FILE = "documents/demo/full-powers.pdf"
+GALA_SESSION = "d1-gala"
+
+
+@dataclass
+class DemoReport:
+    created: Counter = field(default_factory=Counter)
+    skipped_delegations: int = 0
+    password: object = None
+    plan_members: int = 0
+
+    def lines(self):
+        out = [f"{label}: {count} created" for label, count in self.created.items()]
+        if self.skipped_delegations:
+            out.append(f"delegations already present (left as they are): {self.skipped_delegations}")
+        return out
+
+
+@dataclass
+class _Refs:
+    """Reference rows the demo points at, read once."""
+
+    zones: dict
+    categories: dict
+    category_zones: dict
+    sessions: dict
+    staff: dict
+
+
+def _refs(staff):
+    zones = {z.code: z for z in Zone.objects.all()}
+    categories = {c.code: c for c in Category.objects.prefetch_related("default_zones")}
+    category_zones = {
+        code: sorted(c.default_zones.all(), key=lambda z: (z.sort_order, z.code))
+        for code, c in categories.items()
+    }
+    sessions = {s.slug: s for s in Session.objects.all()}
+    return _Refs(zones, categories, category_zones, sessions, staff)
+
+
+def _missing(plan, report):
+    """The planned delegations not in the database yet (by code, or a State's country)."""
+    codes = set(Delegation.objects.values_list("code", flat=True))
+    states = set(Delegation.objects.exclude(country="").values_list("country", flat=True))
+    missing = []
+    for delegation in plan.delegations:
+        if delegation.code in codes or (
+            delegation.fields["country"] and delegation.fields["country"] in states
+        ):
+            report.skipped_delegations += 1
+            continue
+        missing.append(delegation)
+    return missing
+
+
+def _create_delegations(missing):
+    rows = [Delegation(**d.fields) for d in missing]
+    Delegation.objects.bulk_create(rows, batch_size=BATCH)
+    return {row.code: row for row in rows}
+
+
+def _create_focal_points(missing, delegations, password, report):
+    User = get_user_model()
+    usernames = [focal_username(d.code) for d in missing]
+    existing = {
+        u.username: u for u in User.objects.filter(username__in=usernames).select_related("focal_point")
+    }
+    new_users = [
+        User(
+            username=focal_username(d.code),
+            first_name=d.focal["first_name"],
+            last_name=d.focal["last_name"],
+            email=d.focal["email"],
+            password=password.hash_for_new_accounts(),
+        )
+        for d in missing
+        if focal_username(d.code) not in existing
+    ]
+    User.objects.bulk_create(new_users, batch_size=BATCH)
+    users = {**existing, **{u.username: u for u in new_users}}
+    focal_points = []
+    for d in missing:
+        user = users[focal_username(d.code)]
+        if user.username not in existing or not hasattr(user, "focal_point"):
+            focal_points.append(FocalPoint(user=user, delegation=delegations[d.code]))
+    FocalPoint.objects.bulk_create(focal_points, batch_size=BATCH)
+    report.created["focal point accounts"] += len(new_users)
+    return {d.code: users[focal_username(d.code)] for d in missing}
+
+
+def _free_passports(missing):
+    """Planned passports someone else already holds get a suffix: the plan stays unique."""
+    planned = [m.fields for d in missing for m in d.members]
+    taken = set(Member.objects.exclude(passport_number="").values_list("passport_number", flat=True))
+    for fields in planned:
+        while fields["passport_number"] in taken:
+            fields["passport_number"] += "A"
+        taken.add(fields["passport_number"])
+
+
+def _create_members(missing, delegations):
+    _free_passports(missing)
+    members = {}
+    rows = []
+    for d in missing:
+        for plan in d.members:
+            row = Member(delegation=delegations[d.code], is_locked=plan.status not in ("draft", "returned"))
+            for name, value in plan.fields.items():
+                setattr(row, name, value)
+            members[plan] = row
+            rows.append(row)
+    Member.objects.bulk_create(rows, batch_size=BATCH)
+    return members
+
+
+def _create_accreditations(missing, members, refs):
+    accreditations = {}
+    for d in missing:
+        for plan in d.members:
+            acc = Accreditation(member=members[plan], status=plan.status, **plan.accreditation)
+            acc.category = refs.categories.get(plan.category) if plan.category else None
+            acc.reviewed_by = refs.staff["accreditation"] if plan.reviewed else None
+            acc.vetted_by = refs.staff["security"] if plan.vetted else None
+            accreditations[plan] = acc
+    Accreditation.objects.bulk_create(accreditations.values(), batch_size=BATCH)
+    Through = Accreditation.zones.through
+    links = [
+        Through(accreditation_id=acc.pk, zone_id=zone.pk)
+        for plan, acc in accreditations.items()
+        if acc.category_id
+        for zone in refs.category_zones[plan.category]
+    ]
+    Through.objects.bulk_create(links, batch_size=BATCH * 5)
+    return accreditations
+
+
+def _free_badge_numbers(missing):
+    """Planned badge numbers already taken (a badge issued in the app) move past the top."""
+    taken = set(Badge.objects.values_list("number", flat=True).distinct())
+    if not taken:
+        return
+    moved = {}
+    top = max(taken | {b.number for d in missing for m in d.members for b in m.badges})
+    for d in missing:
+        for member in d.members:
+            for badge in member.badges:
+                if badge.number in taken:
+                    if badge.number not in moved:
+                        top += 1
+                        moved[badge.number] = top
+                    badge.number = moved[badge.number]
+
+
+def _create_badges(missing, accreditations, refs):
+    _free_badge_numbers(missing)
+    protocol, security = refs.staff["protocol"], refs.staff["security"]
+    badges = {}
+    for d in missing:
+        for plan in d.members:
+            acc = accreditations[plan]
+            if not plan.badges or acc.category_id is None:
+                continue
+            zone_codes = " ".join(z.code for z in refs.category_zones[plan.category])
+            for spec in plan.badges:
+                badges[spec] = Badge(
+                    accreditation=acc,
+                    number=spec.number,
+                    version=spec.version,
+                    category=acc.category,
+                    zone_codes=zone_codes,
+                    valid_from=BADGE_VALID_FROM,
+                    valid_until=BADGE_VALID_UNTIL,
+                    issued_by=protocol,
+                    reprint_reason=spec.reprint_reason,
+                    printed_at=spec.printed_at,
+                    printed_by=protocol if spec.printed_at else None,
+                    collected_at=spec.collected_at,
+                    collected_by=protocol if spec.collected_at else None,
+                    id_document_seen=f"passport ending {plan.fields['passport_number'][-3:]}"
+                    if spec.collected_at
+                    else "",
+                    revoked_at=spec.revoked_at,
+                    # A lost badge is revoked by the desk that reprints it; others by security.
+                    revoked_by=(protocol if len(plan.badges) > 1 else security) if spec.revoked_at else None,
+                    revoked_reason=spec.revoked_reason,
+                )
+    Badge.objects.bulk_create(badges.values(), batch_size=BATCH)
+    # issued_at is auto_now_add: set the planned time afterwards.
+    for spec, badge in badges.items():
+        badge.issued_at = spec.issued_at
+    Badge.objects.bulk_update(badges.values(), ["issued_at"], batch_size=BATCH)
+    return badges
+
+
+def _create_scans(missing, badges, refs):
+    taken = set(Scan.objects.filter(nonce__startswith="demo-").values_list("nonce", flat=True))
+    gate = refs.staff["gate"]
+    rows = []
+    for d in missing:
+        for spec in d.scans:
+            badge = badges.get(spec["badge"])
+            if badge is None or spec["nonce"] in taken or spec["zone"] not in refs.zones:
+                continue
+            scan = Scan(
+                badge=badge,
+                zone=refs.zones[spec["zone"]],
+                direction=spec["direction"],
+                result=spec["result"],
+                reason=spec["reason"],
+                officer=gate,
+                device=spec["device"],
+                nonce=spec["nonce"],
+            )
+            rows.append((scan, spec["scanned_at"]))
+    Scan.objects.bulk_create([scan for scan, _ in rows], batch_size=BATCH)
+    for scan, at in rows:
+        scan.scanned_at = at
+    Scan.objects.bulk_update([scan for scan, _ in rows], ["scanned_at"], batch_size=BATCH)
+    return len(rows)
+
+
+def _create_bookings(plan, new_codes, members, focal_users, refs):
+    rows = []
+    for slug, code, member, status, when in plan.bookings:
+        if code in new_codes and slug in refs.sessions:
+            booking = Booking(
+                session=refs.sessions[slug],
+                member=members[member],
+                status=status,
+                booked_by=focal_users[code],
+            )
+            rows.append((booking, when))
+    Booking.objects.bulk_create([b for b, _ in rows], batch_size=BATCH)
+    for booking, when in rows:
+        booking.created_at = when
+    Booking.objects.bulk_update([b for b, _ in rows], ["created_at"], batch_size=BATCH)
+    return len(rows)
+
+
+def _create_speaker_requests(plan, new_codes, members, delegations, refs):
+    rows = []
+    for slug, code, member, status, when in plan.speaker_requests:
+        if code in new_codes and slug in refs.sessions:
+            request = SpeakerRequest(
+                session=refs.sessions[slug],
+                delegation=delegations[code],
+                speaker=members[member],
+                level=member.rank,
+                status=status,
+            )
+            rows.append((request, when))
+    SpeakerRequest.objects.bulk_create([r for r, _ in rows], batch_size=BATCH)
+    for request, when in rows:
+        request.requested_at = when
+    SpeakerRequest.objects.bulk_update([r for r, _ in rows], ["requested_at"], batch_size=BATCH)
+    return len(rows)
+
+
+def _create_gala_invitations(plan, new_codes, members, refs):
+    session = refs.sessions.get(GALA_SESSION)
+    if session is None:
+        return 0
+    rows = [
+        GalaInvitation(session=session, member=members[member], **fields)
+        for code, member, fields in plan.gala
+        if code in new_codes
+    ]
+    GalaInvitation.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+def _full_powers_file():
+    """One small PDF shared by the demo's full-powers documents."""
+    if not default_storage.exists(FULL_POWERS_FILE):
+        from reportlab.lib.pagesizes import A4
+        from reportlab.pdfgen import canvas
+
+        buffer = io.BytesIO()
+        pdf = canvas.Canvas(buffer, pagesize=A4)
+        pdf.setFont("Helvetica-Bold", 16)
+        pdf.drawString(72, 760, "FULL POWERS (demo document)")
+        pdf.setFont("Helvetica", 11)
+        pdf.drawString(
+            72, 730, "to sign the United Nations Convention against Cybercrime, Hanoi, 25 October 2025."
+        )
+        pdf.save()
+        default_storage.save(FULL_POWERS_FILE, ContentFile(buffer.getvalue()))
+    return FULL_POWERS_FILE
+
+
+def _create_signatures(missing, delegations, members, refs):
+    signing = [d for d in missing if d.signature]
+    if not signing:
+        return 0
+    pdf = _full_powers_file()
+    documents = {}
+    for d in signing:
+        if d.signature["full_powers_status"] in ("received", "verified", "refused"):
+            documents[d.code] = Document(
+                delegation=delegations[d.code],
+                member=members[d.signature["signatory"]],
+                kind=DocumentKind.FULL_POWERS,
+                file=pdf,
+                original_name="full-powers.pdf",
+                reference=f"FP/{d.code.upper()}/2025",
+                date=d.signature["confirmed_at"].date(),
+                uploaded_by=None,
+            )
+    Document.objects.bulk_create(documents.values(), batch_size=BATCH)
+    rows = []
+    for d in signing:
+        spec = d.signature
+        rows.append(
+            Signature(
+                delegation=delegations[d.code],
+                signatory=members[spec["signatory"]],
+                basis=spec["basis"],
+                full_powers_status=spec["full_powers_status"],
+                full_powers=documents.get(d.code),
+                full_powers_note=spec["full_powers_note"],
+                confirmed_at=spec["confirmed_at"],
+                slot_order=spec.get("slot_order"),
+                slot_starts_at=spec.get("slot_starts_at"),
+                signed_at=spec.get("signed_at"),
+                recorded_by=refs.staff["protocol"] if spec.get("signed_at") else None,
+            )
+        )
+    Signature.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+@transaction.atomic
+def load_demo(*, scale=1, configured_password=""):
+    """Add the demo's missing delegations with their people and programme, and the accounts.
+
+    Side effects: creates users (staff in their role groups, one focal point per new
+    delegation), delegations, members, accreditations and their zones, badges, scans,
+    bookings, speaker requests, gala invitations, full-powers documents and signatures;
+    stores the shared demo photos and full-powers PDF. With DEMO_PASSWORD set, resets demo
+    accounts holding another password. Sends no e-mail. Needs the reference data loaded.
+    """
+    report = DemoReport()
+    password = demo_password(configured_password)
+    report.password = password
+    plan = plan_demo(scale=scale)
+    report.plan_members = sum(len(d.members) for d in plan.delegations)
+    align_passwords(
+        password,
+        configured_password,
+        usernames=[*STAFF_ACCOUNTS, *(focal_username(d.code) for d in plan.delegations)],
+    )
+    staff = ensure_staff_accounts(password)
+    refs = _refs(staff)
+    missing = _missing(plan, report)
+    if not missing:
+        return report
+    ensure_demo_photos()
+    delegations = _create_delegations(missing)
+    focal_users = _create_focal_points(missing, delegations, password, report)
+    members = _create_members(missing, delegations)
+    accreditations = _create_accreditations(missing, members, refs)
+    badges = _create_badges(missing, accreditations, refs)
+    new_codes = {d.code for d in missing}
+    report.created["delegations"] = len(delegations)
+    report.created["members"] = len(members)
+    report.created["accreditations"] = len(accreditations)
+    report.created["badges"] = len(badges)
+    report.created["scans"] = _create_scans(missing, badges, refs)
+    report.created["bookings"] = _create_bookings(plan, new_codes, members, focal_users, refs)
+    report.created["speaker requests"] = _create_speaker_requests(plan, new_codes, members, delegations, refs)
+    report.created["gala invitations"] = _create_gala_invitations(plan, new_codes, members, refs)
+    report.created["signatures"] = _create_signatures(missing, delegations, members, refs)
+    return report

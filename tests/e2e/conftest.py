@@ -39,3 +39,15 @@ def page(browser, live_server):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_live_server():
+    # The live server builds its middleware once, before the function-scoped settings
+    # fixture runs; HTTPS redirects and secure cookies must be off before that.
+    from django.test.utils import override_settings
+
+    with override_settings(
+        SECURE_SSL_REDIRECT=False, SECURE_HSTS_SECONDS=0, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False
+    ):
+        yield

@@ -1,8 +1,9 @@
 """Which badge category and zones an officer is offered for a member, by rule.
 
-The rule reads the delegation's kind and the member's protocol rank and role. It names
-category and zone codes; the secretariat keeps the categories and zones themselves as data
-(`seed_summit` loads them), and a code missing from the database is simply not offered.
+The rule reads the delegation's kind and the member's protocol rank and role and names a
+category code (the codes `seed_summit` loads). The zones are the category's default zones, which
+the secretariat keeps as data; CATEGORY_ZONES only stands in for a category that has none.
+A code missing from the database is simply not offered.
 """
 
 from dataclasses import dataclass
@@ -12,26 +13,30 @@ from delegations.models import MemberRole as R
 from delegations.models import ProtocolRank
 
 # Category codes.
-VIP, HOD, DEL, OBS, IGO, UN, NGO, MED, SEC, STF, SUP = (
-    "VIP", "HOD", "DEL", "OBS", "IGO", "UN", "NGO", "MED", "SEC", "STF", "SUP",
+VIP, HOD, DEL, OBS, IGO, UN, NGO, GST, MED, SEC, STF, SUP = (
+    "VIP", "HOD", "DEL", "OBS", "IGO", "UN", "NGO", "GST", "MED", "SEC", "STF", "SUP",
 )  # fmt: skip
-# Zone codes: plenary hall, signing stage, bilateral rooms, VIP lounge, press centre,
-# exhibition, banquet hall, back office.
-PLN, SIG, BIL, VLG, PRS, EXH, BNQ, BOF = "PLN", "SIG", "BIL", "VIP", "PRS", "EXH", "BNQ", "BOF"
+# Zone codes: lobby, plenary hall, signing stage, bilateral rooms, VIP lounge, meeting rooms,
+# press centre, exhibition, banquet hall, back office.
+LBY, PLN, SIG, BIL, VLG, MTG, PRS, EXH, BNQ, BOF = (
+    "LBY", "PLN", "SIG", "BIL", "VIP", "MTG", "PRS", "EXH", "BNQ", "BOF",
+)  # fmt: skip
+ALL_ZONES = (LBY, PLN, SIG, BIL, VLG, MTG, PRS, EXH, BNQ, BOF)
 
-#: Zones each category opens when the database gives the category no default zones.
+#: Zones of a category the database gives no default zones (the same as seed_summit's).
 CATEGORY_ZONES = {
-    VIP: (PLN, SIG, BIL, VLG, EXH, BNQ),
-    HOD: (PLN, SIG, BIL, VLG, EXH, BNQ),
-    DEL: (PLN, BIL, EXH),
-    OBS: (PLN, EXH),
-    IGO: (PLN, BIL, EXH),
-    UN: (PLN, SIG, BIL, EXH),
-    NGO: (PLN, EXH),
-    MED: (PLN, PRS, EXH),
-    SEC: (PLN, SIG, BIL, VLG, EXH, BNQ),
-    STF: (PLN, BIL, EXH, BOF),
-    SUP: (BOF,),
+    VIP: ALL_ZONES,
+    HOD: (LBY, PLN, SIG, BIL, VLG, MTG, EXH, BNQ),
+    DEL: (LBY, PLN, BIL, MTG, EXH),
+    OBS: (LBY, PLN, MTG, EXH),
+    UN: (LBY, PLN, SIG, BIL, MTG, EXH),
+    IGO: (LBY, PLN, BIL, MTG, EXH),
+    NGO: (LBY, PLN, MTG, EXH),
+    GST: (LBY, PLN, MTG, EXH),
+    MED: (LBY, PRS, EXH, PLN),
+    SEC: ALL_ZONES,
+    STF: ALL_ZONES,
+    SUP: (LBY, BOF),
 }
 
 #: Delegations whose heads and delegates are State delegates (they may sign).
@@ -59,6 +64,8 @@ def suggest_category_code(*, kind, rank, role):
         return SUP
     if role == R.SECURITY:
         return SEC
+    if role == R.SPOUSE:
+        return GST
     if role == R.PRESS_ATTACHE or kind == K.MEDIA:
         return MED
     if kind in _STATE_LIKE:

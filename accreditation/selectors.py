@@ -65,15 +65,18 @@ def accreditation_for_review(*, pk):
 
 
 def assignment_suggested(*, member):
-    """The category and zones the rules offer for `member`: (Category or None, [Zone])."""
+    """The category and zones the rules offer for `member`: (Category or None, [Zone]).
+
+    The zones are the category's default zones; the rule's own list stands in when the
+    category has none.
+    """
     suggestion = rules.suggest(member=member)
     category = (
         Category.objects.filter(code=suggestion.category_code).prefetch_related("default_zones").first()
     )
-    codes = set(suggestion.zone_codes)
-    if category is not None:
-        codes |= {zone.code for zone in category.default_zones.all()}
-    return category, list(Zone.objects.filter(code__in=codes))
+    if category is not None and category.default_zones.all():
+        return category, list(category.default_zones.all())
+    return category, list(Zone.objects.filter(code__in=suggestion.zone_codes))
 
 
 def focal_point_emails(*, delegation_id):

@@ -6,7 +6,7 @@ from tests import factories
 
 S = AccreditationStatus
 
-ZONE_CODES = (rules.PLN, rules.SIG, rules.BIL, rules.VLG, rules.PRS, rules.EXH, rules.BNQ, rules.BOF)
+ZONE_CODES = rules.ALL_ZONES
 
 
 def reference_data():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accreditation import services
+from accreditation import rules, services
 from accreditation.models import AccreditationStatus, Badge
 from accreditation.workflow import TRANSITIONS, AccreditationError
 from hanoi_summit.models import AuditEntry, OutgoingEmail
@@ -64,7 +64,7 @@ def test_approve_uses_the_rules_suggestion_by_default(ref, officer, status):
     acc.refresh_from_db()
     assert acc.status == S.APPROVED
     assert acc.category == categories["VIP"]
-    assert {z.code for z in acc.zones.all()} == {"PLN", "SIG", "BIL", "VIP", "EXH", "BNQ"}
+    assert {z.code for z in acc.zones.all()} == set(rules.ALL_ZONES)
     assert acc.member.is_locked is True
     entry = _audit("accreditation.approve", acc).get()
     assert entry.actor == officer

@@ -155,7 +155,7 @@ def test_review_page_shows_photo_data_and_the_suggestion(client, ref):
     assert acc.member.passport_number in html
     form = response.context["approve_form"]
     assert form.initial["category"] == categories["HOD"]
-    assert {z.code for z in form.initial["zones"]} == {"PLN", "SIG", "BIL", "VIP", "EXH", "BNQ"}
+    assert {z.code for z in form.initial["zones"]} == {"LBY", "PLN", "SIG", "BIL", "VIP", "MTG", "EXH", "BNQ"}
     # Opening the page changes nothing.
     acc.refresh_from_db()
     assert acc.status == S.SUBMITTED

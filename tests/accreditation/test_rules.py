@@ -28,6 +28,7 @@ from tests.accreditation.review_helpers import reference_data
         (K.MEMBER_STATE, P.OTHER, R.PRESS_ATTACHE, "MED"),
         (K.MEMBER_STATE, P.OTHER, R.SECURITY, "SEC"),
         (K.MEMBER_STATE, P.OTHER, R.DRIVER, "SUP"),
+        (K.MEMBER_STATE, P.OTHER, R.SPOUSE, "GST"),
         (K.UN_ENTITY, P.OTHER, R.DRIVER, "SUP"),
     ],
 )
@@ -40,17 +41,37 @@ def test_head_of_state_gets_signing_stage_and_vip_lounge_a_delegate_does_not():
     delegate = rules.CATEGORY_ZONES[rules.DEL]
     assert {rules.SIG, rules.VLG} <= set(head)
     assert rules.SIG not in delegate and rules.VLG not in delegate
-    assert rules.CATEGORY_ZONES[rules.SUP] == (rules.BOF,)
+    assert rules.BOF not in delegate
+    assert set(rules.CATEGORY_ZONES[rules.SUP]) == {rules.LBY, rules.BOF}
 
 
 @pytest.mark.django_db
-def test_suggestion_resolves_codes_and_adds_the_categorys_default_zones():
+def test_the_categorys_default_zones_win_over_the_rules_list():
     zones, categories = reference_data()
-    categories["MED"].default_zones.add(zones["BNQ"])
+    categories["MED"].default_zones.set([zones["PRS"], zones["BNQ"]])
     member = factories.MemberFactory(delegation=factories.DelegationFactory(kind=K.MEDIA))
     category, suggested = selectors.assignment_suggested(member=member)
     assert category == categories["MED"]
-    assert {zone.code for zone in suggested} == {"PLN", "PRS", "EXH", "BNQ"}
+    assert {zone.code for zone in suggested} == {"PRS", "BNQ"}
+
+
+@pytest.mark.django_db
+def test_rules_zones_stand_in_for_a_category_without_defaults():
+    reference_data()
+    member = factories.MemberFactory(delegation=factories.DelegationFactory(kind=K.MEDIA))
+    category, suggested = selectors.assignment_suggested(member=member)
+    assert category.code == "MED"
+    assert {zone.code for zone in suggested} == {"LBY", "PRS", "EXH", "PLN"}
+
+
+@pytest.mark.django_db
+def test_rules_match_the_seeded_reference_data():
+    from hanoi_summit.seed import reference
+
+    seeded = {row["code"]: set(row["zones"]) for row in reference.CATEGORIES}
+    assert set(rules.CATEGORY_ZONES) <= set(seeded)
+    for code, zones in rules.CATEGORY_ZONES.items():
+        assert set(zones) == seeded[code], code
 
 
 @pytest.mark.django_db

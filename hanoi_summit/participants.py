@@ -30,7 +30,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
-    CondPageBreak,
     Frame,
     FrameBreak,
     KeepTogether,
@@ -135,6 +134,14 @@ def member_function(member):
     return ", ".join(parts)
 
 
+def _member_markup(member):
+    markup = escape(member_line(member))
+    function = member_function(member)
+    if function:
+        markup += f'<br/><font name="{FONT}-Oblique" size="7.5" color="#444444">{escape(function)}</font>'
+    return markup
+
+
 def _register_fonts():
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
@@ -164,6 +171,7 @@ def _styles():
             textColor=blue,
             spaceBefore=10,
             spaceAfter=6,
+            keepWithNext=1,
         ),
         "group": ParagraphStyle(
             "group",
@@ -177,15 +185,8 @@ def _styles():
         "delegation": ParagraphStyle(
             "delegation", fontName=f"{FONT}-Bold", fontSize=9.5, leading=12, spaceBefore=6, spaceAfter=2
         ),
-        "member": ParagraphStyle("member", fontName=FONT, fontSize=8.5, leading=10.5, leftIndent=8),
-        "function": ParagraphStyle(
-            "function",
-            fontName=f"{FONT}-Oblique",
-            fontSize=7.5,
-            leading=9.5,
-            leftIndent=8,
-            textColor=colors.HexColor("#444444"),
-            spaceAfter=2,
+        "member": ParagraphStyle(
+            "member", fontName=FONT, fontSize=8.5, leading=10.5, leftIndent=8, spaceAfter=2.5
         ),
     }
 
@@ -203,22 +204,20 @@ def _story(sections, styles):
         FrameBreak(),
     ]
     for section in sections:
-        story.append(CondPageBreak(30 * mm))
         story.append(Paragraph(escape(str(section.heading)), styles["section"]))
         for group in section.groups:
             if group.heading:
                 story.append(Paragraph(escape(str(group.heading)), styles["group"]))
             for delegation in group.delegations:
-                block = [Paragraph(escape(delegation.name), styles["delegation"])]
-                for member in delegation.listed:
-                    entry = [Paragraph(escape(member_line(member)), styles["member"])]
-                    function = member_function(member)
-                    if function:
-                        entry.append(Paragraph(escape(function), styles["function"]))
-                    block.append(KeepTogether(entry))
-                # The delegation's name never ends a column alone.
-                story.append(KeepTogether(block[:2]))
-                story.extend(block[2:])
+                entries = [
+                    Paragraph(_member_markup(member), styles["member"]) for member in delegation.listed
+                ]
+                # The delegation's name never ends a column alone. (Nested KeepTogethers
+                # make reportlab break the page, so each person is one paragraph.)
+                story.append(
+                    KeepTogether([Paragraph(escape(delegation.name), styles["delegation"]), *entries[:1]])
+                )
+                story.extend(entries[1:])
     return story
 
 
@@ -269,8 +268,8 @@ def participants_pdf():
         )
         doc.addPageTemplates(
             [
-                PageTemplate(id="first", frames=first, onPage=footer),
-                PageTemplate(id="later", frames=columns(body), onPage=footer),
+                PageTemplate(id="first", frames=first, onPageEnd=footer),
+                PageTemplate(id="later", frames=columns(body), onPageEnd=footer),
             ]
         )
         story = _story(sections, styles)

@@ -137,7 +137,12 @@ def delegation_gala_invitations(*, delegation):
 
 
 def signing_ceremony():
-    return Session.objects.filter(kind=SessionKind.SIGNING_CEREMONY).order_by("starts_at").first()
+    return (
+        Session.objects.filter(kind=SessionKind.SIGNING_CEREMONY)
+        .select_related("room")
+        .order_by("starts_at")
+        .first()
+    )
 
 
 def signatures():

@@ -1,0 +1,246 @@
+"""POST /api/checkin/, the public key and the revocation list, as devices call them."""
+
+import base64
+import json
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accreditation import codes, keys
+from accreditation.models import AccreditationStatus, Badge, Scan
+from tests.accreditation.test_checkin import collected_badge
+from tests.factories import BadgeFactory, StaffUserFactory, ZoneFactory
+
+URL = "/api/checkin/"
+
+
+@pytest.fixture
+def zones(db):
+    return {code: ZoneFactory(code=code) for code in ("PLN", "SIG")}
+
+
+@pytest.fixture
+def gate_user(db):
+    return StaffUserFactory(role="Gate officer", username="gate")
+
+
+@pytest.fixture
+def device(gate_user):
+    client = APIClient()
+    token = Token.objects.create(user=gate_user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def post(client, body, **kwargs):
+    return client.post(URL, body, format="json", **kwargs)
+
+
+def test_device_with_a_token_gets_granted_with_display_data(zones, device, gate_user):
+    badge = collected_badge()
+    response = post(device, {"code": codes.badge_code(badge), "zone": "PLN", "direction": "in"})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["result"], body["reason"], body["replayed"]) == ("granted", "ok", False)
+    assert body["badge"]["name"] == "Nguyễn Thị Hương"
+    assert body["badge"]["number"] == badge.number
+    assert body["badge"]["category"] == {
+        "code": "DEL",
+        "name": "Delegate",
+        "colour": "#1565C0",
+        "text_colour": "#FFFFFF",
+    }
+    assert body["badge"]["zones"] == ["PLN"]
+    assert Scan.objects.get(pk=body["scan_id"]).officer == gate_user
+
+
+def test_denied_is_a_200_with_the_reason(zones, device):
+    badge = collected_badge(collected_at=None, accreditation__status=AccreditationStatus.PRINTED)
+    body = post(device, {"code": codes.badge_code(badge), "zone": "PLN", "direction": "in"}).json()
+    assert (body["result"], body["reason"]) == ("denied", "not_collected")
+    assert "badge desk" in body["message"]
+    assert body["badge"]["name"] == "Nguyễn Thị Hương"
+
+
+def test_session_user_of_the_gate_page_may_post(zones, gate_user, client):
+    client.force_login(gate_user)
+    badge = collected_badge()
+    response = client.post(
+        URL,
+        json.dumps({"code": codes.badge_code(badge), "zone": "PLN", "direction": "out"}),
+        content_type="application/json",
+    )
+    assert response.json()["result"] == "granted"
+    assert Scan.objects.get().direction == "out"
+
+
+def test_session_post_needs_the_csrf_token(zones, gate_user):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(gate_user)
+    response = post(client, {"code": "x", "zone": "PLN", "direction": "in"})
+    assert response.status_code == 403
+    assert not Scan.objects.exists()
+
+
+def test_anonymous_and_staff_without_the_permission_are_refused(zones, db):
+    anonymous = APIClient()
+    assert post(anonymous, {"code": "x", "zone": "PLN", "direction": "in"}).status_code in (401, 403)
+    other = APIClient()
+    other.force_authenticate(StaffUserFactory(role="Security officer"))
+    response = post(other, {"code": "x", "zone": "PLN", "direction": "in"})
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert not Scan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({}, "invalid"),
+        ({"zone": "PLN", "direction": "in"}, "invalid"),
+        ({"code": "HS1:AAAA", "direction": "in"}, "invalid"),
+        ({"code": "HS1:AAAA", "zone": "PLN"}, "invalid"),
+        ({"code": "HS1:AAAA", "zone": "PLN", "direction": "sideways"}, "invalid"),
+        ({"code": "HS1:AAAA", "zone": "NOPE", "direction": "in"}, "unknown_zone"),
+        ({"code": "", "zone": "PLN", "direction": "in"}, "invalid"),
+        ({"code": "A" * 100_000, "zone": "PLN", "direction": "in"}, "invalid"),
+        ({"code": "HS1:\x00", "zone": "PLN", "direction": "in"}, "invalid"),
+        ({"code": ["HS1:"], "zone": "PLN", "direction": "in"}, "invalid"),
+        ({"code": "HS1:AAAA", "zone": "PLN", "direction": "in", "nonce": "n" * 65}, "invalid"),
+        (["HS1:AAAA"], "invalid"),
+    ],
+)
+def test_malformed_input_is_a_400_with_a_code(zones, device, body, code):
+    response = post(device, body)
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert not Scan.objects.exists()
+
+
+def test_non_json_is_a_400(zones, device):
+    response = device.post(URL, "{not json", content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (400, "parse_error")
+    response = device.post(URL, b"\xff\xfe\x00", content_type="application/json")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda c: c[:-1] + ("A" if c[-1] != "A" else "B"),
+        lambda c: c[:20] + ("Q" if c[20] != "Q" else "R") + c[21:],
+        lambda c: c[:-10],
+        lambda c: c + "====",
+        lambda c: c + "AAAAAAAA",
+        lambda c: "HS2:" + c[4:],
+        lambda c: c.replace("HS1:", ""),
+        lambda c: "garbage",
+        lambda c: "\u202e" + c,
+    ],
+)
+def test_tampered_codes_are_never_granted_and_never_500(zones, device, mutate):
+    badge = collected_badge()
+    response = post(device, {"code": mutate(codes.badge_code(badge)), "zone": "PLN", "direction": "in"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["result"] == "denied"
+    assert body["reason"] in {"forged", "unknown"}
+    assert body["badge"] is None
+
+
+def test_code_signed_with_another_key_is_forged(zones, device):
+    badge = collected_badge()
+    signed = codes.BadgeCode(
+        number=badge.number,
+        version=badge.version,
+        category=badge.category.code,
+        zones=("PLN",),
+        valid_from=badge.valid_from,
+        valid_until=badge.valid_until,
+    )
+    code = codes.encode(signed, key=Ed25519PrivateKey.generate())
+    body = post(device, {"code": code, "zone": "PLN", "direction": "in"}).json()
+    assert (body["result"], body["reason"]) == ("denied", "forged")
+
+
+def test_retried_nonce_is_logged_once(zones, device):
+    code = codes.badge_code(collected_badge())
+    payload = {"code": code, "zone": "PLN", "direction": "in", "nonce": "dev7-000042"}
+    first = post(device, payload).json()
+    second = post(device, payload).json()
+    assert second["scan_id"] == first["scan_id"]
+    assert (second["result"], second["replayed"]) == ("granted", True)
+    assert Scan.objects.count() == 1
+
+
+def test_public_key_is_published_for_offline_scanners(db):
+    response = APIClient().get("/api/badges/public-key/")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["algorithm"], body["format_version"], body["prefix"]) == ("Ed25519", 1, "HS1:")
+    raw = base64.b64decode(body["public_key_raw_base64"])
+    assert raw == keys.public_key_raw() and len(raw) == 32
+    public = serialization.load_pem_public_key(body["public_key_pem"].encode())
+    badge = BadgeFactory()
+    # A scanner verifies offline with what it downloaded.
+    assert codes.decode(codes.badge_code(badge), public_key=public).number == badge.number
+
+
+def test_revoked_list_names_every_badge_a_gate_must_deny(zones, device):
+    valid = collected_badge()
+    revoked = collected_badge(revoked_at=timezone.now())
+    refused = collected_badge(accreditation__status=AccreditationStatus.REFUSED)
+    replaced = collected_badge(version=1)
+    BadgeFactory(number=replaced.number, version=2)
+    body = device.get("/api/badges/revoked/").json()
+    listed = {(row["number"], row["version"]) for row in body["badges"]}
+    assert listed == {(revoked.number, 1), (refused.number, 1), (replaced.number, 1)}
+    assert (valid.number, 1) not in listed
+    assert body["count"] == 3
+
+
+def test_revoked_list_is_for_gate_accounts_only(db):
+    assert APIClient().get("/api/badges/revoked/").status_code in (401, 403)
+    other = APIClient()
+    other.force_authenticate(StaffUserFactory(role="Security officer"))
+    assert other.get("/api/badges/revoked/").status_code == 403
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_revoked_list_query_count_does_not_grow(zones, gate_user, django_assert_num_queries, rows):
+    for _ in range(rows):
+        collected_badge(revoked_at=timezone.now())
+    client = APIClient()
+    client.force_authenticate(gate_user)
+    # Permission check (user's groups' permissions), then the one list query.
+    with django_assert_num_queries(3):
+        body = client.get("/api/badges/revoked/").json()
+    assert body["count"] == rows
+
+
+def test_openapi_schema_documents_the_gate_endpoints(db, secretariat_client):
+    response = secretariat_client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    schema = response.json()
+    assert "/api/checkin/" in schema["paths"]
+    operation = schema["paths"]["/api/checkin/"]["post"]
+    assert operation["operationId"] == "checkin_scan"
+    assert set(operation["responses"]) >= {"200", "400"}
+    assert "/api/badges/public-key/" in schema["paths"]
+    assert "/api/badges/revoked/" in schema["paths"]
+
+
+def test_the_reprinted_badge_is_denied_through_the_api(zones, device):
+    from accreditation import services
+
+    old = collected_badge()
+    old.accreditation.zones.add(zones["PLN"])
+    code = codes.badge_code(old)
+    assert post(device, {"code": code, "zone": "PLN", "direction": "in"}).json()["result"] == "granted"
+    services.badge_reprint(badge=old, by=StaffUserFactory(role="Protocol officer"), reason="damaged")
+    body = post(device, {"code": code, "zone": "PLN", "direction": "in"}).json()
+    assert (body["result"], body["reason"]) == ("denied", "revoked")
+    assert Badge.objects.filter(number=old.number).count() == 2

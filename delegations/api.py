@@ -89,7 +89,11 @@ class MemberInput(serializers.ModelSerializer):
         fields = services.MEMBER_FIELDS
         # Uniqueness is checked by the service, with one message for the portal and the API.
         validators = []
-        extra_kwargs = {"passport_number": {"validators": []}}
+        extra_kwargs = {
+            "passport_number": {"validators": []},
+            # Empty: the service prints the passport names on the badge.
+            "badge_name": {"required": False, "allow_blank": True},
+        }
 
 
 class MemberListAPI(APIView):

@@ -234,15 +234,20 @@ class Member(models.Model):
                 fields=["passport_number"],
                 condition=~Q(passport_number=""),
                 name="member_passport_unique_in_event",
+                violation_error_message=_("This passport number is already registered for the event."),
             ),
             models.UniqueConstraint(
-                fields=["delegation"], condition=Q(role="head"), name="member_one_head_per_delegation"
+                fields=["delegation"],
+                condition=Q(role="head"),
+                name="member_one_head_per_delegation",
+                violation_error_message=_("The delegation already has a head of delegation."),
             ),
             models.CheckConstraint(
                 condition=Q(departure__isnull=True)
                 | Q(arrival__isnull=True)
                 | Q(departure__gte=models.F("arrival")),
                 name="member_departure_after_arrival",
+                violation_error_message=_("The departure must be after the arrival."),
             ),
         ]
 

@@ -20,7 +20,7 @@ SITE = "https://summit.example"
 def _data(**overrides):
     data = member_data(**overrides)
     for key in ("date_of_birth", "passport_expiry"):
-        if data[key]:
+        if isinstance(data[key], str):
             data[key] = dt.date.fromisoformat(data[key])
     data["arrival"] = data["departure"] = None
     return data
@@ -36,7 +36,10 @@ def _photo(width=600, height=800):
 )
 def test_member_names_in_any_script_are_kept(delegation, focal_user, given, family):
     member = services.member_create(
-        delegation=delegation, user=focal_user, data=_data(given_names=given, family_name=family), photo=_photo()
+        delegation=delegation,
+        user=focal_user,
+        data=_data(given_names=given, family_name=family),
+        photo=_photo(),
     )
     member.refresh_from_db()
     assert member.family_name == family
@@ -64,7 +67,9 @@ def test_quota_holds(delegation, focal_user):
 def test_same_passport_twice_in_the_event_is_refused_whatever_the_spacing(delegation, focal_user):
     factories.MemberFactory(passport_number="AK1234567")  # in another delegation
     with pytest.raises(DelegationError) as refused:
-        services.member_create(delegation=delegation, user=focal_user, data=_data(passport_number="ak 123 4567"))
+        services.member_create(
+            delegation=delegation, user=focal_user, data=_data(passport_number="ak 123 4567")
+        )
     assert refused.value.code == "duplicate_passport"
     assert not Member.objects.filter(delegation=delegation).exists()
 
@@ -113,9 +118,7 @@ def test_locked_member_cannot_be_changed_or_removed(delegation, focal_user):
 def test_update_replaces_the_photo_and_audits_without_passport_in_clear(delegation, focal_user):
     member = factories.MemberFactory(delegation=delegation)
     old_name = member.photo.name
-    services.member_update(
-        member=member, user=focal_user, data={"passport_number": "ZZ999"}, photo=_photo()
-    )
+    services.member_update(member=member, user=focal_user, data={"passport_number": "ZZ999"}, photo=_photo())
     member.refresh_from_db()
     assert member.photo.name != old_name
     entry = AuditEntry.objects.get(action="member.update")
@@ -129,7 +132,11 @@ def test_delegation_update_keeps_a_states_name_and_registers_it(delegation, foca
     services.delegation_update(
         delegation=delegation,
         user=focal_user,
-        data={"name": "Renamed", "ministry": "Ministry of Foreign Affairs", "contact_email": "mfa@ke.example"},
+        data={
+            "name": "Renamed",
+            "ministry": "Ministry of Foreign Affairs",
+            "contact_email": "mfa@ke.example",
+        },
     )
     delegation.refresh_from_db()
     assert delegation.name == "Kenya"
@@ -139,7 +146,9 @@ def test_delegation_update_keeps_a_states_name_and_registers_it(delegation, foca
 
 def test_document_upload_stores_a_checked_pdf(delegation, focal_user):
     upload = SimpleUploadedFile("NV 12.pdf", factories.pdf_bytes(), content_type="application/pdf")
-    document = services.document_upload(delegation=delegation, user=focal_user, kind="note_verbale", upload=upload)
+    document = services.document_upload(
+        delegation=delegation, user=focal_user, kind="note_verbale", upload=upload
+    )
     assert document.file.name.startswith(f"documents/{delegation.pk}/")
     assert document.original_name == "NV 12.pdf"
     fake = SimpleUploadedFile("x.pdf", b"MZ\x90 program", content_type="application/pdf")
@@ -212,7 +221,9 @@ def test_closed_invitations_create_nothing(delegation, secretariat_user, state):
         delegation=delegation, email="dao@ke.example", created_by=secretariat_user, site_url=SITE
     )
     if state == "expired":
-        Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+        Invitation.objects.filter(pk=invitation.pk).update(
+            expires_at=timezone.now() - dt.timedelta(seconds=1)
+        )
     elif state == "revoked":
         services.invitation_revoke(invitation=invitation, user=secretariat_user)
     else:

@@ -1,0 +1,130 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from delegations.models import Invitation
+from hanoi_summit.models import OutgoingEmail
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+UPLOAD = "admin:delegations_invitation_upload"
+
+
+def test_invite_action_uses_the_contact_email(secretariat_client):
+    invited = factories.DelegationFactory(contact_email="dao@unodc.example")
+    silent = factories.DelegationFactory(contact_email="")
+    response = secretariat_client.post(
+        reverse("admin:delegations_delegation_changelist"),
+        {"action": "invite_selected", "_selected_action": [invited.pk, silent.pk]},
+        follow=True,
+    )
+    assert Invitation.objects.get().delegation == invited
+    assert OutgoingEmail.objects.get().to == "dao@unodc.example"
+    assert "No contact e-mail" in response.content.decode()
+
+
+def test_resend_and_revoke_actions(secretariat_client):
+    from delegations.services import invitation_create, invitation_find
+
+    delegation = factories.DelegationFactory()
+    invitation, old = invitation_create(
+        delegation=delegation, email="a@b.example", created_by=None, site_url=""
+    )
+    changelist = reverse("admin:delegations_invitation_changelist")
+    secretariat_client.post(changelist, {"action": "resend", "_selected_action": [invitation.pk]})
+    assert OutgoingEmail.objects.count() == 2
+    with pytest.raises(Exception):  # noqa: B017 - the old link is dead, whatever the reason
+        invitation_find(token=old)
+    secretariat_client.post(changelist, {"action": "revoke", "_selected_action": [invitation.pk]})
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+
+
+def _csv(text):
+    return SimpleUploadedFile("invitations.csv", text.encode(), content_type="text/csv")
+
+
+def test_upload_previews_then_sends_all(secretariat_client):
+    factories.DelegationFactory(code="unodc")
+    factories.DelegationFactory(code="itu")
+    response = secretariat_client.post(
+        reverse(UPLOAD), {"file": _csv("code,email\nunodc,dao@unodc.example\nITU,dao@itu.example\n")}
+    )
+    html = response.content.decode()
+    assert "dao@itu.example" in html and "Send 2 invitations" in html
+    assert not Invitation.objects.exists()
+    payload = response.context["payload"]
+    response = secretariat_client.post(reverse(UPLOAD), {"payload": payload})
+    assert response.status_code == 302
+    assert set(Invitation.objects.values_list("email", flat=True)) == {"dao@unodc.example", "dao@itu.example"}
+    assert OutgoingEmail.objects.count() == 2
+
+
+def test_upload_with_row_errors_sends_nothing(secretariat_client):
+    factories.DelegationFactory(code="unodc")
+    response = secretariat_client.post(
+        reverse(UPLOAD), {"file": _csv("unodc,dao@unodc.example\nnope,x@y.example\nunodc,not-an-email\n")}
+    )
+    html = response.content.decode()
+    assert "Unknown delegation code “nope”" in html
+    assert "not a valid e-mail address" in html
+    assert "payload" not in response.context
+    assert not Invitation.objects.exists()
+
+
+def test_upload_xlsx(secretariat_client):
+    factories.DelegationFactory(code="unodc")
+    workbook = Workbook()
+    workbook.active.append(["Delegation code", "E-mail"])
+    workbook.active.append(["unodc", "dao@unodc.example"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = SimpleUploadedFile("i.xlsx", buffer.getvalue())
+    response = secretariat_client.post(reverse(UPLOAD), {"file": upload})
+    assert [(r.code, r.email) for r in response.context["rows"]] == [("unodc", "dao@unodc.example")]
+
+
+def test_tampered_payload_is_refused(secretariat_client):
+    factories.DelegationFactory(code="unodc")
+    response = secretariat_client.post(reverse(UPLOAD), {"payload": '[["unodc","evil@x.example"]]:forged'})
+    assert response.status_code == 200
+    assert not Invitation.objects.exists()
+
+
+def test_member_changelist_masks_passports(secretariat_client):
+    factories.MemberFactory(passport_number="XK7654321")
+    html = secretariat_client.get(reverse("admin:delegations_member_changelist")).content.decode()
+    assert "XK7654321" not in html
+    assert "321" in html
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_member_changelist_query_count(secretariat_client, django_assert_num_queries, count):
+    factories.MemberFactory.create_batch(count)
+    with django_assert_num_queries(7):
+        response = secretariat_client.get(reverse("admin:delegations_member_changelist"))
+    assert response.context["cl"].result_count == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_invitation_changelist_query_count(secretariat_client, django_assert_num_queries, count):
+    for delegation in factories.DelegationFactory.create_batch(count):
+        Invitation.objects.create(
+            delegation=delegation, email=f"x{delegation.pk}@e.example", token_digest=str(delegation.pk),
+            expires_at="2030-01-01T00:00Z",
+        )  # fmt: skip
+    with django_assert_num_queries(7):
+        response = secretariat_client.get(reverse("admin:delegations_invitation_changelist"))
+    assert response.context["cl"].result_count == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_delegation_changelist_query_count(secretariat_client, django_assert_num_queries, count):
+    factories.DelegationFactory.create_batch(count)
+    with django_assert_num_queries(7):
+        response = secretariat_client.get(reverse("admin:delegations_delegation_changelist"))
+    assert response.context["cl"].result_count == count

@@ -121,13 +121,14 @@ def group_email_render(text, recipient):
 
 def group_email_recipients(*, groups, kinds=(), statuses=(), categories=(), session=None):
     """The people a group e-mail goes to, one per e-mail address (compared without case),
-    in a stable order (delegation, then name).
+    in a stable order: by delegation, its members first, then its focal points and its
+    contact address.
 
     `groups`: any of focal_points (focal points' accounts and the delegations' contact
     addresses), heads (heads of delegation), category (members whose accreditation has one
     of `categories`), session (members with a confirmed booking at `session`). `kinds` and
     `statuses` narrow the delegations; no status means every delegation but withdrawn ones.
-    One query per chosen group.
+    One query for the members, and two for the focal points and contact addresses.
     """
     delegation_filter = Q()
     if kinds:
@@ -159,13 +160,16 @@ def group_email_recipients(*, groups, kinds=(), statuses=(), categories=(), sess
             .distinct()
         )
         found.extend(
-            Recipient(
-                email=m.email,
-                name=m.full_name,
-                title=m.title,
-                delegation=m.delegation.name,
-                badge_name=m.badge_name or m.full_name,
-                language=m.language,
+            (
+                0,
+                Recipient(
+                    email=m.email,
+                    name=m.full_name,
+                    title=m.title,
+                    delegation=m.delegation.name,
+                    badge_name=m.badge_name or m.full_name,
+                    language=m.language,
+                ),
             )
             for m in queryset
         )
@@ -178,31 +182,41 @@ def group_email_recipients(*, groups, kinds=(), statuses=(), categories=(), sess
         for fp in focal_points:
             name = fp.user.get_full_name() or fp.user.get_username()
             found.append(
-                Recipient(
-                    email=fp.user.email,
-                    name=name,
-                    title="",
-                    delegation=fp.delegation.name,
-                    badge_name=name,
-                    language=settings.LANGUAGE_CODE,
+                (
+                    1,
+                    Recipient(
+                        email=fp.user.email,
+                        name=name,
+                        title="",
+                        delegation=fp.delegation.name,
+                        badge_name=name,
+                        language=settings.LANGUAGE_CODE,
+                    ),
                 )
             )
         for delegation in delegations.exclude(contact_email="").only("name", "contact_email"):
             found.append(
-                Recipient(
-                    email=delegation.contact_email,
-                    name=delegation.name,
-                    title="",
-                    delegation=delegation.name,
-                    badge_name=delegation.name,
-                    language=settings.LANGUAGE_CODE,
+                (
+                    2,
+                    Recipient(
+                        email=delegation.contact_email,
+                        name=delegation.name,
+                        title="",
+                        delegation=delegation.name,
+                        badge_name=delegation.name,
+                        language=settings.LANGUAGE_CODE,
+                    ),
                 )
             )
 
     unique = {}
-    for recipient in found:
-        unique.setdefault(recipient.email.strip().lower(), recipient)
-    return sorted(unique.values(), key=lambda r: (r.delegation.lower(), r.name.lower(), r.email.lower()))
+    for source, recipient in found:
+        unique.setdefault(recipient.email.strip().lower(), (source, recipient))
+    ordered = sorted(
+        unique.values(),
+        key=lambda sr: (sr[1].delegation.lower(), sr[0], sr[1].name.lower(), sr[1].email.lower()),
+    )
+    return [recipient for _source, recipient in ordered]
 
 
 def group_email_preview(*, subject, body, recipients, sample_size=10):

@@ -37,6 +37,8 @@ class DemoReport:
     plan_members: int = 0
 
     def lines(self):
+        if not self.created:
+            return [f"nothing to add: all {self.skipped_delegations} demo delegations are present"]
         out = [f"{label}: {count} created" for label, count in self.created.items()]
         if self.skipped_delegations:
             out.append(f"delegations already present (left as they are): {self.skipped_delegations}")

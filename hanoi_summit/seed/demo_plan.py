@@ -636,10 +636,10 @@ def _plan_scans(delegation):
                 scans.append(_scan(delegation, member, badge, "SIG", "in", stage, "wrong_zone", sequence=4))
         if len(member.badges) == 2 and rng.random() < 0.5:
             lost = member.badges[0]
-            at = min(lost.revoked_at + dt.timedelta(minutes=rng.randint(10, 120)), SNAPSHOT)
+            at = _between(rng, max(opening, lost.revoked_at + dt.timedelta(minutes=10)), SNAPSHOT)
             scans.append(_scan(delegation, member, lost, "LBY", "in", at, "revoked", sequence=5))
         if member.status == S.REVOKED and rng.random() < 0.25:
-            at = min(badge.revoked_at + dt.timedelta(minutes=rng.randint(10, 120)), SNAPSHOT)
+            at = _between(rng, max(opening, badge.revoked_at + dt.timedelta(minutes=10)), SNAPSHOT)
             scans.append(_scan(delegation, member, badge, "LBY", "in", at, "revoked", sequence=6))
         if member.status == S.PRINTED and rng.random() < 0.04:
             at = _between(rng, opening, SNAPSHOT)

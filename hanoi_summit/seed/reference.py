@@ -46,7 +46,7 @@ _ALL_ZONES = tuple(z["code"] for z in ZONES)
 # and security. Codes agree with accreditation/rules.py, which suggests them.
 RED, RED_DARK, RED_LIGHT = "#C62828", "#8E0000", "#E57373"
 GREEN, GREEN_DARK, GREEN_LIGHT = "#2E7D32", "#1B5E20", "#66BB6A"
-YELLOW, YELLOW_DARK = "#FBC02D", "#F9A825"
+YELLOW, YELLOW_LIGHT = "#FBC02D", "#FFEE58"
 BLUE, BLUE_DARK, BLUE_LIGHT = "#1565C0", "#0D47A1", "#64B5F6"
 WHITE, BLACK, GOLD = "#FFFFFF", "#212121", "#FFD54F"
 
@@ -65,7 +65,7 @@ CATEGORIES = [
      "zones": ("LBY", "PLN", "BIL", "MTG", "EXH")},
     {"code": "NGO", "name": "Non-governmental organisation, academia, private sector",
      "colour": GREEN_LIGHT, "text_colour": BLACK, "zones": ("LBY", "PLN", "MTG", "EXH")},
-    {"code": "GST", "name": "Guest", "colour": YELLOW_DARK, "text_colour": BLACK,
+    {"code": "GST", "name": "Guest", "colour": YELLOW_LIGHT, "text_colour": BLACK,
      "zones": ("LBY", "PLN", "MTG", "EXH")},
     {"code": "MED", "name": "Media", "colour": YELLOW, "text_colour": BLACK,
      "zones": ("LBY", "PRS", "EXH", "PLN")},

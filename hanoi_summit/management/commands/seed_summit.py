@@ -57,8 +57,7 @@ class Command(BaseCommand):
         if demo:
             report = load_demo(scale=scale, configured_password=settings.DEMO_PASSWORD)
             self.stdout.write(f"Demo (scale {scale}, {report.plan_members} members planned):")
-            lines = report.lines() or ["nothing to add: every demo delegation is present"]
-            for line in lines:
+            for line in report.lines():
                 self.stdout.write(f"  {line}")
             self._password(report.password)
             self._logins()

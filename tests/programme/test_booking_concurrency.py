@@ -11,7 +11,9 @@ from sessions.models import Booking, BookingStatus
 from sessions.services import bookings as booking_services
 from tests import factories
 
-pytestmark = [pytest.mark.postgres]
+# Serialized rollback brings back the role groups that the flush after a transactional test
+# removes, so later tests still find them.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 THREADS = 12
 SEATS_LEFT = 2
@@ -67,13 +69,13 @@ def _fire(*, lock):
     return confirmed, waitlisted
 
 
-def test_without_the_lock_parallel_bookings_overbook(require_postgres, transactional_db, slow_insert):
+def test_without_the_lock_parallel_bookings_overbook(require_postgres, slow_insert):
     confirmed, waitlisted = _fire(lock=False)
     assert confirmed > 10, "the race should overbook without the row lock"
     assert confirmed + waitlisted == 10 - SEATS_LEFT + THREADS
 
 
-def test_with_the_lock_capacity_holds(require_postgres, transactional_db, slow_insert):
+def test_with_the_lock_capacity_holds(require_postgres, slow_insert):
     confirmed, waitlisted = _fire(lock=True)
     assert confirmed == 10
     assert waitlisted == THREADS - SEATS_LEFT

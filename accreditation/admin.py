@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from hanoi_summit.admin import date_set_filter, status_pill
+from hanoi_summit.admin import date_set_filter, short_time, status_pill
 
 from .models import Accreditation, AccreditationStatus, Badge, Category, PrintBatch, Scan, ScanResult, Zone
 
@@ -151,8 +151,8 @@ class BadgeAdmin(admin.ModelAdmin):
         "member",
         "delegation",
         "category_band",
-        "printed_at",
-        "collected_at",
+        "printed",
+        "collected",
         "revoked_display",
     ]
     list_filter = [
@@ -194,6 +194,14 @@ class BadgeAdmin(admin.ModelAdmin):
     def category_band(self, badge):
         return colour_swatch(badge.category.colour, badge.category.text_colour, badge.category.code)
 
+    @admin.display(description=_("printed"), ordering="printed_at")
+    def printed(self, badge):
+        return short_time(badge.printed_at)
+
+    @admin.display(description=_("collected"), ordering="collected_at")
+    def collected(self, badge):
+        return short_time(badge.collected_at)
+
     @admin.display(description=_("revoked"), ordering="revoked_at")
     def revoked_display(self, badge):
         if badge.revoked_at is None:
@@ -226,7 +234,7 @@ class ScanAdmin(admin.ModelAdmin):
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
     show_full_result_count = False
     list_display = [
-        "scanned_at",
+        "time",
         "zone",
         "direction",
         "result_display",
@@ -254,6 +262,10 @@ class ScanAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("time"), ordering="scanned_at")
+    def time(self, scan):
+        return short_time(scan.scanned_at)
 
     @admin.display(description=_("result"), ordering="result")
     def result_display(self, scan):

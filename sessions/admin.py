@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from hanoi_summit.admin import date_set_filter, status_pill
@@ -81,17 +82,7 @@ class SessionRoleInline(admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
-    list_display = [
-        "title",
-        "kind",
-        "day",
-        "time_span",
-        "room",
-        "seats_display",
-        "booking_mode",
-        "is_public",
-        "is_cancelled",
-    ]
+    list_display = ["title", "kind", "when", "room", "seats_display", "booking_mode", "state"]
     list_filter = ["kind", DayFilter, "room", "booking_mode", "is_public", "is_cancelled"]
     search_fields = ["title", "theme", "slug"]
     date_hierarchy = "starts_at"
@@ -120,14 +111,23 @@ class SessionAdmin(admin.ModelAdmin):
         )
         return super().get_queryset(request).annotate(confirmed_count=Coalesce(Subquery(confirmed), 0))
 
-    @admin.display(description=_("day"), ordering="starts_at")
-    def day(self, session):
-        return formats.date_format(timezone.localtime(session.starts_at), "D j M")
-
-    @admin.display(description=_("time"))
-    def time_span(self, session):
+    @admin.display(description=_("when"), ordering="starts_at")
+    def when(self, session):
         start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
-        return f"{start:%H:%M}-{end:%H:%M}"
+        return format_html(
+            "{}<br><small>{}-{}</small>",
+            formats.date_format(start, "D j M"),
+            f"{start:%H:%M}",
+            f"{end:%H:%M}",
+        )
+
+    @admin.display(description=_("state"))
+    def state(self, session):
+        if session.is_cancelled:
+            return status_pill(_("Cancelled"), "danger")
+        if not session.is_public:
+            return status_pill(_("Not public"), "secondary")
+        return status_pill(_("Public"), "success")
 
     @admin.display(description=_("booked / seats"))
     def seats_display(self, session):

@@ -72,6 +72,7 @@ def test_session_changelist_query_count(secretariat_client, django_assert_num_qu
     # Confirmed seats over capacity; the waitlisted booking takes no seat.
     assert "2 / 10" in html
     assert "14:00-15:15" in html
+    assert "Public" in html
 
 
 def test_session_filters_by_kind_day_room_and_booking_mode(secretariat_client):

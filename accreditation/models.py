@@ -229,6 +229,19 @@ class Badge(models.Model):
         return self.revoked_at is not None
 
 
+class BadgeNumberCounter(models.Model):
+    """One row: the last badge number handed out. Issuing locks it, so two desks never
+    take the same number and numbers follow one another without gaps."""
+
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("badge number counter")
+
+    def __str__(self):
+        return str(self.last)
+
+
 class Direction(models.TextChoices):
     IN = "in", _("In")
     OUT = "out", _("Out")

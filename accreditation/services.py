@@ -10,7 +10,7 @@ import tempfile
 
 from django.conf import settings
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from hanoi_summit.audit import audit_record
 from hanoi_summit.outbox import email_queue
 
 from . import selectors
-from .models import Accreditation, AccreditationStatus, Badge, BadgeLayout, PrintBatch
+from .models import Accreditation, AccreditationStatus, Badge, BadgeLayout, BadgeNumberCounter, PrintBatch
 from .workflow import AccreditationError, check_move
 
 S = AccreditationStatus
@@ -278,6 +278,20 @@ def _revoke(badge, *, by, reason):
     audit_record(actor=by, action="badge.revoke", target=badge, after={"revoked": True}, note=reason)
 
 
+def _next_badge_number():
+    """Take the next badge number under the counter's row lock (held until commit).
+
+    Numbers written by other means (the demo seed) are respected: the next one follows the
+    highest badge number in the table, read after the lock is taken.
+    """
+    BadgeNumberCounter.objects.get_or_create(pk=1)
+    counter = BadgeNumberCounter.objects.select_for_update().get(pk=1)
+    highest = Badge.objects.aggregate(highest=Max("number"))["highest"] or 0
+    counter.last = max(counter.last, highest, FIRST_BADGE_NUMBER - 1) + 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
 @transaction.atomic
 def badge_issue(*, accreditation, by):
     """cleared -> badge_issued: a new badge number (the next in sequence), version 1.
@@ -289,18 +303,7 @@ def badge_issue(*, accreditation, by):
     check_move(acc.status, S.BADGE_ISSUED)
     if acc.category is None:
         raise AccreditationError(_("This accreditation has no badge category."), code="category_required")
-    for _attempt in range(5):
-        number = max((Badge.objects.aggregate(last=Max("number"))["last"] or 0) + 1, FIRST_BADGE_NUMBER)
-        try:
-            # Two desks issuing at once may pick the same number: the unique (number, version)
-            # constraint refuses the second, which then takes the next one.
-            with transaction.atomic():
-                badge = _new_badge(acc, number=number, version=1, by=by)
-            break
-        except IntegrityError:
-            continue
-    else:
-        raise AccreditationError(_("Could not allocate a badge number; try again."), code="number_busy")
+    badge = _new_badge(acc, number=_next_badge_number(), version=1, by=by)
     _move(acc, S.BADGE_ISSUED, actor=by, action="badge.issue", extra={"badge": str(badge)})
     return badge
 

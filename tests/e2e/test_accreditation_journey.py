@@ -37,6 +37,12 @@ def _gate_page_exists():
 
 
 def test_officer_security_protocol_and_gate(browser, live_server, monkeypatch):
+    from django.apps import apps
+
+    from hanoi_summit.roles import sync_roles
+
+    # A transactional test before this one may have flushed the role groups the migration made.
+    sync_roles(apps)
     reference_data()
     delegation = factories.StateDelegationFactory(name="Viet Nam", country="VN")
     member = factories.MemberFactory(

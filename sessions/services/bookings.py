@@ -1,6 +1,7 @@
 """Bookings: a member's seat at a session, capacity held by a row lock, waitlist promotion."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from hanoi_summit.audit import audit_record
@@ -95,11 +96,17 @@ def booking_request(*, session, member, delegation, by, now=None, lock=True):
     with transaction.atomic():
         session = _lock_session(session, lock=lock)
         _check_bookable(session, now=now)
-        active = Booking.objects.filter(session=session, status__in=ACTIVE_BOOKING_STATUSES)
-        if active.filter(member=member).exists():
+        # One aggregate under the lock: the member's own booking, the delegation's places
+        # and the confirmed seats.
+        counts = Booking.objects.filter(session=session, status__in=ACTIVE_BOOKING_STATUSES).aggregate(
+            mine=Count("pk", filter=Q(member=member)),
+            ours=Count("pk", filter=Q(member__delegation=delegation)),
+            confirmed=Count("pk", filter=Q(status=BookingStatus.CONFIRMED)),
+        )
+        if counts["mine"]:
             raise ProgrammeError(_("This member is already booked for this session."), code="already_booked")
         cap = session.per_delegation_cap
-        if cap is not None and active.filter(member__delegation=delegation).count() >= cap:
+        if cap is not None and counts["ours"] >= cap:
             raise ProgrammeError(
                 _("Your delegation already holds the %(cap)s places allowed for this session.")
                 % {"cap": cap},
@@ -109,8 +116,7 @@ def booking_request(*, session, member, delegation, by, now=None, lock=True):
             raise ProgrammeError(
                 _("This member already has a confirmed booking at the same time."), code="booking_overlap"
             )
-        confirmed = active.filter(status=BookingStatus.CONFIRMED).count()
-        status = BookingStatus.CONFIRMED if confirmed < session.seats else BookingStatus.WAITLISTED
+        status = BookingStatus.CONFIRMED if counts["confirmed"] < session.seats else BookingStatus.WAITLISTED
         try:
             with transaction.atomic():
                 booking = Booking.objects.create(session=session, member=member, status=status, booked_by=by)

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 
 WIDTH = 640
-LABEL_WIDTH = 200
-VALUE_WIDTH = 90
+LABEL_WIDTH = 210
+VALUE_WIDTH = 100
 ROW_HEIGHT = 30
 BAR_HEIGHT = 18
 PLOT_WIDTH = WIDTH - LABEL_WIDTH - VALUE_WIDTH

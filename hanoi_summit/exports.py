@@ -14,11 +14,12 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -176,8 +177,16 @@ def _cell(value, *, for_xlsx):
     return _ILLEGAL_XLSX.sub("", text) if for_xlsx else text
 
 
+@lru_cache(maxsize=128)
+def _choice_labels(model, name, language):
+    return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+
+
 def _display(obj, name):
-    return getattr(obj, f"get_{name}_display")()
+    """The label of a choice, as get_FOO_display() gives it, but translated once per export
+    rather than once per cell (get_FOO_display translates every choice on each call)."""
+    value = getattr(obj, name)
+    return _choice_labels(type(obj), name, translation.get_language()).get(value, value)
 
 
 # --- the five exports -------------------------------------------------------------------

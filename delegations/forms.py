@@ -160,6 +160,7 @@ class DocumentForm(DomainErrorFormMixin, forms.Form):
     )
     reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
     date = forms.DateField(label=_("Date"), required=False, widget=_DateInput())
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,7 +25,7 @@ from .errors import DelegationError
 from .forms import DelegationForm, DocumentForm, InvitationAcceptForm, MemberForm
 from .passwords import QueuedPasswordResetForm
 
-_FORM_TOKENS = "portal_member_form_tokens"
+_FORM_TOKENS = "portal_form_tokens"
 
 
 @focal_point_required
@@ -61,8 +61,21 @@ def member_list(request):
     return render(request, "portal/member_list.html", {"members": members, "delegation": request.delegation})
 
 
-def _used_form_tokens(request):
-    return request.session.get(_FORM_TOKENS, {})
+def _form_token_used(request):
+    """True if this form was already saved once (a double click, a browser re-post)."""
+    token = request.POST.get("form_token", "")
+    return bool(token) and token in request.session.get(_FORM_TOKENS, [])
+
+
+def _form_token_record(request):
+    token = request.POST.get("form_token", "")
+    if token:
+        # The last few are enough: a re-post follows within seconds.
+        request.session[_FORM_TOKENS] = [*request.session.get(_FORM_TOKENS, [])[-49:], token]
+
+
+def _form_token():
+    return uuid.uuid4().hex
 
 
 @focal_point_required
@@ -70,9 +83,7 @@ def _used_form_tokens(request):
 def member_add(request):
     delegation = request.delegation
     if request.method == "POST":
-        token = request.POST.get("form_token", "")
-        created = _used_form_tokens(request).get(token)
-        if created:
+        if _form_token_used(request):
             messages.info(request, _("This form was already sent: the member was added once."))
             return redirect("portal:members")
         form = MemberForm(request.POST, request.FILES, instance=services.Member(delegation=delegation))
@@ -87,16 +98,13 @@ def member_add(request):
             except DelegationError as error:
                 form.add_domain_error(error)
             else:
-                if token:
-                    tokens = _used_form_tokens(request)
-                    tokens[token] = member.pk
-                    request.session[_FORM_TOKENS] = dict(list(tokens.items())[-50:])
+                _form_token_record(request)
                 messages.success(request, _("%(name)s was added.") % {"name": member.full_name})
                 if "add_another" in request.POST:
                     return redirect("portal:member-add")
                 return redirect("portal:members")
     else:
-        form = MemberForm(initial={"form_token": uuid.uuid4().hex})
+        form = MemberForm(initial={"form_token": _form_token()})
     return render(
         request,
         "portal/member_form.html",
@@ -151,7 +159,10 @@ def member_delete(request, pk):
 @require_http_methods(["GET", "POST"])
 def documents(request):
     delegation = request.delegation
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and _form_token_used(request):
+        messages.info(request, _("This form was already sent: the document was uploaded once."))
+        return redirect("portal:documents")
+    form = DocumentForm(request.POST or None, request.FILES or None, initial={"form_token": _form_token()})
     if request.method == "POST" and form.is_valid():
         try:
             services.document_upload(
@@ -165,6 +176,7 @@ def documents(request):
         except DelegationError as error:
             form.add_domain_error(error)
         else:
+            _form_token_record(request)
             messages.success(request, _("The document was uploaded."))
             return redirect("portal:documents")
     return render(

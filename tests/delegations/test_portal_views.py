@@ -251,3 +251,17 @@ def test_unknown_invitation_shows_a_clear_page(client):
     response = client.get(reverse("portal:invitation-accept", args=["nonsense"]))
     assert response.status_code == 404
     assert "not valid" in response.content.decode()
+
+
+def test_double_submitted_document_is_stored_once(focal_client, delegation):
+    def post():
+        upload = SimpleUploadedFile("nv.pdf", factories.pdf_bytes(), "application/pdf")
+        return focal_client.post(
+            reverse("portal:documents"),
+            {"kind": "note_verbale", "file": upload, "form_token": "tok"},
+            follow=True,
+        )
+
+    post()
+    assert "already sent" in post().content.decode()
+    assert Document.objects.filter(delegation=delegation).count() == 1

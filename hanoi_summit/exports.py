@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accreditation.models import AccreditationStatus, Badge, Direction, Scan, ScanReason, ScanResult
-from delegations.models import Delegation, DelegationKind, DelegationStatus, Member, MemberRole
+from delegations.models import Delegation, DelegationKind, DelegationStatus, Member, MemberRole, ProtocolRank
 from sessions.models import Booking, BookingStatus, SessionKind
 
 FORMATS = ("csv", "xlsx")
@@ -242,7 +242,7 @@ EXPORTS = {
                 *_choice_filters("kind", "kind", DelegationKind),
                 Filter(("country", "country__exact"), "country", lambda name, raw: raw.upper()),
             ),
-            search=("name", "acronym", "code"),
+            search=("name", "acronym", "code", "contact_email"),
             columns=(
                 Column(gettext_lazy("Code"), lambda d: d.code),
                 Column(gettext_lazy("Name"), lambda d: d.name),
@@ -267,10 +267,12 @@ EXPORTS = {
                 _id_filter("delegation", "delegation"),
                 *_choice_filters("kind", "delegation__kind", DelegationKind),
                 *_choice_filters("role", "role", MemberRole),
+                *_choice_filters("protocol_rank", "protocol_rank", ProtocolRank),
+                Filter(("is_locked", "is_locked__exact"), "is_locked", _boolean),
                 *_choice_filters("status", "accreditation__status", AccreditationStatus),
                 _id_filter("category", "accreditation__category"),
             ),
-            search=("family_name", "given_names", "badge_name", "delegation__name"),
+            search=("family_name", "given_names", "badge_name", "delegation__name", "delegation__code"),
             columns=(
                 Column(gettext_lazy("Delegation"), lambda m: m.delegation.name),
                 Column(gettext_lazy("Title"), lambda m: m.title),

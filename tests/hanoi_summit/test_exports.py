@@ -113,6 +113,14 @@ def test_members_filtered_like_the_admin_list(secretariat_client, minister):
     assert column(by_delegation, "Family name") == ["Durand"]
     searched = read_csv(secretariat_client.get("/dashboard/exports/members.csv?q=durand"))
     assert column(searched, "Family name") == ["Durand"]
+    # The member admin's own filters: protocol rank and locked.
+    minister.protocol_rank = 60
+    minister.is_locked = True
+    minister.save()
+    ranked = read_csv(
+        secretariat_client.get("/dashboard/exports/members.csv?protocol_rank__exact=60&is_locked__exact=1")
+    )
+    assert column(ranked, "Family name") == ["Nguyễn"]
 
 
 def test_delegations_filtered_by_kind_and_status(secretariat_client, viet_nam):

@@ -199,17 +199,14 @@ def index(request):
     context = {
         "delegations": delegations,
         "delegation_svg": _delegation_chart(delegations),
-        "accreditations": accreditations,
         "funnel_svg": funnel_svg,
         "status_svg": status_svg,
         "status_bars": status_bars,
         "backlog": backlog,
         "backlog_oldest": format_age(backlog.oldest),
         "backlog_median": format_age(backlog.median),
-        "bookings": bookings,
         "booking_svg": booking_svg if bookings else "",
         "signatures": signatures,
-        "zones": zones,
         "zone_svg": zone_svg if zones else "",
         "inside_total": sum(z.inside for z in zones),
         "emails": emails,
@@ -222,7 +219,6 @@ def index(request):
                 "accreditation.accreditation", status__exact=AccreditationStatus.APPROVED
             ),
             "signed": changelist_url("programme.signature", signed="yes"),
-            "planned": changelist_url("programme.signature", intends_to_sign__exact="1"),
             "queued": changelist_url("hanoi_summit.outgoingemail", status__exact=EmailStatus.QUEUED),
             "failed": changelist_url("hanoi_summit.outgoingemail", status__exact=EmailStatus.FAILED),
         },
@@ -278,22 +274,7 @@ def group_email(request):
                 body=form.cleaned_data["body"],
                 recipients=recipients,
             )
-            messages.success(
-                request,
-                ngettext("%(queued)d e-mail queued.", "%(queued)d e-mails queued.", result.queued)
-                % {"queued": result.queued}
-                + (
-                    " "
-                    + ngettext(
-                        "%(skipped)d recipient already had this message.",
-                        "%(skipped)d recipients already had this message.",
-                        result.skipped,
-                    )
-                    % {"skipped": result.skipped}
-                    if result.skipped
-                    else ""
-                ),
-            )
+            messages.success(request, _sent_message(result))
             return redirect("dashboard:group_email")
         else:
             preview = group_emails.group_email_preview(
@@ -304,6 +285,19 @@ def group_email(request):
         "dashboard/group_email.html",
         {"form": form, "preview": preview, "placeholders": group_emails.PLACEHOLDERS},
     )
+
+
+def _sent_message(result):
+    text = ngettext("%(queued)d e-mail queued.", "%(queued)d e-mails queued.", result.queued) % {
+        "queued": result.queued
+    }
+    if result.skipped:
+        text += " " + ngettext(
+            "%(skipped)d recipient already had this message.",
+            "%(skipped)d recipients already had this message.",
+            result.skipped,
+        ) % {"skipped": result.skipped}
+    return text
 
 
 @staff_required()

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from hanoi_summit.admin import date_set_filter, short_time, status_pill
+from hanoi_summit.admin import choice_pill, date_set_filter, short_time, status_pill
 
 from .models import Accreditation, AccreditationStatus, Badge, Category, PrintBatch, Scan, ScanResult, Zone
 
@@ -28,6 +28,8 @@ ACCREDITATION_TONES = {
     S.COLLECTED: "success",
     S.REVOKED: "danger",
 }
+
+SCAN_TONES = {ScanResult.GRANTED: "success", ScanResult.DENIED: "danger"}
 
 
 def colour_swatch(colour, text_colour, label):
@@ -74,7 +76,13 @@ class AccreditationAdmin(admin.ModelAdmin):
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
     show_full_result_count = False
     list_display = ["member", "delegation", "category_band", "status_display", "submitted_at", "zone_list"]
-    list_filter = ["status", "category", "member__delegation__kind", "zones"]
+    list_filter = [
+        "status",
+        "category",
+        "member__delegation__kind",
+        "zones",
+        ("submitted_at", admin.DateFieldListFilter),
+    ]
     search_fields = [
         "member__family_name",
         "member__given_names",
@@ -82,7 +90,10 @@ class AccreditationAdmin(admin.ModelAdmin):
         "member__delegation__name",
         "member__delegation__code",
     ]
-    date_hierarchy = "submitted_at"
+    # Newest first by primary key: at 25,000 members an index walk takes milliseconds where
+    # sorting by submission time (unindexed) took half a second. Likewise no date_hierarchy:
+    # it scans every row for its dates on each page.
+    ordering = ["-pk"]
     list_select_related = ["member__delegation", "category"]
     raw_id_fields = ["member"]
     filter_horizontal = ["zones"]
@@ -123,9 +134,7 @@ class AccreditationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, accreditation):
-        return status_pill(
-            accreditation.get_status_display(), ACCREDITATION_TONES.get(accreditation.status, "secondary")
-        )
+        return choice_pill(AccreditationStatus, accreditation.status, ACCREDITATION_TONES)
 
     @admin.display(description=_("category"), ordering="category__sort_order")
     def category_band(self, accreditation):
@@ -168,10 +177,9 @@ class BadgeAdmin(admin.ModelAdmin):
         "accreditation__member__badge_name",
         "accreditation__member__delegation__name",
     ]
-    date_hierarchy = "issued_at"
     list_select_related = ["accreditation__member__delegation", "category"]
     raw_id_fields = ["accreditation", "print_batch"]
-    ordering = ["-issued_at"]
+    ordering = ["-pk"]
 
     def has_add_permission(self, request):
         return False
@@ -243,14 +251,13 @@ class ScanAdmin(admin.ModelAdmin):
         "holder",
         "officer",
     ]
-    list_filter = ["zone", "direction", "result", "reason"]
+    list_filter = ["zone", "direction", "result", "reason", ("scanned_at", admin.DateFieldListFilter)]
     search_fields = [
         "=badge__number",
         "badge__accreditation__member__family_name",
         "device",
         "code_excerpt",
     ]
-    date_hierarchy = "scanned_at"
     list_select_related = ["zone", "badge__accreditation__member", "officer"]
     ordering = ["-scanned_at"]
 
@@ -269,8 +276,7 @@ class ScanAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("result"), ordering="result")
     def result_display(self, scan):
-        tone = "success" if scan.result == ScanResult.GRANTED else "danger"
-        return status_pill(scan.get_result_display(), tone)
+        return choice_pill(ScanResult, scan.result, SCAN_TONES)
 
     @admin.display(description=_("holder"))
     def holder(self, scan):

@@ -107,6 +107,12 @@ def prepare(args, env):
         started = time.perf_counter()
         manage(env, "seed_summit", "--demo", "--scale", str(args.scale))
         print(f"seeded in {time.perf_counter() - started:.0f} s")
+        # Fresh planner statistics, as autovacuum would have them on a live database; without
+        # them PostgreSQL plans for the empty tables it last saw.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     else:
         print(f"reusing the database: {members} members")
     manage(env, "collectstatic", "--noinput", "-v0")

@@ -43,6 +43,19 @@ def status_pill(label, tone):
     )
 
 
+def choice_pill(choices, value, tones):
+    """A status pill for `value` of the TextChoices `choices`, its tone from `tones`.
+
+    Only the one label is translated: get_FOO_display() translates every choice of the
+    field on each call, which was a third of a 100-row changelist's rendering time.
+    """
+    try:
+        label = choices(value).label
+    except ValueError:
+        label = value
+    return status_pill(label, tones.get(value, "secondary"))
+
+
 def short_time(value):
     """ "25 Oct 08:05" in the event's time zone, or "-": keeps date columns narrow."""
     if value is None:
@@ -88,10 +101,11 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
     show_full_result_count = False
     list_display = ["to", "subject", "status_display", "attempts", "error_excerpt", "created", "sent"]
-    list_filter = ["status", "language"]
+    list_filter = ["status", ("created_at", admin.DateFieldListFilter), "language"]
     search_fields = ["to", "subject", "dedupe_key"]
-    date_hierarchy = "created_at"
-    ordering = ["-created_at"]
+    # Newest first by primary key: an index walk, where sorting by an unindexed date sorted
+    # the whole table. Date filters rather than date_hierarchy, which scans every row.
+    ordering = ["-pk"]
     actions = ["retry_selected", "cancel_selected"]
     readonly_fields = [
         "dedupe_key",
@@ -127,7 +141,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, email):
-        return status_pill(email.get_status_display(), EMAIL_TONES.get(email.status, "secondary"))
+        return choice_pill(EmailStatus, email.status, EMAIL_TONES)
 
     @admin.display(description=_("created"), ordering="created_at")
     def created(self, email):
@@ -189,9 +203,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
     show_full_result_count = False
     list_display = ["created_at", "actor", "action", "target_type", "target_id", "target_repr"]
-    list_filter = ["action", "target_type"]
+    list_filter = ["action", "target_type", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["action", "target_type", "target_id", "target_repr", "note", "actor__username"]
-    date_hierarchy = "created_at"
     list_select_related = ["actor"]
     readonly_fields = [
         "created_at",

@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from hanoi_summit.admin import date_set_filter, status_pill
+from hanoi_summit.admin import choice_pill, date_set_filter, status_pill
 
 from .models import (
     Booking,
@@ -162,15 +162,15 @@ class BookingAdmin(admin.ModelAdmin):
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
     show_full_result_count = False
     list_display = ["member", "delegation", "session", "status_display", "created_at", "booked_by"]
-    list_filter = ["status", "session__kind", "session"]
+    list_filter = ["status", "session__kind", "session", ("created_at", admin.DateFieldListFilter)]
     search_fields = [
         "member__family_name",
         "member__badge_name",
         "member__delegation__name",
         "session__title",
     ]
-    date_hierarchy = "created_at"
     list_select_related = ["member__delegation", "session", "booked_by"]
+    ordering = ["-pk"]
     raw_id_fields = ["member", "session"]
     readonly_fields = ["member", "session", "status", "booked_by", "created_at", "updated_at"]
 
@@ -183,7 +183,7 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, booking):
-        return status_pill(booking.get_status_display(), BOOKING_TONES.get(booking.status, "secondary"))
+        return choice_pill(BookingStatus, booking.status, BOOKING_TONES)
 
 
 @admin.register(SpeakerRequest)
@@ -222,7 +222,7 @@ class GalaInvitationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("answer"), ordering="status")
     def status_display(self, invitation):
-        return status_pill(invitation.get_status_display(), GALA_TONES.get(invitation.status, "secondary"))
+        return choice_pill(GalaInvitation.Status, invitation.status, GALA_TONES)
 
 
 FULL_POWERS_TONES = {
@@ -271,7 +271,4 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("full powers"), ordering="full_powers_status")
     def full_powers_display(self, signature):
-        return status_pill(
-            signature.get_full_powers_status_display(),
-            FULL_POWERS_TONES.get(signature.full_powers_status, "secondary"),
-        )
+        return choice_pill(FullPowersStatus, signature.full_powers_status, FULL_POWERS_TONES)

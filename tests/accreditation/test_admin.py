@@ -82,7 +82,7 @@ def test_accreditation_changelist_query_count(secretariat_client, django_assert_
     category.default_zones.set([factories.ZoneFactory(code="PLN"), factories.ZoneFactory(code="EXH")])
     accreditations = [_accreditation(n, category) for n in range(rows)]
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = secretariat_client.get(changelist("accreditation"))
 
     html = response.content.decode()
@@ -134,7 +134,7 @@ def test_accreditation_status_cannot_be_changed_in_the_admin(secretariat_client)
 def test_badge_changelist_query_count(secretariat_client, django_assert_num_queries, rows):
     badges = factories.BadgeFactory.create_batch(rows, printed_at=timezone.now())
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = secretariat_client.get(changelist("badge"))
 
     html = response.content.decode()
@@ -192,7 +192,7 @@ def test_scan_changelist_query_count(secretariat_client, django_assert_num_queri
     ]
     factories.ScanFactory(badge=None, zone=zone, result=ScanResult.DENIED, reason=ScanReason.UNKNOWN)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = secretariat_client.get(changelist("scan"))
 
     html = response.content.decode()

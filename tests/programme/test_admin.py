@@ -164,7 +164,7 @@ def test_session_role_changelist_query_count(secretariat_client, django_assert_n
 def test_booking_changelist_query_count(secretariat_client, django_assert_num_queries, rows):
     bookings = factories.BookingFactory.create_batch(rows, booked_by=factories.UserFactory())
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = secretariat_client.get(changelist("booking"))
 
     html = response.content.decode()

@@ -6,7 +6,7 @@ reads each member's accreditation through one join.
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -72,10 +72,15 @@ def status_page(request):
                 return redirect("portal_accreditation:status")
             messages.error(request, error.message)
         else:
+            n = len(result.submitted)
             messages.success(
                 request,
-                _("%(n)s member(s) submitted for accreditation. A confirmation e-mail is on its way.")
-                % {"n": len(result.submitted)},
+                ngettext(
+                    "%(n)s member submitted for accreditation. A confirmation e-mail is on its way.",
+                    "%(n)s members submitted for accreditation. A confirmation e-mail is on its way.",
+                    n,
+                )
+                % {"n": n},
             )
             return redirect("portal_accreditation:status")
     members = delegation_members_with_status(delegation=delegation)

@@ -216,11 +216,13 @@ def _member_check(*, delegation, member, values):
         )
 
 
-def _member_save(member):
+def _member_save(member, *, new_photo=False):
     try:
         with transaction.atomic():
             member.save()
     except IntegrityError as exc:
+        if new_photo:
+            member.photo.storage.delete(member.photo.name)
         # A concurrent write got there first; the checks above give the usual reasons.
         raise DelegationError(
             _("This passport number or head of delegation is already registered."), code="conflict"
@@ -252,7 +254,7 @@ def member_create(*, delegation, user, data, photo=None):
         setattr(member, field, value)
     if clean_photo is not None:
         member.photo.save(clean_photo.name, clean_photo, save=False)
-    _member_save(member)
+    _member_save(member, new_photo=clean_photo is not None)
     audit_record(actor=user, action="member.create", target=member, after=_diff(Member(), values)[1])
     return member
 
@@ -284,7 +286,7 @@ def member_update(*, member, user, data, photo=None):
         _on_commit_delete(member.photo)
         member.photo.save(clean_photo.name, clean_photo, save=False)
         after["photo"] = "new"
-    _member_save(member)
+    _member_save(member, new_photo=clean_photo is not None)
     if after:
         audit_record(actor=user, action="member.update", target=member, before=before, after=after)
     return member

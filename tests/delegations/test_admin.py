@@ -128,3 +128,19 @@ def test_delegation_changelist_query_count(secretariat_client, django_assert_num
     with django_assert_num_queries(7):
         response = secretariat_client.get(reverse("admin:delegations_delegation_changelist"))
     assert response.context["cl"].result_count == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_document_changelist_query_count(secretariat_client, django_assert_num_queries, count):
+    factories.DocumentFactory.create_batch(count)
+    with django_assert_num_queries(7):
+        response = secretariat_client.get(reverse("admin:delegations_document_changelist"))
+    assert response.context["cl"].result_count == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_focal_point_changelist_query_count(secretariat_client, django_assert_num_queries, count):
+    factories.FocalPointFactory.create_batch(count)
+    with django_assert_num_queries(7):
+        response = secretariat_client.get(reverse("admin:delegations_focalpoint_changelist"))
+    assert response.context["cl"].result_count == count

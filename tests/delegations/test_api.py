@@ -26,7 +26,9 @@ def _member_json(**overrides):
 
 
 def test_get_and_patch_the_delegation(api, delegation):
-    assert api.get(reverse("api-delegation")).json()["name"] == "Kenya"
+    response = api.get(reverse("api-delegation"))
+    assert response.json()["name"] == "Kenya"
+    assert "no-store" in response["Cache-Control"]
     response = api.patch(
         reverse("api-delegation"), {"mission": "Embassy in Hanoi", "name": "Other"}, format="json"
     )

@@ -265,3 +265,13 @@ def test_double_submitted_document_is_stored_once(focal_client, delegation):
     post()
     assert "already sent" in post().content.decode()
     assert Document.objects.filter(delegation=delegation).count() == 1
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_documents_page_query_count(focal_client, delegation, django_assert_num_queries, count):
+    factories.DocumentFactory.create_batch(count, delegation=delegation)
+    factories.DocumentFactory()  # another delegation's: never listed
+    # session, user, focal point + delegation, documents with their members
+    with django_assert_num_queries(4):
+        response = focal_client.get(reverse("portal:documents"))
+    assert len(response.context["documents"]) == count

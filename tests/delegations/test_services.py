@@ -255,3 +255,19 @@ def test_resend_after_accept_is_refused(delegation, secretariat_user):
     with pytest.raises(DelegationError) as refused:
         services.invitation_resend(invitation=invitation, user=secretariat_user, site_url=SITE)
     assert refused.value.code == "invitation_closed"
+
+
+def test_a_lost_race_on_the_passport_is_a_clear_refusal_and_leaves_no_file(
+    delegation, focal_user, monkeypatch
+):
+    # Another request inserted the same passport between our check and our insert.
+    factories.MemberFactory(passport_number="AK1234567")
+    monkeypatch.setattr(services, "_member_check", lambda **kwargs: None)
+    from django.core.files.storage import default_storage
+
+    with pytest.raises(DelegationError) as refused:
+        services.member_create(delegation=delegation, user=focal_user, data=_data(), photo=_photo())
+    assert refused.value.code == "conflict"
+    assert not Member.objects.filter(delegation=delegation).exists()
+    _, files = default_storage.listdir(f"photos/{delegation.pk}")
+    assert files == []

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accreditation.models import AccreditationStatus, Scan, ScanReason, ScanResult
 from delegations.models import DelegationKind
@@ -217,3 +218,23 @@ def test_scans_filter_by_zone_and_result_and_cannot_be_changed(secretariat_clien
     assert list(by_result.context["cl"].result_list) == [granted]
     assert delete.status_code == 403
     assert Scan.objects.filter(pk=granted.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("factory", "model"),
+    [
+        (factories.ZoneFactory, "zone"),
+        (factories.CategoryFactory, "category"),
+        (factories.AccreditationFactory, "accreditation"),
+        (factories.BadgeFactory, "badge"),
+        (factories.PrintBatchFactory, "printbatch"),
+        (factories.ScanFactory, "scan"),
+    ],
+)
+def test_detail_pages_open_for_the_secretariat(secretariat_client, factory, model):
+    obj = factory()
+
+    response = secretariat_client.get(reverse(f"admin:accreditation_{model}_change", args=[obj.pk]))
+
+    assert response.status_code == 200
+    assert escape(str(obj)) in response.content.decode()

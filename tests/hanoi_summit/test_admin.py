@@ -3,8 +3,11 @@
 from unittest import mock
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils.html import escape
 
 from hanoi_summit import outbox
 from hanoi_summit.errors import DomainError
@@ -197,3 +200,31 @@ def test_audit_trail_filters_by_action_and_target_type(secretariat_client):
 
     assert list(by_action.context["cl"].result_list) == [approve]
     assert list(by_type.context["cl"].result_list) == [view]
+
+
+#: Internal rows nobody should edit by hand: the badge number sequence.
+NOT_IN_ADMIN = {"BadgeNumberCounter"}
+
+
+@pytest.mark.parametrize("app_label", ["hanoi_summit", "accreditation", "programme"])
+def test_every_model_of_the_secretariat_apps_is_in_the_admin(app_label):
+    models = [m for m in apps.get_app_config(app_label).get_models() if m.__name__ not in NOT_IN_ADMIN]
+
+    assert models
+    assert [m.__name__ for m in models if not admin.site.is_registered(m)] == []
+
+
+@pytest.mark.parametrize(
+    ("factory", "url_name"),
+    [
+        (factories.OutgoingEmailFactory, "hanoi_summit_outgoingemail_change"),
+        (factories.AuditEntryFactory, "hanoi_summit_auditentry_change"),
+    ],
+)
+def test_detail_pages_open_for_the_secretariat(secretariat_client, factory, url_name):
+    obj = factory()
+
+    response = secretariat_client.get(reverse(f"admin:{url_name}", args=[obj.pk]))
+
+    assert response.status_code == 200
+    assert escape(str(obj)) in response.content.decode()

@@ -3,6 +3,7 @@ gala dinner and signatures."""
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from delegations.models import ProtocolRank
 from sessions.models import (
@@ -263,3 +264,25 @@ def test_signature_slot_and_full_powers_status_are_not_editable_here(secretariat
     assert signature.full_powers_status == FullPowersStatus.AWAITED
     assert signature.slot_order is None
     assert signature.signed_at is None
+
+
+@pytest.mark.parametrize(
+    ("factory", "model"),
+    [
+        (factories.VenueFactory, "venue"),
+        (factories.RoomFactory, "room"),
+        (factories.SessionFactory, "session"),
+        (factories.SessionRoleFactory, "sessionrole"),
+        (factories.BookingFactory, "booking"),
+        (factories.SpeakerRequestFactory, "speakerrequest"),
+        (factories.GalaInvitationFactory, "galainvitation"),
+        (factories.SignatureFactory, "signature"),
+    ],
+)
+def test_detail_pages_open_for_the_secretariat(secretariat_client, factory, model):
+    obj = factory()
+
+    response = secretariat_client.get(reverse(f"admin:programme_{model}_change", args=[obj.pk]))
+
+    assert response.status_code == 200
+    assert escape(str(obj)) in response.content.decode()

@@ -7,6 +7,7 @@ exactly as it is, edits included. So a second run adds nothing and writes nothin
 `--scale 10` after a plain `--demo` adds only the copies.
 """
 
+import contextlib
 import io
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 
 from accreditation.models import Accreditation, Badge, Category, Scan, Zone
 from delegations.models import Delegation, Document, DocumentKind, FocalPoint, Member
@@ -56,6 +57,38 @@ class _Refs:
     staff: dict
 
 
+@contextlib.contextmanager
+def _planned_times(model, *names):
+    """Let bulk_create keep the plan's times in auto_now(_add) fields, for a deterministic demo.
+
+    The flags are process-wide while the block runs: the demo writes in one thread.
+    """
+    fields = [model._meta.get_field(name) for name in names]
+    saved = [(f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, (auto_now, auto_now_add) in zip(fields, saved, strict=True):
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+def _insert_rows(model, columns, rows, batch=2000):
+    """Plain multi-row INSERTs, for link tables too large to build as model instances."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in columns)
+    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            values = ", ".join([placeholder] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {values}", [v for row in chunk for v in row]
+            )
+
+
 def _refs(staff):
     zones = {z.code: z for z in Zone.objects.all()}
     categories = {c.code: c for c in Category.objects.prefetch_related("default_zones")}
@@ -84,7 +117,8 @@ def _missing(plan, report):
 
 def _create_delegations(missing):
     rows = [Delegation(**d.fields) for d in missing]
-    Delegation.objects.bulk_create(rows, batch_size=BATCH)
+    with _planned_times(Delegation, "created_at", "updated_at"):
+        Delegation.objects.bulk_create(rows, batch_size=BATCH)
     return {row.code: row for row in rows}
 
 
@@ -138,7 +172,8 @@ def _create_members(missing, delegations):
                 setattr(row, name, value)
             members[plan] = row
             rows.append(row)
-    Member.objects.bulk_create(rows, batch_size=BATCH)
+    with _planned_times(Member, "created_at", "updated_at"):
+        Member.objects.bulk_create(rows, batch_size=BATCH)
     return members
 
 
@@ -151,15 +186,15 @@ def _create_accreditations(missing, members, refs):
             acc.reviewed_by = refs.staff["accreditation"] if plan.reviewed else None
             acc.vetted_by = refs.staff["security"] if plan.vetted else None
             accreditations[plan] = acc
-    Accreditation.objects.bulk_create(accreditations.values(), batch_size=BATCH)
-    Through = Accreditation.zones.through
+    with _planned_times(Accreditation, "created_at", "updated_at"):
+        Accreditation.objects.bulk_create(accreditations.values(), batch_size=BATCH)
     links = [
-        Through(accreditation_id=acc.pk, zone_id=zone.pk)
+        (acc.pk, zone.pk)
         for plan, acc in accreditations.items()
         if acc.category_id
         for zone in refs.category_zones[plan.category]
     ]
-    Through.objects.bulk_create(links, batch_size=BATCH * 5)
+    _insert_rows(Accreditation.zones.through, ["accreditation_id", "zone_id"], links)
     return accreditations
 
 
@@ -193,6 +228,7 @@ def _create_badges(missing, accreditations, refs):
             for spec in plan.badges:
                 badges[spec] = Badge(
                     accreditation=acc,
+                    issued_at=spec.issued_at,
                     number=spec.number,
                     version=spec.version,
                     category=acc.category,
@@ -213,11 +249,8 @@ def _create_badges(missing, accreditations, refs):
                     revoked_by=(protocol if len(plan.badges) > 1 else security) if spec.revoked_at else None,
                     revoked_reason=spec.revoked_reason,
                 )
-    Badge.objects.bulk_create(badges.values(), batch_size=BATCH)
-    # issued_at is auto_now_add: set the planned time afterwards.
-    for spec, badge in badges.items():
-        badge.issued_at = spec.issued_at
-    Badge.objects.bulk_update(badges.values(), ["issued_at"], batch_size=BATCH)
+    with _planned_times(Badge, "issued_at"):
+        Badge.objects.bulk_create(badges.values(), batch_size=BATCH)
     return badges
 
 
@@ -239,12 +272,11 @@ def _create_scans(missing, badges, refs):
                 officer=gate,
                 device=spec["device"],
                 nonce=spec["nonce"],
+                scanned_at=spec["scanned_at"],
             )
-            rows.append((scan, spec["scanned_at"]))
-    Scan.objects.bulk_create([scan for scan, _ in rows], batch_size=BATCH)
-    for scan, at in rows:
-        scan.scanned_at = at
-    Scan.objects.bulk_update([scan for scan, _ in rows], ["scanned_at"], batch_size=BATCH)
+            rows.append(scan)
+    with _planned_times(Scan, "scanned_at"):
+        Scan.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)
 
 
@@ -257,12 +289,12 @@ def _create_bookings(plan, new_codes, members, focal_users, refs):
                 member=members[member],
                 status=status,
                 booked_by=focal_users[code],
+                created_at=when,
+                updated_at=when,
             )
-            rows.append((booking, when))
-    Booking.objects.bulk_create([b for b, _ in rows], batch_size=BATCH)
-    for booking, when in rows:
-        booking.created_at = when
-    Booking.objects.bulk_update([b for b, _ in rows], ["created_at"], batch_size=BATCH)
+            rows.append(booking)
+    with _planned_times(Booking, "created_at", "updated_at"):
+        Booking.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)
 
 
@@ -276,12 +308,11 @@ def _create_speaker_requests(plan, new_codes, members, delegations, refs):
                 speaker=members[member],
                 level=member.rank,
                 status=status,
+                requested_at=when,
             )
-            rows.append((request, when))
-    SpeakerRequest.objects.bulk_create([r for r, _ in rows], batch_size=BATCH)
-    for request, when in rows:
-        request.requested_at = when
-    SpeakerRequest.objects.bulk_update([r for r, _ in rows], ["requested_at"], batch_size=BATCH)
+            rows.append(request)
+    with _planned_times(SpeakerRequest, "requested_at"):
+        SpeakerRequest.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)
 
 

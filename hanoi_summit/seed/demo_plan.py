@@ -337,6 +337,8 @@ def _new_delegation(fields, domain, region, rng):
         status = _weighted(rng, DELEGATION_STATUS_WEIGHTS)
     fields["status"] = status
     given, family = _name(rng, region, rng.random() < 0.5)
+    invited = _between(rng, local_time("2025-09-01", "09:00"), local_time("2025-09-12", "18:00"))
+    fields["created_at"] = fields["updated_at"] = invited
     focal = {
         "first_name": given,
         "last_name": family,
@@ -533,6 +535,18 @@ def _badges(rng, member, vetted_at):
     return [badge]
 
 
+def _timestamps(rng, member):
+    """Rows' created and updated times: entered before the first submissions, then each step."""
+    created = _between(rng, local_time("2025-09-13", "09:00"), local_time("2025-09-15", "08:00"))
+    member.fields["created_at"] = member.fields["updated_at"] = created
+    acc = member.accreditation
+    steps = [acc.get(name) for name in ("submitted_at", "reviewed_at", "vetted_at")]
+    for badge in member.badges:
+        steps += [badge.issued_at, badge.printed_at, badge.collected_at, badge.revoked_at]
+    acc["created_at"] = created
+    acc["updated_at"] = max([created, *(step for step in steps if step)])
+
+
 def _members(rng, delegation, count, used_passports):
     head_rank = _head_rank(rng, delegation)
     roles = _roles(rng, delegation, count, head_rank)
@@ -552,6 +566,7 @@ def _members(rng, delegation, count, used_passports):
                 fields["photo"] = ""  # exempt from the photo requirement
         member.status = _status(rng, delegation, member)
         _workflow(rng, delegation, member)
+        _timestamps(rng, member)
         delegation.members.append(member)
     quota_margin = 20 if delegation.kind == K.HOST_COUNTRY else rng.randint(0, 4)
     delegation.fields["badge_quota"] = max(len(delegation.members) + quota_margin, 4)

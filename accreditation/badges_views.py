@@ -40,17 +40,22 @@ def print_queue(request):
 @staff_required(PRINT)
 @require_POST
 def print_batch_create(request):
+    """Print the ticked rows, or with `all_matching` every row the queue's filters match."""
+    all_matching = request.POST.get("all_matching") == "1"
     form = PrintForm(request.POST, queryset=selectors.print_queue())
+    form.fields["accreditations"].required = not all_matching
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect("protocol:print-queue")
+    if all_matching:
+        accreditations = list(selectors.print_queue(filters=PrintFilterForm(request.POST).filters()))
+    else:
+        accreditations = form.cleaned_data["accreditations"]
     try:
         batch = services.badge_print_accreditations(
-            accreditations=form.cleaned_data["accreditations"],
-            layout=form.cleaned_data["layout"],
-            by=request.user,
+            accreditations=accreditations, layout=form.cleaned_data["layout"], by=request.user
         )
     except AccreditationError as error:
         messages.error(request, error.message)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hanoi_summit.audit import audit_record
+from hanoi_summit.models import AuditEntry
 from hanoi_summit.outbox import email_queue
 
 from . import selectors
@@ -255,9 +256,10 @@ def _validity(member):
     return start, end
 
 
-def _new_badge(acc, *, number, version, by, reason=""):
+def _badge_for(acc, *, number, version, by, reason=""):
+    """An unsaved badge copying the accreditation's category and zones as they are now."""
     valid_from, valid_until = _validity(acc.member)
-    return Badge.objects.create(
+    return Badge(
         accreditation=acc,
         number=number,
         version=version,
@@ -270,6 +272,30 @@ def _new_badge(acc, *, number, version, by, reason=""):
     )
 
 
+def _new_badge(acc, *, number, version, by, reason=""):
+    badge = _badge_for(acc, number=number, version=version, by=by, reason=reason)
+    badge.save()
+    return badge
+
+
+def _audit_many(entries, *, actor, action):
+    """One audit entry per (target, before, after), written in one statement."""
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                action=action,
+                target_type=target._meta.label_lower,
+                target_id=str(target.pk),
+                target_repr=str(target)[:300],
+                before=before,
+                after=after,
+            )
+            for target, before, after in entries
+        ]
+    )
+
+
 def _revoke(badge, *, by, reason):
     badge.revoked_at = timezone.now()
     badge.revoked_by = by
@@ -278,8 +304,8 @@ def _revoke(badge, *, by, reason):
     audit_record(actor=by, action="badge.revoke", target=badge, after={"revoked": True}, note=reason)
 
 
-def _next_badge_number():
-    """Take the next badge number under the counter's row lock (held until commit).
+def _next_badge_numbers(count):
+    """Take `count` consecutive badge numbers under the counter's row lock (held until commit).
 
     Numbers written by other means (the demo seed) are respected: the next one follows the
     highest badge number in the table, read after the lock is taken.
@@ -287,25 +313,71 @@ def _next_badge_number():
     BadgeNumberCounter.objects.get_or_create(pk=1)
     counter = BadgeNumberCounter.objects.select_for_update().get(pk=1)
     highest = Badge.objects.aggregate(highest=Max("number"))["highest"] or 0
-    counter.last = max(counter.last, highest, FIRST_BADGE_NUMBER - 1) + 1
+    first = max(counter.last, highest, FIRST_BADGE_NUMBER - 1) + 1
+    counter.last = first + count - 1
     counter.save(update_fields=["last"])
-    return counter.last
+    return range(first, first + count)
+
+
+def _lock_many(ids):
+    """Accreditations locked in primary-key order (the same order everywhere: no deadlock)."""
+    return list(
+        Accreditation.objects.select_for_update(of=("self",))
+        .select_related("member__delegation", "category")
+        .prefetch_related("zones")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
 
 
 @transaction.atomic
-def badge_issue(*, accreditation, by):
-    """cleared -> badge_issued: a new badge number (the next in sequence), version 1.
+def badge_issue_many(*, accreditations, by):
+    """cleared -> badge_issued for each: consecutive new badge numbers, version 1.
 
-    The category and zone codes are copied onto the badge (they are what its QR code signs);
-    validity is the member's stay clipped to the event's days. Audited.
+    The category and zone codes are copied onto each badge (they are what its QR code signs);
+    validity is the member's stay clipped to the event's days. All or nothing. Audited.
     """
-    acc = _locked(accreditation)
-    check_move(acc.status, S.BADGE_ISSUED)
-    if acc.category is None:
-        raise AccreditationError(_("This accreditation has no badge category."), code="category_required")
-    badge = _new_badge(acc, number=_next_badge_number(), version=1, by=by)
-    _move(acc, S.BADGE_ISSUED, actor=by, action="badge.issue", extra={"badge": str(badge)})
-    return badge
+    ids = {accreditation.pk for accreditation in accreditations}
+    locked = _lock_many(ids)
+    if len(locked) != len(ids):
+        raise AccreditationError(
+            _("A selected accreditation no longer exists."), code="unknown_accreditation"
+        )
+    for acc in locked:
+        check_move(acc.status, S.BADGE_ISSUED)
+        if acc.category is None:
+            raise AccreditationError(
+                _("%(member)s has no badge category.") % {"member": acc.member}, code="category_required"
+            )
+    if not locked:
+        return []
+    numbers = _next_badge_numbers(len(locked))
+    badges = Badge.objects.bulk_create(
+        [
+            _badge_for(acc, number=number, version=1, by=by)
+            for acc, number in zip(locked, numbers, strict=True)
+        ]
+    )
+    now = timezone.now()
+    Accreditation.objects.filter(pk__in=[acc.pk for acc in locked]).update(
+        status=S.BADGE_ISSUED, updated_at=now
+    )
+    for acc in locked:
+        acc.status = S.BADGE_ISSUED
+    _audit_many(
+        [
+            (acc, {"status": str(S.CLEARED)}, {"status": str(S.BADGE_ISSUED), "badge": str(badge)})
+            for acc, badge in zip(locked, badges, strict=True)
+        ],
+        actor=by,
+        action="badge.issue",
+    )
+    return badges
+
+
+def badge_issue(*, accreditation, by):
+    """cleared -> badge_issued for one accreditation (see badge_issue_many)."""
+    return badge_issue_many(accreditations=[accreditation], by=by)[0]
 
 
 def _lock_badge(badge):
@@ -410,9 +482,10 @@ def badge_print_batch(*, badges, layout, by):
     ids = sorted({badge.pk for badge in badges})
     if not ids:
         raise AccreditationError(_("Select at least one badge to print."), code="empty_batch")
-    locked = list(
-        Badge.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("accreditation")
-    )
+    accreditations = {
+        acc.pk: acc for acc in _lock_many(Badge.objects.filter(pk__in=ids).values("accreditation_id"))
+    }
+    locked = list(Badge.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
     if len(locked) != len(ids):
         raise AccreditationError(_("A selected badge no longer exists."), code="unknown_badge")
     for badge in locked:
@@ -421,13 +494,23 @@ def badge_print_batch(*, badges, layout, by):
                 _("Badge %(badge)s is revoked or already printed.") % {"badge": badge},
                 code="not_printable",
             )
+        check_move(accreditations[badge.accreditation_id].status, S.PRINTED)
     batch = PrintBatch.objects.create(layout=layout, total=len(locked), created_by=by)
     now = timezone.now()
-    for badge in locked:
-        acc = Accreditation.objects.select_for_update(of=("self",)).get(pk=badge.accreditation_id)
-        badge.printed_at, badge.printed_by, badge.print_batch = now, by, batch
-        badge.save(update_fields=["printed_at", "printed_by", "print_batch"])
-        _move(acc, S.PRINTED, actor=by, action="badge.print", extra={"badge": str(badge), "batch": batch.pk})
+    Badge.objects.filter(pk__in=ids).update(printed_at=now, printed_by=by, print_batch=batch)
+    Accreditation.objects.filter(pk__in=list(accreditations)).update(status=S.PRINTED, updated_at=now)
+    _audit_many(
+        [
+            (
+                accreditations[badge.accreditation_id],
+                {"status": str(accreditations[badge.accreditation_id].status)},
+                {"status": str(S.PRINTED), "badge": str(badge), "batch": batch.pk},
+            )
+            for badge in locked
+        ],
+        actor=by,
+        action="badge.print",
+    )
     if batch.total > BATCH_RENDER_IN_REQUEST:
         from .tasks import badge_batch_render_task
 
@@ -437,23 +520,20 @@ def badge_print_batch(*, badges, layout, by):
     return batch
 
 
+@transaction.atomic
 def badge_print_accreditations(*, accreditations, layout, by):
     """Print the current badges of cleared or issued accreditations, issuing those missing.
 
     All or nothing: one refusal leaves every accreditation as it was.
     """
-    with transaction.atomic():
-        badges = []
-        for accreditation in accreditations:
-            if accreditation.status == S.CLEARED:
-                badges.append(badge_issue(accreditation=accreditation, by=by))
-            else:
-                badge = selectors.current_badge(accreditation=accreditation)
-                if badge is None:
-                    check_move(accreditation.status, S.PRINTED)
-                    raise AccreditationError(_("No badge to print."), code="not_printable")
-                badges.append(badge)
-        return badge_print_batch(badges=badges, layout=layout, by=by)
+    accreditations = list(accreditations)
+    to_issue = [acc for acc in accreditations if acc.status == S.CLEARED]
+    others = [acc.pk for acc in accreditations if acc.status != S.CLEARED]
+    badges = badge_issue_many(accreditations=to_issue, by=by)
+    current = list(Badge.objects.filter(accreditation_id__in=others, revoked_at__isnull=True))
+    if len(current) != len(others):
+        raise AccreditationError(_("A selected member has no badge to print."), code="not_printable")
+    return badge_print_batch(badges=[*badges, *current], layout=layout, by=by)
 
 
 def badge_batch_render(*, batch):

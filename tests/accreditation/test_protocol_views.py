@@ -135,6 +135,23 @@ def test_print_selected_gives_one_pdf(client, ref):
     }
 
 
+def test_print_all_matching_the_filters(client, ref):
+    zones, categories = ref
+    login(client, "Protocol officer")
+    dels = [cleared(ref) for _ in range(2)]
+    media = cleared(ref)
+    media.category = categories["MED"]
+    media.save()
+    response = client.post(
+        reverse("protocol:print"), {"all_matching": "1", "layout": "a6", "category": categories["DEL"].pk}
+    )
+    batch = PrintBatch.objects.get()
+    assert response["Location"] == reverse("protocol:batch", args=[batch.pk])
+    assert {b.accreditation_id for b in batch.badges.all()} == {a.pk for a in dels}
+    media.refresh_from_db()
+    assert media.status == S.CLEARED
+
+
 @pytest.mark.parametrize("data", [{"layout": "cr80"}, {"layout": "poster", "accreditations": ["X"]}])
 def test_print_with_bad_input_changes_nothing(client, ref, data):
     login(client, "Protocol officer")

@@ -1,8 +1,8 @@
 """Admin for zones, categories, accreditations, badges, print batches and scans.
 
-Status changes go through accreditation services (review, vetting, printing, the desk), so
-here status, badge history and scans are read-only; staff edit reference data and the
-category and zones an officer may adjust.
+Decisions go through accreditation services (review, vetting, printing, the desk), which
+audit them; so here accreditations, badges and scans are read-only and staff edit the
+reference data: zones and categories.
 """
 
 from django.contrib import admin
@@ -95,12 +95,11 @@ class AccreditationAdmin(admin.ModelAdmin):
     # it scans every row for its dates on each page.
     ordering = ["-pk"]
     list_select_related = ["member__delegation", "category"]
-    raw_id_fields = ["member"]
-    filter_horizontal = ["zones"]
-    # Only the officer's adjustments are editable; everything the workflow owns is shown.
     readonly_fields = [
         "member",
         "status",
+        "category",
+        "zone_list",
         "submitted_at",
         "reviewed_by",
         "reviewed_at",
@@ -112,7 +111,7 @@ class AccreditationAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["member", "status", "category", "zones"]}),
+        (None, {"fields": ["member", "status", "category", "zone_list"]}),
         (_("Review"), {"fields": ["submitted_at", "reviewed_by", "reviewed_at", "decision_reason"]}),
         (_("Security vetting"), {"fields": ["vetted_by", "vetted_at", "vetting_note"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
@@ -123,6 +122,12 @@ class AccreditationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # An accreditation is created when its member is submitted by the focal point.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Category and zones are decided with the approval, status by each step of the
+        # workflow: all on the review screens, through services that audit every decision
+        # and keep issued badges in step. Here the record is read.
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -113,20 +113,24 @@ def test_accreditation_filters_by_status_category_and_delegation_kind(secretaria
     assert shown(q="Nguyen1") == {submitted}
 
 
-def test_accreditation_status_cannot_be_changed_in_the_admin(secretariat_client):
+def test_accreditations_are_read_only_in_the_admin(secretariat_client):
     category = factories.CategoryFactory(code="DEL")
     other = factories.CategoryFactory(code="OBS")
     accreditation = _accreditation(1, category)
     url = reverse("admin:accreditation_accreditation_change", args=[accreditation.pk])
 
+    page = secretariat_client.get(url)
     response = secretariat_client.post(
         url, {"status": AccreditationStatus.COLLECTED, "category": other.pk, "zones": []}
     )
 
-    assert response.status_code == 302
+    # Shown with its category and zones, but decisions belong to the review screens.
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert "DEL - " in page.content.decode()
+    assert response.status_code == 403
     accreditation.refresh_from_db()
-    # The officer's adjustment is kept; the status the workflow owns is not touched.
-    assert accreditation.category == other
+    assert accreditation.category == category
     assert accreditation.status == AccreditationStatus.SUBMITTED
     assert secretariat_client.get(reverse("admin:accreditation_accreditation_add")).status_code == 403
 

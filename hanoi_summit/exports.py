@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -128,6 +129,17 @@ def _date(name, raw):
         raise ExportFilterError(_("%(name)s must be a date (YYYY-MM-DD).") % {"name": name}) from None
 
 
+def _datetime(name, raw):
+    """A bound of the admin's date filter: "2025-10-25 00:00:00+07:00", or a plain date."""
+    value = parse_datetime(raw)
+    if value is None:
+        day = parse_date(raw) if len(raw) == 10 else None
+        if day is None:
+            raise ExportFilterError(_("%(name)s must be a date or a date and time.") % {"name": name})
+        value = dt.datetime.combine(day, dt.time())
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
 def _choice_filters(name, path, choices):
     """`name`, `path__exact` and `path__in` for a field with choices."""
     return (
@@ -137,9 +149,13 @@ def _choice_filters(name, path, choices):
 
 
 def _date_filters(path):
-    """`date=YYYY-MM-DD` and the admin's date hierarchy (`path__year`, `__month`, `__day`)."""
+    """`date=YYYY-MM-DD`, the admin's date filter (`path__gte`, `path__lt`, `path__isnull`)
+    and date hierarchy (`path__year`, `__month`, `__day`)."""
     return (
         Filter(("date", f"{path}__date"), f"{path}__date", _date),
+        Filter((f"{path}__gte",), f"{path}__gte", _datetime),
+        Filter((f"{path}__lt",), f"{path}__lt", _datetime),
+        Filter((f"{path}__isnull",), f"{path}__isnull", _boolean),
         *(Filter((f"{path}__{part}",), f"{path}__{part}", _integer) for part in ("year", "month", "day")),
     )
 

@@ -166,6 +166,16 @@ def test_bookings_badges_and_scans(secretariat_client, minister):
     scans = read_xlsx(secretariat_client.get(f"/dashboard/exports/scans.xlsx?date={today}&zone={zone.pk}"))
     assert column(scans, "Direction") == ["In"]
     assert column(scans, "Badge") == [str(printed)]
+    # The scan admin's "Today" date filter, as its link writes it.
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    admin_today = read_csv(
+        secretariat_client.get(
+            "/dashboard/exports/scans.csv",
+            {"scanned_at__gte": str(midnight), "scanned_at__lt": str(midnight + dt.timedelta(days=1))},
+        )
+    )
+    assert column(admin_today, "Direction") == ["In"]
+    assert secretariat_client.get("/dashboard/exports/scans.csv?scanned_at__gte=soon").status_code == 400
 
 
 def test_cells_that_a_spreadsheet_would_run_are_defused(secretariat_client, viet_nam):

@@ -310,3 +310,16 @@ def test_refusal_after_printing_revokes_the_badge_at_once(ref, protocol):
     assert badge.is_revoked and badge.revoked_by == security
     assert badge.accreditation.status == S.REFUSED
     assert not Badge.objects.filter(revoked_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_printing_a_batch_takes_the_same_queries_for_1_and_3_badges(
+    ref, protocol, django_assert_num_queries, rows
+):
+    accreditations = [cleared(ref) for _ in range(rows)]
+    issued = services.badge_issue(accreditation=cleared(ref), by=protocol).accreditation
+    with django_assert_num_queries(28):
+        batch = services.badge_print_accreditations(
+            accreditations=[*accreditations, issued], layout=BadgeLayout.CR80, by=protocol
+        )
+    assert batch.total == rows + 1

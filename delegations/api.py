@@ -27,6 +27,8 @@ class IsFocalPoint(permissions.BasePermission):
 
 class DelegationOutput(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
+    #: ISO 3166 code; empty for organisations.
+    country = serializers.CharField()
 
     class Meta:
         model = Delegation

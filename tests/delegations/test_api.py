@@ -138,3 +138,11 @@ def test_schema_documents_the_endpoints(client):
     schema = client.get("/api/schema/").content.decode()
     assert "/api/delegation/members/{id}/photo/" in schema
     assert "/portal/accreditation/api/submit/" in schema
+
+
+def test_an_organisation_without_country_reads_fine():
+    organisation = factories.DelegationFactory(name="UNODC", code="unodc")
+    client = APIClient()
+    client.force_authenticate(factories.FocalPointFactory(delegation=organisation).user)
+    body = client.get(reverse("api-delegation")).json()
+    assert (body["name"], body["country"]) == ("UNODC", "")

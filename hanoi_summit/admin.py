@@ -84,6 +84,19 @@ def date_set_filter(field, title):
     return DateSetFilter
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record to read: its changes belong to a service that checks the rules and audits."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 EMAIL_TONES = {
     EmailStatus.QUEUED: "warning",
     EmailStatus.SENDING: "info",

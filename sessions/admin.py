@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from hanoi_summit.admin import choice_pill, date_set_filter, status_pill
+from hanoi_summit.admin import ReadOnlyAdmin, choice_pill, date_set_filter, status_pill
 
 from .models import (
     Booking,
@@ -156,7 +156,7 @@ BOOKING_TONES = {
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ReadOnlyAdmin):
     """Bookings are made in the portal: capacity and the waitlist are the booking service's."""
 
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
@@ -171,11 +171,6 @@ class BookingAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["member__delegation", "session", "booked_by"]
     ordering = ["-pk"]
-    raw_id_fields = ["member", "session"]
-    readonly_fields = ["member", "session", "status", "booked_by", "created_at", "updated_at"]
-
-    def has_add_permission(self, request):
-        return False
 
     @admin.display(description=_("delegation"), ordering="member__delegation__name")
     def delegation(self, booking):
@@ -187,17 +182,13 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(SpeakerRequest)
-class SpeakerRequestAdmin(admin.ModelAdmin):
+class SpeakerRequestAdmin(ReadOnlyAdmin):
+    """Requests come from the portal; protocol orders the list on its own pages."""
+
     list_display = ["session", "position", "delegation", "speaker", "level", "status", "requested_at"]
     list_filter = ["status", "level", "session"]
     search_fields = ["delegation__name", "speaker__family_name", "session__title"]
     list_select_related = ["session", "delegation", "speaker"]
-    raw_id_fields = ["session", "delegation", "speaker"]
-    # Position is protocol's manual override; the rest is the request as the delegation made it.
-    readonly_fields = ["session", "delegation", "speaker", "level", "status", "requested_at"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 GALA_TONES = {
@@ -208,13 +199,13 @@ GALA_TONES = {
 
 
 @admin.register(GalaInvitation)
-class GalaInvitationAdmin(admin.ModelAdmin):
+class GalaInvitationAdmin(ReadOnlyAdmin):
+    """Invitations go to heads of delegation from the protocol pages; they answer in the portal."""
+
     list_display = ["member", "delegation", "status_display", "guest_allowed", "guest_name", "responded_at"]
     list_filter = ["status", "guest_allowed", "member__delegation__kind"]
     search_fields = ["member__family_name", "member__badge_name", "member__delegation__name", "guest_name"]
     list_select_related = ["member__delegation"]
-    raw_id_fields = ["session", "member"]
-    readonly_fields = ["status", "responded_at"]
 
     @admin.display(description=_("delegation"), ordering="member__delegation__name")
     def delegation(self, invitation):
@@ -235,9 +226,10 @@ FULL_POWERS_TONES = {
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
-    """Full powers are verified, and slots given and signatures recorded, by the signing
-    services: they enforce that nobody signs without verified full powers."""
+class SignatureAdmin(ReadOnlyAdmin):
+    """Signatories are declared in the portal; full powers are verified, slots given and
+    signatures recorded on the protocol pages, by services that enforce that nobody signs
+    without verified full powers."""
 
     list_display = [
         "slot_order",
@@ -258,15 +250,6 @@ class SignatureAdmin(admin.ModelAdmin):
     ]
     search_fields = ["delegation__name", "delegation__code", "signatory__family_name"]
     list_select_related = ["delegation", "signatory"]
-    raw_id_fields = ["delegation", "signatory", "full_powers"]
-    readonly_fields = [
-        "full_powers_status",
-        "confirmed_at",
-        "slot_order",
-        "slot_starts_at",
-        "signed_at",
-        "recorded_by",
-    ]
     ordering = ["slot_order", "delegation__name"]
 
     @admin.display(description=_("full powers"), ordering="full_powers_status")

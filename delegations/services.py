@@ -341,7 +341,12 @@ def document_upload(*, delegation, user, kind, upload, reference="", date=None, 
 
 @transaction.atomic
 def document_delete(*, document, user):
-    """Remove a document uploaded by mistake; refused while members are under review."""
+    """Remove a document uploaded by mistake; refused while members are under review, and for
+    full powers (the signing page of the programme owns them and their verification)."""
+    if document.kind == DocumentKind.FULL_POWERS:
+        raise DelegationError(
+            _("Full powers are replaced on the signing page, not removed here."), code="full_powers_kept"
+        )
     if Member.objects.filter(delegation_id=document.delegation_id, is_locked=True).exists():
         raise DelegationError(
             _("Documents cannot be removed while members are under review."), code="delegation_locked"

@@ -275,3 +275,11 @@ def test_documents_page_query_count(focal_client, delegation, django_assert_num_
     with django_assert_num_queries(4):
         response = focal_client.get(reverse("portal:documents"))
     assert len(response.context["documents"]) == count
+
+
+def test_lockout_is_visible_to_the_secretariat(client, focal_user, settings, secretariat_user):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("portal:login"), {"username": "focal-ken", "password": "wrong"})
+    client.force_login(secretariat_user)
+    html = client.get("/admin/axes/accessattempt/").content.decode()
+    assert "focal-ken" in html

@@ -271,3 +271,19 @@ def test_a_lost_race_on_the_passport_is_a_clear_refusal_and_leaves_no_file(
     assert not Member.objects.filter(delegation=delegation).exists()
     _, files = default_storage.listdir(f"photos/{delegation.pk}")
     assert files == []
+
+
+def test_document_delete_rules(delegation, focal_user):
+    note = factories.DocumentFactory(delegation=delegation)
+    member = factories.MemberFactory(delegation=delegation)
+    full_powers = factories.DocumentFactory(delegation=delegation, kind="full_powers", member=member)
+    with pytest.raises(DelegationError) as refused:
+        services.document_delete(document=full_powers, user=focal_user)
+    assert refused.value.code == "full_powers_kept"
+    Member.objects.filter(pk=member.pk).update(is_locked=True)
+    with pytest.raises(DelegationError) as refused:
+        services.document_delete(document=note, user=focal_user)
+    assert refused.value.code == "delegation_locked"
+    Member.objects.filter(pk=member.pk).update(is_locked=False)
+    services.document_delete(document=note, user=focal_user)
+    assert list(delegation.documents.all()) == [full_powers]

@@ -16,6 +16,8 @@ PHOTO_MAX_RATIO = 2.0
 #: Longest side kept: badges print at 300 dpi on 30x40 mm, more is only weight.
 PHOTO_MAX_SIDE = 1200
 ALLOWED_FORMATS = {"JPEG", "PNG"}
+#: Decoding is what costs memory (3 bytes a pixel): a small file can declare a huge image.
+PHOTO_MAX_PIXELS = 40_000_000
 
 
 def _refuse(message, code):
@@ -46,6 +48,8 @@ def photo_clean(upload):
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in ALLOWED_FORMATS:
                 raise not_an_image
+            if probe.size[0] * probe.size[1] > PHOTO_MAX_PIXELS:
+                raise _refuse(_("The photo has too many pixels; send a smaller image."), "photo_too_large")
             probe.verify()
         # verify() leaves the image unusable: open it again to decode the pixels.
         with Image.open(io.BytesIO(data)) as image:

@@ -101,3 +101,12 @@ def test_oversized_pdf_is_refused():
     with pytest.raises(DelegationError) as refused:
         document_clean(upload)
     assert refused.value.code == "document_too_large"
+
+
+def test_pixel_bomb_is_refused_before_decoding(monkeypatch):
+    from delegations import photos
+
+    monkeypatch.setattr(photos, "PHOTO_MAX_PIXELS", 600 * 800 - 1)
+    with pytest.raises(DelegationError) as refused:
+        photo_clean(_upload(jpeg_bytes(600, 800)))
+    assert refused.value.code == "photo_too_large"

@@ -78,12 +78,14 @@ def counts(env):
         "print(Delegation.objects.count(), Member.objects.count(), Accreditation.objects.count(),"
         " Badge.objects.count(), get_user_model().objects.count())\n"
     )
-    _, out = manage(env, "shell", "-c", script)
+    _, out = manage(env, "shell", "-v", "0", "-c", script)
     return [int(n) for n in out.split()]
 
 
 def postgres_version(env):
-    _, out = manage(env, "shell", "-c", "from django.db import connection; print(connection.pg_version)")
+    _, out = manage(
+        env, "shell", "-v", "0", "-c", "from django.db import connection; print(connection.pg_version)"
+    )
     number = int(out.strip())
     return f"{number // 10000}.{number % 10000}"
 

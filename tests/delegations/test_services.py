@@ -170,6 +170,7 @@ def test_invitation_stores_only_a_digest_and_queues_the_link(delegation, secreta
     assert invitation.email == "dao@kenya.example"
     email = OutgoingEmail.objects.get(to="dao@kenya.example")
     assert f"{SITE}/portal/invitation/{token}/" in email.body_text
+    assert f'href="{SITE}/portal/invitation/{token}/"' in email.body_html
     assert "Kenya" in email.subject
     assert invitation.expires_at > timezone.now() + dt.timedelta(days=13)
 

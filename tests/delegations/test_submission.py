@@ -34,6 +34,7 @@ def test_submit_creates_requests_locks_members_and_queues_emails(delegation, foc
         assert OutgoingEmail.objects.filter(to=member.email).count() == 1
     focal_mail = OutgoingEmail.objects.get(to=focal_user.email)
     assert "2 members submitted" in focal_mail.subject
+    assert all(m.badge_name in focal_mail.body_html for m in ready)
     assert AuditEntry.objects.filter(action="accreditation.submit").count() == 2
 
 

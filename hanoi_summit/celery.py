@@ -1,11 +1,32 @@
 """The Celery application. Broker and eager mode come from settings (REDIS_URL)."""
 
 import os
+import time
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hanoi_summit.settings")
 
 app = Celery("hanoi_summit")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.task_postrun.connect
+def _drop_broken_or_old_db_connections(task=None, **kwargs):
+    """Apply Django's connection rules between tasks, as it does between requests.
+
+    CELERY_DB_REUSE_MAX keeps connections across tasks; without this a connection broken by a
+    database restart would fail every task until Celery recycles it. Only connections that saw
+    an error or outlived CONN_MAX_AGE are looked at, so a healthy one costs no extra query.
+    """
+    if task is not None and getattr(task.request, "is_eager", False):
+        return  # in-process (web request, tests): Django's request cycle owns the connection
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if connection.in_atomic_block:
+            continue
+        expired = connection.close_at is not None and time.monotonic() >= connection.close_at
+        if connection.errors_occurred or expired:
+            connection.close_if_unusable_or_obsolete()

@@ -12,7 +12,7 @@ The worker side (sending, the periodic sweep, retention) lives in `outbox_sendin
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -80,32 +80,36 @@ def email_queue(
     Side effects: one OutgoingEmail row in the caller's transaction; after that transaction
     commits, one send task. If the broker is unreachable the row simply stays queued and
     the periodic sweep sends it later; the caller never sees the broker's error.
+    The template is rendered even for a known key: new e-mails are the usual case.
     """
     if template is None and (subject is None or body_text is None):
         raise TypeError("email_queue needs a template, or a subject and a body_text.")
     language = language or settings.LANGUAGE_CODE
-    existing = OutgoingEmail.objects.filter(dedupe_key=dedupe_key).first()
-    if existing is not None:
-        return existing
+    attachments = _clean_attachments(attachments)
     if template is not None:
         subject, body_text, body_html = render_email(
             template=template, context=dict(context or {}), language=language
         )
-    # get_or_create runs its INSERT in a savepoint: a concurrent caller with the same key
-    # gets the other row back instead of breaking the caller's transaction.
-    email, created = OutgoingEmail.objects.get_or_create(
-        dedupe_key=dedupe_key,
-        defaults={
-            "to": to,
-            "language": language,
-            "subject": subject[:300],
-            "body_text": body_text,
-            "body_html": body_html,
-            "attachments": _clean_attachments(attachments),
-        },
-    )
-    if created:
-        transaction.on_commit(lambda: email_dispatch(email_id=email.pk))
+    # Insert first, in a savepoint: a new e-mail (the usual case) costs one INSERT, and a
+    # known key, even one a concurrent caller is inserting right now, gets that row back
+    # without breaking the caller's transaction.
+    try:
+        with transaction.atomic():
+            email = OutgoingEmail.objects.create(
+                dedupe_key=dedupe_key,
+                to=to,
+                language=language,
+                subject=subject[:300],
+                body_text=body_text,
+                body_html=body_html,
+                attachments=attachments,
+            )
+    except IntegrityError:
+        existing = OutgoingEmail.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is None:
+            raise
+        return existing
+    transaction.on_commit(lambda: email_dispatch(email_id=email.pk))
     return email
 
 

@@ -19,7 +19,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -75,19 +75,32 @@ def build_message(email):
 
 
 def _claim(email_id):
-    """Lock the row and move it from queued to sending; None if it is not ours to send."""
+    """Move the row from queued (and due) to sending and return it; None if it is not ours.
+
+    One UPDATE ... RETURNING both claims and reads the row. It takes the row lock and
+    re-checks the status under it, so of two deliveries of the same task only one gets the
+    row back; the other sees "sending" (or "sent") and sends nothing. One round trip instead
+    of BEGIN / SELECT FOR UPDATE / UPDATE / COMMIT: this runs once per e-mail.
+    A row still backing off is left alone (a duplicate dispatch; the scheduled retry comes).
+    """
     now = timezone.now()
-    with transaction.atomic():
-        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
-        if email is None or email.status != EmailStatus.QUEUED:
-            return None
-        if email.next_attempt_at is not None and email.next_attempt_at > now + BACKOFF_TOLERANCE:
-            # A duplicate dispatch during the backoff; the scheduled retry will come.
-            return None
-        email.status = EmailStatus.SENDING
-        email.attempts += 1
-        email.save(update_fields=["status", "attempts", "updated_at"])
-    return email
+    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(OutgoingEmail._meta.db_table)
+    rows = list(
+        OutgoingEmail.objects.raw(
+            f"UPDATE {table} SET status = %s, attempts = attempts + 1, updated_at = %s "
+            "WHERE id = %s AND status = %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s) "
+            "RETURNING *",
+            [
+                EmailStatus.SENDING.value,
+                adapt(now),
+                email_id,
+                EmailStatus.QUEUED.value,
+                adapt(now + BACKOFF_TOLERANCE),
+            ],
+        )
+    )
+    return rows[0] if rows else None
 
 
 def email_send(*, email_id):

@@ -117,6 +117,10 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_TASK_IGNORE_RESULT = True
+# Without this, Celery's Django fixup closes the database connection around every task: a
+# new PostgreSQL connection per e-mail. Kept connections are still dropped when broken or
+# older than CONN_MAX_AGE (hanoi_summit/celery.py).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The broker may be down when a web process dispatches: fail fast, the beat sweep re-queues.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}

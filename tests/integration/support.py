@@ -2,12 +2,17 @@
 
 - `SmtpSink`: an aiosmtpd server on 127.0.0.1 that records every message it accepts, and can
   be told to answer the next messages with an error reply (e.g. "451 4.3.0 Try again").
+- `CountingSmtpSink`: an aiosmtpd server in a process of its own that only counts, for
+  benchmarks (in-process, the sink shares the GIL with the code producing the load).
 - `start_worker` / `stop_worker`: a real `celery -A hanoi_summit worker` process, run from the
   repository root with the given environment, ready when it answers a ping.
 - `wait_until`: a bounded poll loop; tests never sleep a fixed time.
 """
 
+import asyncio
+import multiprocessing
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -19,6 +24,7 @@ from email.policy import default as default_policy
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,6 +105,72 @@ class SmtpSink:
         return self.messages
 
 
+OUTBOX_ID_HEADER = re.compile(rb"^X-Hanoi-Outbox-Id: *(\d+)", re.MULTILINE | re.IGNORECASE)
+
+
+def _serve_counting_sink(port, received, duplicates, ready):
+    seen = set()
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            match = OUTBOX_ID_HEADER.search(envelope.content)
+            if match:
+                if match[1] in seen:
+                    with duplicates.get_lock():
+                        duplicates.value += 1
+                seen.add(match[1])
+            with received.get_lock():
+                received.value += 1
+            return "250 Message accepted for delivery"
+
+    async def serve():
+        loop = asyncio.get_running_loop()
+        await loop.create_server(
+            lambda: SMTP(Handler(), hostname="sink.test", loop=loop), host="127.0.0.1", port=port
+        )
+        ready.set()
+        await asyncio.Event().wait()  # until the parent terminates this process
+
+    asyncio.run(serve())
+
+
+class CountingSmtpSink:
+    """An aiosmtpd server in its own process that counts messages, and outbox ids seen twice."""
+
+    def __init__(self):
+        context = multiprocessing.get_context("spawn")
+        self.port = free_port()
+        self.url = f"smtp://127.0.0.1:{self.port}"
+        self._received = context.Value("q", 0)
+        self._duplicates = context.Value("q", 0)
+        self._ready = context.Event()
+        self._process = context.Process(
+            target=_serve_counting_sink,
+            args=(self.port, self._received, self._duplicates, self._ready),
+            daemon=True,
+        )
+
+    def start(self):
+        self._process.start()
+        if not self._ready.wait(timeout=30):
+            self.stop()
+            raise AssertionError("the SMTP sink process did not start")
+        return self
+
+    def stop(self):
+        self._process.terminate()
+        self._process.join(timeout=10)
+
+    @property
+    def count(self):
+        return self._received.value
+
+    @property
+    def duplicates(self):
+        """Messages whose X-Hanoi-Outbox-Id had already arrived."""
+        return self._duplicates.value
+
+
 class Worker:
     """A running Celery worker process and its log file."""
 
@@ -143,7 +215,13 @@ def start_worker(*, env, pool="solo", concurrency=1, include=(), loglevel="INFO"
     process = subprocess.Popen(
         command,
         cwd=REPO_ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "hanoi_summit.settings", **env},
+        # The system checks (URLs, admin...) are `manage.py check`'s job, not the worker's.
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "hanoi_summit.settings",
+            "CELERY_SKIP_CHECKS": "1",
+            **env,
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -75,7 +75,7 @@ class CategoryAdmin(admin.ModelAdmin):
 class AccreditationAdmin(admin.ModelAdmin):
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
     show_full_result_count = False
-    list_display = ["member", "delegation", "category_band", "status_display", "submitted_at", "zone_list"]
+    list_display = ["member", "delegation", "category_band", "status_display", "submitted", "zone_list"]
     list_filter = [
         "status",
         "category",
@@ -140,6 +140,10 @@ class AccreditationAdmin(admin.ModelAdmin):
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, accreditation):
         return choice_pill(AccreditationStatus, accreditation.status, ACCREDITATION_TONES)
+
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted(self, accreditation):
+        return short_time(accreditation.submitted_at)
 
     @admin.display(description=_("category"), ordering="category__sort_order")
     def category_band(self, accreditation):

@@ -239,9 +239,12 @@ def main():
         port = free_port()
         process = start_gunicorn(env, port, args.workers)
 
+        # The figures depend on what else the machine runs: say how busy it was.
+        load = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
         lines = [
             f"Scale {args.scale} on PostgreSQL ({counts}); gunicorn {args.workers} sync workers, "
-            f"DEBUG off; {args.requests} GETs per page from {args.clients} client threads.",
+            f"DEBUG off; {args.requests} GETs per page from {args.clients} client threads; "
+            f"load average at start {load}.",
         ]
         for label, path in PAGES:
             use_cookie = cookie if path.startswith("/admin/") else None

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delegations.models import Member
+from hanoi_summit.audit import audit_history
 
 from . import selectors, services
 from .forms import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm, VettingForm
@@ -101,6 +102,7 @@ def _review_page(request, accreditation, *, approve_form=None, reason_form=None,
             "approve_form": approve_form,
             "reason_form": reason_form or ReasonForm(),
             "can_decide": accreditation.status in REVIEW_QUEUE,
+            "history": audit_history(target=accreditation)[:20],
         },
         status=status,
     )

@@ -199,6 +199,18 @@ def test_start_review_then_return_with_reason(client, ref):
     assert "Passport expired" in OutgoingEmail.objects.get().body_text
 
 
+def test_review_page_shows_the_history_but_not_securitys_notes(client, ref):
+    zones, categories = ref
+    acc = approved(categories, zones)
+    from accreditation import services
+
+    services.accreditation_refuse(accreditation=acc, officer=staff("Security officer"), note="secret finding")
+    login(client, "Accreditation officer")
+    html = client.get(reverse("review:detail", args=[acc.pk])).content.decode()
+    assert "accreditation.refuse" in html
+    assert "secret finding" not in html
+
+
 def test_reject_without_reason_shows_the_error(client, ref):
     acc = accreditation(S.UNDER_REVIEW)
     login(client, "Accreditation officer")

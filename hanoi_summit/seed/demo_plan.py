@@ -70,9 +70,9 @@ HOST_MEMBERS = 100
 
 # --- Words -----------------------------------------------------------------------------
 HEAD_FUNCTIONS = {
-    PR.HEAD_OF_STATE: ["President of the Republic"],
+    PR.HEAD_OF_STATE: ["Head of State"],
     PR.HEAD_OF_GOVERNMENT: ["Prime Minister"],
-    PR.VICE_PRESIDENT: ["Vice-President of the Republic"],
+    PR.VICE_PRESIDENT: ["Vice-President"],
     PR.DEPUTY_PRIME_MINISTER: ["Deputy Prime Minister", "Deputy Prime Minister and Minister of Justice"],
     PR.MINISTER: ["Minister for Foreign Affairs", "Minister for Foreign Affairs", "Minister of Justice",
                   "Minister of the Interior", "Minister of Digital Affairs", "Minister of Public Security",
@@ -101,10 +101,12 @@ STATE_FUNCTIONS = {
 ORG_FUNCTIONS = {
     K.REIO: (["Commissioner for Home Affairs"], ["Head of Unit, Cybercrime", "Policy Officer", "Legal Officer",
                                                   "Deputy Head of Delegation", "Adviser"]),
-    K.UN_ENTITY: (["Executive Director", "Director", "Under-Secretary-General", "Chief"],
+    # Heads are never given the offices of real, named people (the UNODC Executive Director
+    # is a named guest of the programme).
+    K.UN_ENTITY: (["Director", "Chief of Branch", "Head of Office", "Deputy Director"],
                   ["Programme Officer", "Legal Officer", "Senior Programme Manager", "Crime Prevention Officer",
                    "Policy Specialist", "Chief of Section", "Liaison Officer"]),
-    K.IGO: (["Secretary-General", "Executive Director", "Director", "Special Representative"],
+    K.IGO: (["Director", "Special Representative", "Head of the Cybercrime Programme"],
             ["Programme Manager", "Legal Officer", "Liaison Officer", "Senior Policy Adviser",
              "Cybercrime Coordinator"]),
     K.NGO: (["Executive Director", "President", "Director", "Chair of the Board"],
@@ -118,6 +120,7 @@ ORG_FUNCTIONS = {
     K.MEDIA: (["Bureau Chief", "Editor-in-Chief", "Senior Correspondent"],
               ["Journalist", "Reporter", "Photographer", "Camera Operator", "Producer", "Correspondent"]),
 }  # fmt: skip
+ORG_ADVISERS = ["Adviser", "Senior Adviser", "Special Adviser", "Technical Adviser"]
 #: Host members who staff the event rather than represent Viet Nam: organiser badges.
 HOST_STAFF_FUNCTIONS = ["Organising Committee, Protocol Sub-committee",
                         "Organising Committee, Content Sub-committee",
@@ -373,6 +376,8 @@ def _roles(rng, delegation, count, head_rank):
             roles += [R.SPOUSE, R.SECURITY, R.SECURITY, R.PRESS_ATTACHE]
         while len(roles) < count:
             roles.append(_weighted(rng, STATE_ROLE_WEIGHTS))
+    elif delegation.kind == K.MEDIA:
+        roles += [R.DELEGATE] * (count - 1)
     else:
         while len(roles) < count:
             roles.append(R.DELEGATE if rng.random() < 0.75 else R.ADVISER)
@@ -392,6 +397,8 @@ def _function(rng, delegation, role, rank, index):
             return rng.choice(HEAD_FUNCTIONS[rank])
         return rng.choice(STATE_FUNCTIONS[role])
     heads, others = ORG_FUNCTIONS[delegation.kind]
+    if role == R.ADVISER:
+        return rng.choice(ORG_ADVISERS)
     return rng.choice(heads if role == R.HEAD else others)
 
 

@@ -64,6 +64,8 @@ PROGRAMME = {
     ("2025-10-26", "08:00", "18:00", "exhibition", "EXH"),
 }
 THEMES = {
+    "High-level dialogue 1": "What the Convention means for cooperation",
+    "High-level dialogue 2": "Human-rights safeguards",
     "Roundtable 1": "Electronic evidence across borders",
     "Roundtable 2": "Public-private partnership",
     "Roundtable 3": "Combating online scams",

@@ -1,5 +1,7 @@
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from . import health
 
@@ -14,6 +16,9 @@ def home(request):
     return redirect("programme:index")
 
 
+# A cached "ok" would hide an outage from the load balancer.
+@never_cache
+@require_safe
 def healthz(request):
     """200 with the status of each dependency; 503 when the database cannot be reached."""
     report = health.check_all()

@@ -73,3 +73,14 @@ def test_healthz_needs_no_login_and_is_not_redirected_to_https(client, settings)
 
     assert response.status_code == 200
     assert response.json()["database"]["ok"] is True
+
+
+def test_healthz_is_never_cached_and_only_read(client, settings):
+    settings.REDIS_URL = ""
+
+    response = client.get(URL)
+    posted = client.post(URL)
+
+    assert "no-cache" in response["Cache-Control"]
+    assert "max-age=0" in response["Cache-Control"]
+    assert posted.status_code == 405

@@ -49,7 +49,10 @@ class PrintFilterForm(_FilterForm):
 class ApproveForm(forms.Form):
     category = forms.ModelChoiceField(queryset=Category.objects.all(), label=_("Badge category"))
     zones = forms.ModelMultipleChoiceField(
-        queryset=Zone.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Zones")
+        queryset=Zone.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        label=_("Zones"),
     )
 
 

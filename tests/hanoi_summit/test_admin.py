@@ -30,6 +30,9 @@ def test_admin_index_carries_the_secretariat_header(secretariat_client):
     # The secretariat sees the outbox and the audit trail among its models.
     assert OUTBOX_URL in html
     assert AUDIT_URL in html
+    # The way to the other desks: dashboard, programme, protocol.
+    assert 'href="/dashboard/"' in html
+    assert f'href="{reverse("programme:index")}"' in html
 
 
 def test_focal_point_is_sent_to_the_portal_not_the_admin(client):

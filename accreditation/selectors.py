@@ -1,6 +1,7 @@
 """Reads for the review, vetting and protocol screens: scoped, N+1-free querysets."""
 
-from django.db.models import Prefetch, Q
+from django.db import connection
+from django.db.models import CharField, Func, Prefetch, Q, Value
 
 from delegations.models import FocalPoint
 
@@ -92,21 +93,45 @@ def current_badge(*, accreditation):
     return accreditation.badges.filter(revoked_at__isnull=True).select_related("category").first()
 
 
+class _Unaccent(Func):
+    function = "UNACCENT"
+    output_field = CharField()
+
+
+def _name_matches(query):
+    """Names containing `query`; on PostgreSQL regardless of accents ("nguyen" finds "Nguyễn")."""
+    fields = ("family_name", "given_names", "badge_name")
+    if connection.vendor != "postgresql":
+        return Q(
+            *[Q(**{f"accreditation__member__{field}__icontains": query}) for field in fields], _connector=Q.OR
+        )
+    needle = _Unaccent(Value(query, output_field=CharField()))
+    return Q(
+        *[Q(**{f"_plain_{field}__icontains": needle}) for field in fields],
+        _connector=Q.OR,
+    )
+
+
 def desk_search(*, query):
     """Badges at the desk matching a name, a badge number or a passport number (exact)."""
     query = (query or "").strip()
     if not query:
         return Badge.objects.none()
-    condition = (
-        Q(accreditation__member__family_name__icontains=query)
-        | Q(accreditation__member__given_names__icontains=query)
-        | Q(accreditation__member__badge_name__icontains=query)
-        | Q(accreditation__member__passport_number__iexact=query.replace(" ", ""))
+    badges = Badge.objects.all()
+    if connection.vendor == "postgresql":
+        badges = badges.annotate(
+            **{
+                f"_plain_{field}": _Unaccent(f"accreditation__member__{field}")
+                for field in ("family_name", "given_names", "badge_name")
+            }
+        )
+    condition = _name_matches(query) | Q(
+        accreditation__member__passport_number__iexact=query.replace(" ", "")
     )
     if query.isdigit():
         condition |= Q(number=int(query))
     return (
-        Badge.objects.filter(condition, revoked_at__isnull=True)
+        badges.filter(condition, revoked_at__isnull=True)
         .select_related("accreditation__member__delegation", "category", "collected_by")
         .order_by("accreditation__member__family_name", "number")
     )

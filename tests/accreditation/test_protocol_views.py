@@ -222,6 +222,19 @@ def test_desk_finds_by_name_number_and_passport_only_valid_versions(client, ref)
     assert found(str(badge.number)) == [new.pk]
 
 
+def test_desk_finds_vietnamese_names_typed_without_accents_on_postgresql(client, ref, require_postgres):
+    by = login(client, "Protocol officer")
+    badge = printed(ref, by, family_name="Nguyễn", given_names="Thị Hương", badge_name="Nguyễn Thị Hương")
+    printed(ref, by, family_name="Dương", given_names="Đức", badge_name="Dương Đức")
+
+    def found(q):
+        return [b.pk for b in client.get(reverse("protocol:desk"), {"q": q}).context["badges"]]
+
+    assert found("nguyen thi") == [badge.pk]
+    assert found("HUONG") == [badge.pk]
+    assert len(found("duc")) == 1
+
+
 def test_hand_over_at_the_desk(client, ref):
     by = login(client, "Protocol officer")
     badge = printed(ref, by, passport_number="B1234567")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django_countries import countries
 
 from accreditation.models import AccreditationStatus as S
+from accreditation.rules import suggest_category_code
 from delegations.models import DelegationKind as K
 from delegations.models import DelegationStatus as DS
 from delegations.models import Gender
@@ -403,21 +404,10 @@ def _function(rng, delegation, role, rank, index):
 
 
 def _category(delegation, member):
-    """The badge category the rule of accreditation/rules.py suggests, plus host staff."""
-    kind, role, rank = delegation.kind, member.role, member.rank
-    if role == R.DRIVER:
-        return "SUP"
-    if role == R.SECURITY:
-        return "SEC"
-    if kind == K.HOST_COUNTRY and member.fields["function"] in HOST_STAFF_FUNCTIONS:
+    """The category accreditation's rule suggests; host staff wear the organisers' badge."""
+    if delegation.kind == K.HOST_COUNTRY and member.fields["function"] in HOST_STAFF_FUNCTIONS:
         return "STF"
-    if role == R.PRESS_ATTACHE or kind == K.MEDIA:
-        return "MED"
-    if kind in STATE_LIKE:
-        if rank <= PR.CROWN_PRINCE:
-            return "VIP"
-        return "HOD" if role == R.HEAD else "DEL"
-    return {K.OBSERVER_STATE: "OBS", K.IGO: "IGO", K.UN_ENTITY: "UN"}.get(kind, "NGO")
+    return suggest_category_code(kind=delegation.kind, rank=member.rank, role=member.role)
 
 
 def _person(rng, delegation, role, rank, index, used_passports, head=None):

@@ -602,3 +602,18 @@ def test_demo_rows_are_the_deterministic_plan(demo):
     ]
     stored = set(Member.objects.values_list("passport_number", "badge_name", "accreditation__status"))
     assert stored == set(planned)
+
+
+def test_demo_categories_are_the_rules_suggestions(demo):
+    from accreditation.rules import suggest_category_code
+
+    rows = Accreditation.objects.filter(category__isnull=False).values_list(
+        "member__delegation__kind", "member__protocol_rank", "member__role", "category__code"
+    )
+    expected = {"VIP", "HOD", "DEL", "UN", "IGO", "NGO", "GST", "MED", "SEC", "STF", "SUP"}
+    assert {code for *_, code in rows} >= expected
+    for kind, rank, role, code in rows:
+        if code == "STF":
+            assert kind == "host_country"  # the organisers' staff
+        else:
+            assert code == suggest_category_code(kind=kind, rank=rank, role=role)

@@ -114,6 +114,11 @@ def delegation_update(*, delegation, user, data):
     Side effects: an invited delegation becomes registered; one audit entry.
     """
     allowed = delegation_editable_fields(delegation=delegation)
+    for field, value in data.items():
+        if field not in allowed and value != getattr(delegation, field, None):
+            raise DelegationError(
+                _("This cannot be changed here; ask the secretariat."), code="read_only", field=field
+            )
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in allowed}
     _check_lengths(Delegation, values)
     if not delegation.is_state and "name" in values and not values["name"]:

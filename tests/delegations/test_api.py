@@ -29,12 +29,17 @@ def test_get_and_patch_the_delegation(api, delegation):
     response = api.get(reverse("api-delegation"))
     assert response.json()["name"] == "Kenya"
     assert "no-store" in response["Cache-Control"]
-    response = api.patch(
-        reverse("api-delegation"), {"mission": "Embassy in Hanoi", "name": "Other"}, format="json"
-    )
+    url = reverse("api-delegation")
+    response = api.patch(url, {"mission": "Embassy in Hanoi", "name": "Other"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "read_only"
+    assert "name" in response.json()["errors"]
+    delegation.refresh_from_db()
+    assert (delegation.mission, delegation.name) == ("Embassy of Kenya, Hanoi", "Kenya")
+    response = api.patch(url, {"mission": "Embassy in Hanoi", "name": "Kenya"}, format="json")
     assert response.status_code == 200
     delegation.refresh_from_db()
-    assert (delegation.mission, delegation.name) == ("Embassy in Hanoi", "Kenya")
+    assert delegation.mission == "Embassy in Hanoi"
 
 
 def test_token_authentication(delegation, focal_user):

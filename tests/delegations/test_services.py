@@ -126,14 +126,17 @@ def test_update_replaces_the_photo_and_audits_without_passport_in_clear(delegati
     assert "ZZ999" not in str(entry.before) + str(entry.after)
 
 
-def test_delegation_update_keeps_a_states_name_and_registers_it(delegation, focal_user):
+def test_delegation_update_refuses_a_states_name_and_registers_it(delegation, focal_user):
+    with pytest.raises(DelegationError) as refused:
+        services.delegation_update(delegation=delegation, user=focal_user, data={"name": "Renamed"})
+    assert refused.value.field == "name"
     delegation.status = DelegationStatus.INVITED
     delegation.save()
     services.delegation_update(
         delegation=delegation,
         user=focal_user,
         data={
-            "name": "Renamed",
+            "name": "Kenya",
             "ministry": "Ministry of Foreign Affairs",
             "contact_email": "mfa@ke.example",
         },

@@ -244,3 +244,46 @@ def test_the_reprinted_badge_is_denied_through_the_api(zones, device):
     body = post(device, {"code": code, "zone": "PLN", "direction": "in"}).json()
     assert (body["result"], body["reason"]) == ("denied", "revoked")
     assert Badge.objects.filter(number=old.number).count() == 2
+
+
+def _token_client(user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def test_token_permission_comes_from_the_user_or_a_group(zones, db):
+    from django.contrib.auth.models import Permission
+
+    body = {"code": "HS1:AAAA", "zone": "PLN", "direction": "in"}
+    without = StaffUserFactory(username="no-gate")
+    assert post(_token_client(without), body).status_code == 403
+    direct = StaffUserFactory(username="direct-gate")
+    direct.user_permissions.add(Permission.objects.get(codename="check_in"))
+    assert post(_token_client(direct), body).json()["reason"] == "unknown"
+    grouped = StaffUserFactory(username="group-gate", role="Protocol officer")
+    assert post(_token_client(grouped), body).status_code == 200
+    inactive = StaffUserFactory(username="gone-gate", role="Gate officer", is_active=False)
+    assert post(_token_client(inactive), body).status_code in (401, 403)
+    stranger = APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert post(stranger, body).status_code in (401, 403)
+    assert Scan.objects.count() == 2
+
+
+def test_device_scan_costs_four_queries(zones, device, django_assert_num_queries):
+    code = codes.badge_code(collected_badge())
+    # Token with its user and permission, zone, badge, insert; plus the test's savepoint pair.
+    with django_assert_num_queries(6):
+        body = post(device, {"code": code, "zone": "PLN", "direction": "in"}).json()
+    assert body["result"] == "granted"
+
+
+@pytest.mark.parametrize("granted", [True, False])
+def test_hand_built_answer_matches_the_documented_serializer(zones, granted):
+    from accreditation import checkin
+    from accreditation.gate_api import CheckInOutput, outcome_data
+
+    code = codes.badge_code(collected_badge()) if granted else "garbage"
+    outcome = checkin.badge_scan(code=code, zone_code="PLN", direction="in")
+    assert outcome_data(outcome) == json.loads(json.dumps(CheckInOutput(outcome).data))

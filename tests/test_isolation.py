@@ -14,7 +14,7 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accreditation.models import Accreditation, Badge
-from delegations.models import Document, FocalPoint, Invitation, Member, MemberRole
+from delegations.models import Delegation, Document, FocalPoint, Invitation, Member, MemberRole
 from sessions.models import Booking, GalaInvitation, SessionKind, Signature, SpeakerRequest
 from tests import factories
 
@@ -24,12 +24,15 @@ PREFIXES = ("portal/", "api/")
 
 #: Every delegation-owned model a route may take an id of.
 SCOPED_MODELS = [
-    Member, Document, Booking, SpeakerRequest, GalaInvitation, Signature, Accreditation, Badge, Invitation, FocalPoint,
+    Delegation, Member, Document, Booking, SpeakerRequest, GalaInvitation, Signature, Accreditation, Badge,
+    Invitation, FocalPoint,
 ]  # fmt: skip
 #: URL kwarg -> the models it may name. "pk"/"id" may name any of them: all are tried.
 KWARG_MODELS = {
     "pk": SCOPED_MODELS,
     "id": SCOPED_MODELS,
+    "delegation_id": [Delegation],
+    "delegation_pk": [Delegation],
     "member_id": [Member],
     "member_pk": [Member],
     "document_id": [Document],
@@ -54,6 +57,7 @@ NOT_SCOPED = {
     "session_id": "a public session",
     "session_pk": "a public session",
     "format": "DRF format suffix",
+    "fmt": "a file format",
 }
 #: B's objects get ids far from A's, and distinct per model, so an id of B's can never
 #: happen to name an object A may see.
@@ -88,13 +92,15 @@ def _world():
     plenary = factories.SessionFactory(kind=SessionKind.PLENARY)
     gala = factories.SessionFactory(kind=SessionKind.GALA_DINNER)
     public = {"token": "x" * 43, "uidb64": "MQ", "uid": roundtable.uid, "slug": roundtable.slug,
-              "session_id": roundtable.pk, "session_pk": roundtable.pk, "format": "json"}  # fmt: skip
+              "session_id": roundtable.pk, "session_pk": roundtable.pk, "format": "json", "fmt": "csv"}  # fmt: skip
 
     def delegation_objects(country, ids):
         def pk(model):
             return {"pk": ids[model]} if ids else {}
 
-        delegation = factories.StateDelegationFactory(country=country, name=f"Secret State {country}")
+        delegation = factories.StateDelegationFactory(
+            country=country, name=f"Secret State {country}", **pk(Delegation)
+        )
         focal = factories.FocalPointFactory(delegation=delegation, **pk(FocalPoint))
         member = factories.MemberFactory(
             delegation=delegation, family_name=f"Secretfamily{country}", passport_number=f"SECRET{country}1",
@@ -106,6 +112,7 @@ def _world():
         )  # fmt: skip
         accreditation = factories.AccreditationFactory(member=head, **pk(Accreditation))
         objects = {
+            Delegation: delegation,
             Member: member,
             FocalPoint: focal,
             Document: factories.DocumentFactory(delegation=delegation, **pk(Document)),

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("delegation/", views.delegation_edit, name="delegation"),
     path("members/", views.member_list, name="members"),
     path("members/add/", views.member_add, name="member-add"),
+    path("members/import/", include("delegations.import_urls")),
     path("members/<int:pk>/", views.member_edit, name="member-edit"),
     path("members/<int:pk>/delete/", views.member_delete, name="member-delete"),
     path("members/<int:pk>/photo/", views.member_photo, name="member-photo"),

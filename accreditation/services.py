@@ -6,6 +6,7 @@ whoever the caller), writes the audit trail and queues the e-mails in the same t
 """
 
 import datetime as dt
+import logging
 import tempfile
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from .models import Accreditation, AccreditationStatus, Badge, BadgeLayout, Badg
 from .workflow import AccreditationError, check_move
 
 S = AccreditationStatus
+logger = logging.getLogger(__name__)
 #: Up to this many badges render inside the request; more go to a Celery task.
 BATCH_RENDER_IN_REQUEST = 200
 #: The first badge number ever issued; numbers then follow one another.
@@ -540,6 +542,8 @@ def badge_batch_render(*, batch):
     """Render a batch's PDF into its file, writing progress as it goes; mark it done or failed.
 
     Not atomic on purpose: progress must be visible to the page polling it while rendering.
+    A rendering error (a damaged photo...) marks the batch failed with the error and is
+    logged, not raised: the badges stay printed and the batch page offers to render again.
     """
     from .pdf import render_badges
 
@@ -555,9 +559,11 @@ def badge_batch_render(*, batch):
             render_badges(badges=badges, layout=batch.layout, out=out, on_progress=on_progress)
             out.seek(0)
             batch.file.save(f"batch-{batch.pk}.pdf", File(out), save=False)
-    except Exception as error:
+    except Exception as error:  # whatever the renderer raised, the batch must not stay "rendering"
+        logger.exception("Rendering print batch %s failed", batch.pk)
         PrintBatch.objects.filter(pk=batch.pk).update(status=PrintBatch.Status.FAILED, error=str(error)[:500])
-        raise
+        batch.refresh_from_db()
+        return batch
     PrintBatch.objects.filter(pk=batch.pk).update(
         file=batch.file.name, status=PrintBatch.Status.DONE, rendered=len(badges), finished_at=timezone.now()
     )

@@ -174,6 +174,33 @@ def test_accreditation_not_in_the_queue_cannot_be_printed(client, ref):
     assert not PrintBatch.objects.exists()
 
 
+def test_a_failed_rendering_is_shown_and_can_be_rendered_again(client, ref, monkeypatch):
+    from accreditation import pdf
+
+    login(client, "Protocol officer")
+    acc = cleared(ref)
+    real = pdf.render_badges
+
+    def broken(**kwargs):
+        raise OSError("photo unreadable")
+
+    monkeypatch.setattr(pdf, "render_badges", broken)
+    response = client.post(
+        reverse("protocol:print"), {"accreditations": [acc.pk], "layout": "cr80"}, follow=True
+    )
+    batch = PrintBatch.objects.get()
+    assert batch.status == PrintBatch.Status.FAILED and "photo unreadable" in batch.error
+    assert "Render again" in response.content.decode()
+    assert client.get(reverse("protocol:batch-pdf", args=[batch.pk])).status_code == 404
+    acc.refresh_from_db()
+    assert acc.status == S.PRINTED
+    monkeypatch.setattr(pdf, "render_badges", real)
+    client.post(reverse("protocol:batch-render", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == PrintBatch.Status.DONE and batch.rendered == 1
+    assert client.get(reverse("protocol:batch-pdf", args=[batch.pk]))["Content-Type"] == "application/pdf"
+
+
 def test_pdf_of_an_unfinished_batch_is_404(client):
     login(client, "Protocol officer")
     batch = factories.PrintBatchFactory(status=PrintBatch.Status.RENDERING, total=300, rendered=50)

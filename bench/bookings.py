@@ -56,6 +56,12 @@ def parse_args():
     parser.add_argument("--capacity", type=int, default=60, help="seats per session (60)")
     parser.add_argument("--delegations", type=int, default=64, help="delegations, one focal point each (64)")
     parser.add_argument("--members", type=int, default=12, help="members per delegation (12)")
+    parser.add_argument(
+        "--redis-url",
+        default="",
+        help="serve with this Redis as the Celery broker, as production does (no worker runs: the "
+        "send tasks queued by the run are deleted afterwards); unset: tasks run in-process",
+    )
     parser.add_argument("--no-record", action="store_true", help="print only; do not touch RESULTS.md")
     return parser.parse_args()
 
@@ -198,6 +204,15 @@ def run(port, work):
     return results, time.perf_counter() - started
 
 
+def baseline(port, clients, total=400):
+    """GET /healthz/ from the same clients in the same run: the machine's ceiling for a
+    request that does next to nothing, to read the bookings figure against."""
+    from bench.pages import measure
+
+    latencies, _, wall = measure(port, "/healthz/", None, total, clients)
+    return len(latencies) / wall, statistics.median(latencies)
+
+
 def main():
     args = parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
@@ -224,6 +239,8 @@ def main():
             "EMAIL_URL": "dummymail://",
         }
     )
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
     os.environ.update(env)
     os.environ.pop("REDIS_URL", None)
     os.environ.pop("PROGRAMME_NOW", None)
@@ -238,6 +255,12 @@ def main():
         port = free_port()
         process = start_gunicorn(env, port, args.workers)
         results, wall = run(port, work)
+        health_rate, health_p50 = baseline(port, args.clients)
+        if args.redis_url:
+            import redis
+
+            # Only the default Celery queue this run filled; nothing else in that database.
+            redis.Redis.from_url(args.redis_url).delete("celery")
 
         from django.db.models import Count, Q
 
@@ -255,9 +278,15 @@ def main():
         lines = [
             f"{len(results)} POST /api/programme/bookings/ from {args.clients} clients (token auth, "
             f"{args.delegations} delegations); gunicorn {args.workers} sync workers, DEBUG off, PostgreSQL; "
-            f"{args.sessions} sessions x {args.capacity} seats.",
+            f"{args.sessions} sessions x {args.capacity} seats; e-mail tasks "
+            + (
+                "queued to Redis (no worker)."
+                if args.redis_url
+                else "run in-process after commit (no Redis)."
+            ),
             f"{booked / wall:.0f} bookings/s ({outcomes['confirmed']} confirmed, {outcomes['waitlisted']} waitlisted "
             f"in {wall:.1f} s); p50 {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms",
+            f"same run, same clients, for reference: GET /healthz/ {health_rate:.0f} req/s, p50 {health_p50:.1f} ms",
             "refusals: " + (", ".join(f"{k}: {v}" for k, v in sorted(refused.items())) or "none"),
             "capacity: "
             + (

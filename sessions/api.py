@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -304,6 +305,56 @@ class OwnSignatureAPI(APIView):
             intends_to_sign=data.validated_data["intends_to_sign"],
             by=request.user,
         )
+        return Response(SignatureOutput(signature).data)
+
+
+class FullPowersInput(serializers.Serializer):
+    file = serializers.FileField()
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class FullPowersUploadAPI(APIView):
+    """Upload the signatory's full powers: a PDF, checked by its content."""
+
+    permission_classes = FOCAL
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": FullPowersInput}, responses=SignatureOutput)
+    def post(self, request):
+        signature = get_object_or_404(Signature, delegation=request.delegation)
+        data = FullPowersInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        signature = services.full_powers_upload(
+            signature=signature,
+            delegation=request.delegation,
+            upload=data.validated_data["file"],
+            reference=data.validated_data["reference"],
+            by=request.user,
+        )
+        return Response(SignatureOutput(signature).data)
+
+
+class FullPowersDecisionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("verify", "verify"), ("refuse", "refuse")])
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class FullPowersDecisionAPI(APIView):
+    """The secretariat verifies the full powers, or refuses them with a reason (e-mailed)."""
+
+    permission_classes = [permissions.IsAuthenticated, _has("programme.verify_full_powers")]
+
+    @extend_schema(request=FullPowersDecisionInput, responses=SignatureOutput)
+    def post(self, request, pk):
+        signature = get_object_or_404(Signature, pk=pk)
+        data = FullPowersDecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        if data.validated_data["decision"] == "verify":
+            signature = services.full_powers_verify(signature=signature, by=request.user)
+        else:
+            signature = services.full_powers_refuse(
+                signature=signature, reason=data.validated_data["reason"], by=request.user
+            )
         return Response(SignatureOutput(signature).data)
 
 

@@ -23,7 +23,17 @@ urlpatterns = [
         name="api-programme-speaker-request-withdraw",
     ),
     path("programme/signature/", api.OwnSignatureAPI.as_view(), name="api-programme-own-signature"),
+    path(
+        "programme/signature/full-powers/",
+        api.FullPowersUploadAPI.as_view(),
+        name="api-programme-full-powers-upload",
+    ),
     path("programme/signatures/", api.SignatureListAPI.as_view(), name="api-programme-signatures"),
+    path(
+        "programme/signatures/<int:pk>/full-powers/",
+        api.FullPowersDecisionAPI.as_view(),
+        name="api-programme-full-powers-decision",
+    ),
     path(
         "programme/signatures/<int:pk>/record/",
         api.SignatureRecordAPI.as_view(),

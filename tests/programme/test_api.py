@@ -202,3 +202,36 @@ def test_programme_endpoints_are_in_the_openapi_schema(client):
         "/api/programme/signatures/{id}/record/",
     ):
         assert path in schema
+
+
+def test_full_powers_upload_checks_the_content_then_secretariat_decides(api, focal):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    envoy = factories.MemberFactory(delegation=focal.delegation)
+    api.put(
+        "/api/programme/signature/", {"signatory": envoy.pk, "basis": SigningBasis.FULL_POWERS}, format="json"
+    )
+    fake = SimpleUploadedFile("powers.pdf", b"GIF89a not a pdf", content_type="application/pdf")
+    response = api.post("/api/programme/signature/full-powers/", {"file": fake}, format="multipart")
+    assert response.status_code == 400 and response.json()["code"] == "not_pdf"
+    assert Signature.objects.get().full_powers_status == "awaited"
+    real = SimpleUploadedFile(
+        "powers.pdf", factories.pdf_bytes("Full powers"), content_type="application/pdf"
+    )
+    response = api.post(
+        "/api/programme/signature/full-powers/", {"file": real, "reference": "FP/7"}, format="multipart"
+    )
+    assert response.json()["full_powers_status"] == "received"
+
+    signature = Signature.objects.get()
+    assert (
+        api.post(f"/api/programme/signatures/{signature.pk}/full-powers/", {"decision": "verify"}).status_code
+        == 403
+    )
+    secretariat = APIClient()
+    secretariat.force_authenticate(factories.StaffUserFactory(role="Secretariat"))
+    url = f"/api/programme/signatures/{signature.pk}/full-powers/"
+    refused = secretariat.post(url, {"decision": "refuse", "reason": ""}, format="json")
+    assert refused.status_code == 400 and refused.json()["code"] == "reason_required"
+    verified = secretariat.post(url, {"decision": "verify"}, format="json")
+    assert verified.json()["full_powers_status"] == "verified"

@@ -4,10 +4,13 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Member
 
+from .ical import HANOI
 from .models import GalaInvitation, Session, SessionKind, SigningBasis
 
 
@@ -29,7 +32,7 @@ class ProgrammeFilterForm(forms.Form):
     def __init__(self, *args, rooms, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["day"].choices = [("", _("Both days"))] + [
-            (day.isoformat(), day.strftime("%a %d %b %Y")) for day in event_days()
+            (day.isoformat(), date_format(day, "l j F Y")) for day in event_days()
         ]
         self.fields["room"].choices = [("", _("All rooms"))] + [(room.pk, room.name) for room in rooms]
 
@@ -48,7 +51,7 @@ class BookingForm(forms.Form):
         self.fields["session"].queryset = sessions
         self.fields["member"].queryset = members
         self.fields["session"].label_from_instance = lambda s: (
-            f"{s.title} · {s.starts_at.strftime('%d %b %H:%M')}"
+            f"{s.title} · {date_format(timezone.localtime(s.starts_at, HANOI), 'D j M, H:i')}"
         )
 
 

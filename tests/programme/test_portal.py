@@ -194,3 +194,11 @@ def test_signatory_from_another_delegation_is_refused(focal_client):
     )
     assert response.status_code == 400
     assert not Signature.objects.exists()
+
+
+def test_booking_form_shows_session_times_in_hanoi_time(focal_client):
+    factories.SessionFactory(
+        title="Roundtable 4", starts_at=factories.hanoi_time(2, 15), ends_at=factories.hanoi_time(2, 16)
+    )
+    body = focal_client.get(reverse("portal_programme:index")).content.decode()
+    assert "Roundtable 4 · Sun 26 Oct, 15:00" in body

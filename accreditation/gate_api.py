@@ -6,6 +6,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import TokenScheme
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -59,6 +60,14 @@ class GateTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         token.user.may_check_in = bool(token.may_check_in) or token.user.is_superuser
         return (token.user, token)
+
+
+class GateTokenScheme(TokenScheme):
+    """The OpenAPI security scheme of GateTokenAuthentication: the same "Token <key>" header."""
+
+    target_class = GateTokenAuthentication
+    name = "gateTokenAuth"
+    priority = 1
 
 
 class CanCheckIn(permissions.BasePermission):

@@ -3,9 +3,10 @@
 Kept apart from `outbox` so that web processes never import the SMTP machinery.
 
 States: queued -> sending -> sent; sending -> queued (temporary SMTP error, with backoff) or
-failed (permanent error, or attempts exhausted). A row is claimed (locked, moved to
-`sending`) in its own transaction before any network traffic, so a task delivered twice,
-or dispatched twice by the sweep, finds the row no longer queued and sends nothing.
+failed (permanent error, or attempts exhausted). A row is claimed (locked and moved to
+`sending` by one conditional UPDATE, committed) before any network traffic, so a task
+delivered twice, or dispatched twice by the sweep, finds the row no longer queued and
+sends nothing.
 
 One case stays at-least-once: a worker that dies after the SMTP server accepted the message
 but before the row is marked sent leaves it in `sending`; the sweep re-queues it after

@@ -592,7 +592,9 @@ def _copies(base_delegations, scale, used_passports):
             fields, domain = _copy_delegation(base, copy, index)
             rng = _rng("delegation", fields["code"])
             delegation = _new_delegation(fields, domain, base.region, rng)
-            _populate(delegation, max(len(base.members), _member_count(rng, base)), used_passports)
+            # The base's status and size: N times the event's people in all.
+            delegation.fields["status"] = base.status
+            _populate(delegation, len(base.members), used_passports)
             copies.append(delegation)
     return copies
 

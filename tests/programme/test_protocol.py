@@ -138,3 +138,12 @@ def test_gala_guest_list_and_csv(protocol_client):
     )
     assert [row[3] for row in rows[1:]] == [king.member.badge_name, minister.member.badge_name]
     assert rows[1][6] == "Queen" and rows[2][7] == "Vegetarian"
+
+
+def test_staff_navigation_links_the_programme_desk_for_its_roles(protocol_client, client):
+    assert (
+        reverse("protocol_programme:index")
+        in protocol_client.get(reverse("programme:index")).content.decode()
+    )
+    client.force_login(factories.StaffUserFactory(role="Gate officer"))
+    assert reverse("protocol_programme:index") not in client.get(reverse("programme:index")).content.decode()

@@ -95,6 +95,14 @@ class ImportRow:
     def name(self):
         return f"{self.cells.get('given_names', '')} {self.cells.get('family_name', '')}".strip()
 
+    @property
+    def role_label(self):
+        return MemberRole(self.values["role"]).label if self.values else ""
+
+    @property
+    def nationality_name(self):
+        return countries.name(self.values["nationality"]) if self.values else ""
+
 
 @dataclass
 class ImportPreview:

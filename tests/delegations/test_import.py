@@ -299,3 +299,11 @@ def test_the_templates_hold_the_columns_and_a_valid_example(delegation):
     assert csv_rows == xlsx_rows
     assert member_import_check(delegation=delegation, rows=csv_rows).ok
     assert set(COLUMNS) == set(imports.services.MEMBER_FIELDS)
+
+
+def test_blank_lines_are_skipped_and_row_numbers_stay_the_spreadsheets(delegation):
+    text = csv_upload([row(1), {}, row(2, gender="")]).read().decode()
+    assert ",,,," in text
+    rows = member_import_read(SimpleUploadedFile("m.csv", text.encode()))
+    assert [r["line"] for r in rows] == [2, 4]
+    assert set(errors_of(member_import_check(delegation=delegation, rows=rows))) == {4}

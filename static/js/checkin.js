@@ -29,8 +29,20 @@
       input.focus();
     }
     input.addEventListener("blur", function () { window.setTimeout(refocus, 150); });
+    // Zone and direction live in the query string: a reload (and the server's session,
+    // on that reload) keeps what the officer chose.
+    function remember() {
+      var direction = form.querySelector("input[name=direction]:checked");
+      var params = new URLSearchParams(window.location.search);
+      params.set("zone", form.querySelector("select[name=zone]").value);
+      params.set("direction", direction ? direction.value : "in");
+      window.history.replaceState(null, "", window.location.pathname + "?" + params.toString());
+    }
     form.querySelectorAll("select, input[type=radio]").forEach(function (control) {
-      control.addEventListener("change", function () { window.setTimeout(function () { input.focus(); }, 50); });
+      control.addEventListener("change", function () {
+        remember();
+        window.setTimeout(function () { input.focus(); }, 50);
+      });
     });
 
     function show(data) {

@@ -76,6 +76,14 @@ def test_gate_grants_then_denies_after_a_reprint(page, badge):
     assert "revoked" in denied.inner_text()
     assert page.evaluate("document.activeElement.id") == "checkin-code"
 
+    # Another zone chosen survives a reload, and the field has the focus again.
+    page.select_option("select[name=zone]", "SIG")
+    page.click("label[for=direction-out]")
+    page.reload()
+    assert page.locator("select[name=zone] option:checked").get_attribute("value") == "SIG"
+    assert page.locator("#direction-out").is_checked()
+    assert page.evaluate("document.activeElement.id") == "checkin-code"
+
 
 def test_gate_works_without_javascript(browser, live_server, badge):
     context = browser.new_context(base_url=live_server.url, locale="en-GB", java_script_enabled=False)

@@ -134,7 +134,9 @@ def main():
     assert saved == args.rows
     Member.objects.filter(delegation=delegation).delete()
 
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
+        f"load average during the run: {load} (other work on the machine slows every figure)",
         f"{args.rows} rows: XLSX {xlsx.getbuffer().nbytes / 1024:.0f} KB, CSV {csv_file.getbuffer().nbytes / 1024:.0f} KB",
         f"read XLSX {t_xlsx:.2f} s, read CSV {t_csv:.2f} s",
         f"check (preview) {t_check:.2f} s in {len(check_queries)} queries",

@@ -612,7 +612,7 @@ def _number_badges(delegations):
                     badge.number = member.badges[0].number
 
 
-def _scan(delegation, member, badge, zone, direction, at, reason="ok", sequence=0):
+def _scan(member, badge, zone, direction, at, reason="ok", sequence=0):
     return {
         "member": member,
         "badge": badge,
@@ -637,27 +637,27 @@ def _plan_scans(delegation):
         scans = delegation.scans
         if member.status == S.COLLECTED and rng.random() < 0.45:
             entered = _between(rng, max(opening, badge.collected_at), local_time(reference.DAY_1, "09:30"))
-            scans.append(_scan(delegation, member, badge, "LBY", "in", entered, sequence=1))
+            scans.append(_scan(member, badge, "LBY", "in", entered, sequence=1))
             if rng.random() < 0.55:
                 hall = entered + dt.timedelta(minutes=rng.randint(5, 40))
                 reason = "ok" if member.category not in ("SUP",) else "wrong_zone"
-                scans.append(_scan(delegation, member, badge, "PLN", "in", hall, reason, sequence=2))
+                scans.append(_scan(member, badge, "PLN", "in", hall, reason, sequence=2))
                 if reason == "ok" and rng.random() < 0.25:
                     left = min(hall + dt.timedelta(minutes=rng.randint(50, 90)), SNAPSHOT)
-                    scans.append(_scan(delegation, member, badge, "PLN", "out", left, sequence=3))
+                    scans.append(_scan(member, badge, "PLN", "out", left, sequence=3))
             if member.category in ("DEL", "OBS", "NGO", "MED", "IGO") and rng.random() < 0.05:
                 stage = entered + dt.timedelta(minutes=rng.randint(30, 80))
-                scans.append(_scan(delegation, member, badge, "SIG", "in", stage, "wrong_zone", sequence=4))
+                scans.append(_scan(member, badge, "SIG", "in", stage, "wrong_zone", sequence=4))
         if len(member.badges) == 2 and rng.random() < 0.5:
             lost = member.badges[0]
             at = _between(rng, max(opening, lost.revoked_at + dt.timedelta(minutes=10)), SNAPSHOT)
-            scans.append(_scan(delegation, member, lost, "LBY", "in", at, "revoked", sequence=5))
+            scans.append(_scan(member, lost, "LBY", "in", at, "revoked", sequence=5))
         if member.status == S.REVOKED and rng.random() < 0.25:
             at = _between(rng, max(opening, badge.revoked_at + dt.timedelta(minutes=10)), SNAPSHOT)
-            scans.append(_scan(delegation, member, badge, "LBY", "in", at, "revoked", sequence=6))
+            scans.append(_scan(member, badge, "LBY", "in", at, "revoked", sequence=6))
         if member.status == S.PRINTED and rng.random() < 0.04:
             at = _between(rng, opening, SNAPSHOT)
-            scans.append(_scan(delegation, member, badge, "LBY", "in", at, "not_collected", sequence=7))
+            scans.append(_scan(member, badge, "LBY", "in", at, "not_collected", sequence=7))
 
 
 # --- Programme: bookings, speakers, gala, signatures -----------------------------------

@@ -12,7 +12,7 @@ The worker side (sending, the periodic sweep, retention) lives in `outbox_sendin
 import logging
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -61,6 +61,33 @@ def _clean_attachments(attachments):
     return cleaned
 
 
+def _insert_unless_known(email):
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING id; the saved row, or None.
+
+    A known key, even one a concurrent caller is inserting right now, neither raises nor
+    breaks the caller's transaction, so no savepoint is needed: a new e-mail, the usual
+    case, costs this one statement (PostgreSQL and SQLite both speak it).
+    """
+    fields = [field for field in OutgoingEmail._meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(email, add=True), connection) for field in fields]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(OutgoingEmail._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote('dedupe_key')}) DO NOTHING RETURNING {quote(OutgoingEmail._meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    email.pk = row[0]
+    email._state.adding = False
+    email._state.db = connection.alias
+    return email
+
+
 def email_queue(
     *,
     to,
@@ -90,25 +117,19 @@ def email_queue(
         subject, body_text, body_html = render_email(
             template=template, context=dict(context or {}), language=language
         )
-    # Insert first, in a savepoint: a new e-mail (the usual case) costs one INSERT, and a
-    # known key, even one a concurrent caller is inserting right now, gets that row back
-    # without breaking the caller's transaction.
-    try:
-        with transaction.atomic():
-            email = OutgoingEmail.objects.create(
-                dedupe_key=dedupe_key,
-                to=to,
-                language=language,
-                subject=subject[:300],
-                body_text=body_text,
-                body_html=body_html,
-                attachments=attachments,
-            )
-    except IntegrityError:
-        existing = OutgoingEmail.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is None:
-            raise
-        return existing
+    email = _insert_unless_known(
+        OutgoingEmail(
+            dedupe_key=dedupe_key,
+            to=to,
+            language=language,
+            subject=subject[:300],
+            body_text=body_text,
+            body_html=body_html,
+            attachments=attachments,
+        )
+    )
+    if email is None:
+        return OutgoingEmail.objects.get(dedupe_key=dedupe_key)
     transaction.on_commit(lambda: email_dispatch(email_id=email.pk))
     return email
 

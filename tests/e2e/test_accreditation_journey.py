@@ -11,7 +11,7 @@ from accreditation.models import AccreditationStatus, Badge
 from tests import factories
 from tests.accreditation.review_helpers import reference_data
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 S = AccreditationStatus
 PASSWORD = "pw-Hanoi-2025"
 

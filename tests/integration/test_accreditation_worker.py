@@ -10,7 +10,8 @@ from tests import factories
 from tests.accreditation.review_helpers import approved, reference_data
 from tests.integration.support import wait_until
 
-pytestmark = pytest.mark.integration
+# Restores the migrations' data after the flush, for the serialized tests that may follow.
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 S = AccreditationStatus
 
 

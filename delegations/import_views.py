@@ -50,13 +50,23 @@ class MemberImportForm(forms.Form):
     )
 
 
+class DelegationChoiceForm(forms.Form):
+    delegation = forms.ModelChoiceField(
+        label=gettext_lazy("Delegation"), queryset=Delegation.objects.order_by("name"), to_field_name="pk"
+    )
+
+
+def _staff_allowed(user):
+    return user.is_staff and user.has_perm(STAFF_PERMISSION)
+
+
 def _staff_importer(view):
     """Staff holding `delegations.add_member` import for any delegation, named in the URL."""
 
     @login_required
     @wraps(view)
     def wrapper(request, delegation_pk):
-        if not (request.user.is_staff and request.user.has_perm(STAFF_PERMISSION)):
+        if not _staff_allowed(request.user):
             raise PermissionDenied
         delegation = get_object_or_404(Delegation, pk=delegation_pk)
         response = view(request, delegation)
@@ -165,6 +175,23 @@ def member_import_confirm(request):
     return _confirm(request, request.delegation, staff=False)
 
 
+@login_required
+def staff_member_import_choose(request):
+    """Staff pick the delegation to import for (the import page's address names it)."""
+    if not _staff_allowed(request.user):
+        raise PermissionDenied
+    form = DelegationChoiceForm(request.GET or None)
+    if form.is_valid():
+        return redirect("portal:member-import-staff", delegation_pk=form.cleaned_data["delegation"].pk)
+    response = render(
+        request,
+        "portal/import_staff_choose.html",
+        {"form": form, "base_template": "portal/import_staff_base.html", "staff": True},
+    )
+    add_never_cache_headers(response)
+    return response
+
+
 @_staff_importer
 @require_http_methods(["GET", "POST"])
 def staff_member_import(request, delegation):
@@ -181,7 +208,7 @@ def staff_member_import_confirm(request, delegation):
 def member_import_template(request, fmt):
     """The empty template with an example row, for focal points and staff who may import."""
     user = request.user
-    if focal_point_delegation(user=user) is None and not (user.is_staff and user.has_perm(STAFF_PERMISSION)):
+    if focal_point_delegation(user=user) is None and not _staff_allowed(user):
         raise PermissionDenied
     if fmt == "csv":
         response = HttpResponse(imports.member_import_template_csv(), content_type="text/csv; charset=utf-8")

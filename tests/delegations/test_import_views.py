@@ -167,3 +167,19 @@ def test_confirm_query_count(focal_client, delegation, django_assert_num_queries
     with django_assert_num_queries(15):
         focal_client.post(reverse("portal:member-import-confirm"), {"token": token})
     assert Member.objects.filter(delegation=delegation).count() == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_staff_choose_a_delegation(secretariat_client, django_assert_num_queries, count):
+    delegations = factories.DelegationFactory.create_batch(count)
+    url = reverse("portal:member-import-staff-choose")
+    # session, user, permissions (user's, groups'), delegations for the list
+    with django_assert_num_queries(5):
+        page = secretariat_client.get(url)
+    assert all(d.name in page.content.decode() for d in delegations)
+    response = secretariat_client.get(url, {"delegation": delegations[-1].pk})
+    assert response.url == reverse("portal:member-import-staff", args=[delegations[-1].pk])
+
+
+def test_choosing_needs_the_permission(focal_client):
+    assert focal_client.get(reverse("portal:member-import-staff-choose")).status_code == 403

@@ -53,5 +53,11 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Needs GNU gettext (xgettext, msgfmt); the compiled .mo files are committed, so `make run`
+# does not. New strings: run this, translate them in locale/*/LC_MESSAGES/django.po, run again.
+messages: install
+	$(BIN)/python manage.py makemessages -l fr -l vi --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
 clean:
 	rm -rf $(VENV) var

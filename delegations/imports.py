@@ -75,6 +75,7 @@ _DATE_COLUMNS = {"date_of_birth", "passport_expiry"}
 _DATETIME_COLUMNS = {"arrival", "departure"}
 _CHOICE_COLUMNS = ("protocol_rank", "role", "gender", "language")
 _MEMO_COLUMNS = {*_CHOICE_COLUMNS, "nationality"}
+_DEFAULTED_COLUMNS = {"protocol_rank", "role", "language"}
 #: Rows go to the database in a few large INSERTs (SQLite caps each at 999 parameters).
 _BATCH_SIZE = 1000
 
@@ -295,7 +296,10 @@ class _Cleaner:
     def clean(self, cells, errors):
         cleaned = {}
         for column in COLUMNS:
-            text = cells.get(column, "") or ""
+            text = str(cells.get(column) or "")
+            if not text and column in _DEFAULTED_COLUMNS:
+                # The portal form starts with the model's default; an empty cell means the same.
+                text = str(Member._meta.get_field(column).get_default())
             if column in self.choices and text:
                 text = self.choices[column].get(text.strip().lower(), text)
             elif column == "nationality" and text:

@@ -307,3 +307,16 @@ def test_blank_lines_are_skipped_and_row_numbers_stay_the_spreadsheets(delegatio
     rows = member_import_read(SimpleUploadedFile("m.csv", text.encode()))
     assert [r["line"] for r in rows] == [2, 4]
     assert set(errors_of(member_import_check(delegation=delegation, rows=rows))) == {4}
+
+
+def test_empty_rank_role_and_language_take_the_forms_defaults(delegation):
+    rows = member_import_read(csv_upload([row(1, protocol_rank="", role="", language="", gender="")]))
+    (checked,) = member_import_check(delegation=delegation, rows=rows).rows
+    assert checked.errors == [("gender", "This field is required.")]
+    rows[0]["gender"] = "other"
+    (checked,) = member_import_check(delegation=delegation, rows=rows).rows
+    assert (checked.values["protocol_rank"], checked.values["role"], checked.values["language"]) == (
+        ProtocolRank.OTHER,
+        MemberRole.DELEGATE,
+        "en",
+    )

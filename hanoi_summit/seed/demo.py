@@ -27,6 +27,7 @@ from .photos import ensure_demo_photos
 
 BATCH = 1000
 FULL_POWERS_FILE = "documents/demo/full-powers.pdf"
+NOMINATION_FILE = "documents/demo/nomination.pdf"
 GALA_SESSION = "d1-gala"
 
 
@@ -339,23 +340,57 @@ def _create_gala_invitations(plan, new_codes, members, refs):
     return len(rows)
 
 
-def _full_powers_file():
-    """One small PDF shared by the demo's full-powers documents."""
-    if not default_storage.exists(FULL_POWERS_FILE):
+def _demo_pdf(name, heading, line):
+    """One small PDF, stored once and shared by the demo's documents of a kind."""
+    if not default_storage.exists(name):
         from reportlab.lib.pagesizes import A4
         from reportlab.pdfgen import canvas
 
         buffer = io.BytesIO()
         pdf = canvas.Canvas(buffer, pagesize=A4)
         pdf.setFont("Helvetica-Bold", 16)
-        pdf.drawString(72, 760, "FULL POWERS (demo document)")
+        pdf.drawString(72, 760, heading)
         pdf.setFont("Helvetica", 11)
-        pdf.drawString(
-            72, 730, "to sign the United Nations Convention against Cybercrime, Hanoi, 25 October 2025."
-        )
+        pdf.drawString(72, 730, line)
         pdf.save()
-        default_storage.save(FULL_POWERS_FILE, ContentFile(buffer.getvalue()))
-    return FULL_POWERS_FILE
+        default_storage.save(name, ContentFile(buffer.getvalue()))
+    return name
+
+
+def _full_powers_file():
+    return _demo_pdf(
+        FULL_POWERS_FILE,
+        "FULL POWERS (demo document)",
+        "to sign the United Nations Convention against Cybercrime, Hanoi, 25 October 2025.",
+    )
+
+
+def _create_nominations(missing, delegations, focal_users):
+    """The note verbale or letter of nomination of each delegation that has submitted."""
+    sending = [d for d in missing if d.nomination]
+    if not sending:
+        return 0
+    pdf = _demo_pdf(
+        NOMINATION_FILE,
+        "NOTE VERBALE / LETTER OF NOMINATION (demo document)",
+        "Composition of the delegation to the signing ceremony, Hanoi, 25-26 October 2025.",
+    )
+    rows = [
+        Document(
+            delegation=delegations[d.code],
+            kind=d.nomination["kind"],
+            file=pdf,
+            original_name="nomination.pdf",
+            reference=d.nomination["reference"],
+            date=d.nomination["date"],
+            uploaded_by=focal_users[d.code],
+            uploaded_at=d.nomination["uploaded_at"],
+        )
+        for d in sending
+    ]
+    with _planned_times(Document, "uploaded_at"):
+        Document.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
 
 
 def _create_signatures(missing, delegations, members, refs):
@@ -375,8 +410,10 @@ def _create_signatures(missing, delegations, members, refs):
                 reference=f"FP/{d.code.upper()}/2025",
                 date=d.signature["confirmed_at"].date(),
                 uploaded_by=None,
+                uploaded_at=d.signature["confirmed_at"],
             )
-    Document.objects.bulk_create(documents.values(), batch_size=BATCH)
+    with _planned_times(Document, "uploaded_at"):
+        Document.objects.bulk_create(documents.values(), batch_size=BATCH)
     rows = []
     for d in signing:
         spec = d.signature
@@ -440,4 +477,5 @@ def load_demo(*, scale=1, configured_password=""):
     report.created["speaker requests"] = _create_speaker_requests(plan, new_codes, members, delegations, refs)
     report.created["gala invitations"] = _create_gala_invitations(plan, new_codes, members, refs)
     report.created["signatures"] = _create_signatures(missing, delegations, members, refs)
+    report.created["notes verbales and letters"] = _create_nominations(missing, delegations, focal_users)
     return report

@@ -202,6 +202,8 @@ class DelegationPlan:
     members: list = field(default_factory=list)
     scans: list = field(default_factory=list)
     signature: dict | None = None
+    #: The note verbale (States) or letter of nomination sent before the first submission.
+    nomination: dict | None = None
 
     @property
     def code(self):
@@ -582,6 +584,18 @@ def _populate(delegation, count, used_passports):
         delegation.fields["badge_quota"] = 12
         return
     _members(rng, delegation, count, used_passports)
+    submitted = [
+        m.accreditation["submitted_at"] for m in delegation.members if "submitted_at" in m.accreditation
+    ]
+    if submitted:
+        sent = min(submitted) - dt.timedelta(hours=rng.randint(2, 72))
+        state = delegation.kind in (K.HOST_COUNTRY, K.MEMBER_STATE, K.OBSERVER_STATE)
+        delegation.nomination = {
+            "kind": "note_verbale" if state else "letter_of_nomination",
+            "reference": f"{'NV' if state else 'LN'}/{delegation.code.upper()}/{rng.randint(100, 999)}/2025",
+            "date": sent.date(),
+            "uploaded_at": sent,
+        }
 
 
 # --- Scaled copies ---------------------------------------------------------------------

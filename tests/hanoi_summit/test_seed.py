@@ -617,3 +617,22 @@ def test_demo_categories_are_the_rules_suggestions(demo):
             assert kind == "host_country"  # the organisers' staff
         else:
             assert code == suggest_category_code(kind=kind, rank=rank, role=role)
+
+
+def test_delegations_that_submitted_sent_their_nomination(demo):
+    from delegations.models import Document
+
+    submitted = Delegation.objects.filter(members__accreditation__submitted_at__isnull=False).distinct()
+    nominations = Document.objects.filter(kind__in=["note_verbale", "letter_of_nomination"])
+    assert set(nominations.values_list("delegation", flat=True)) == set(
+        submitted.values_list("pk", flat=True)
+    )
+    assert set(nominations.filter(delegation__country="").values_list("kind", flat=True)) == {
+        "letter_of_nomination"
+    }
+    france = nominations.get(delegation__code="fra")
+    assert france.kind == "note_verbale"
+    assert france.uploaded_by.username == "focal-fra"
+    sent = Accreditation.objects.filter(member__delegation__code="fra", submitted_at__isnull=False)
+    first = sent.order_by("submitted_at").first()
+    assert france.uploaded_at < first.submitted_at

@@ -320,3 +320,15 @@ def test_empty_rank_role_and_language_take_the_forms_defaults(delegation):
         MemberRole.DELEGATE,
         "en",
     )
+
+
+def test_a_passport_taken_by_a_concurrent_write_saves_nothing(delegation, monkeypatch):
+    rows = member_import_read(csv_upload([row(1), row(2)]))
+    factories.MemberFactory(passport_number="AK0000002")
+    # As if the other write committed between the check and the INSERT.
+    monkeypatch.setattr(imports, "_uniqueness_check", lambda delegation, rows: None)
+    with pytest.raises(DelegationError) as caught:
+        members_import(delegation=delegation, rows=rows, by=None)
+    assert caught.value.code == "conflict"
+    assert not Member.objects.filter(delegation=delegation).exists()
+    assert not AuditEntry.objects.filter(action="member.import").exists()

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test import RequestFactory, override_settings
 
 from accreditation.models import Accreditation, AccreditationStatus, Badge, Category, Scan, Zone
-from delegations.models import Delegation, DelegationKind, FocalPoint, Member, MemberRole
+from delegations.models import Delegation, DelegationKind, Document, FocalPoint, Member, MemberRole
 from hanoi_summit.seed import demo as demo_module
 from hanoi_summit.seed.demo_plan import DemoPlan, plan_demo
 from hanoi_summit.seed.loader import load_reference, session_uid
@@ -377,7 +377,7 @@ def _digest(queryset, *fields):
 def _snapshot():
     User = get_user_model()
     models = [
-        Delegation, FocalPoint, Member, Accreditation, Accreditation.zones.through, Badge, Scan, Booking,
+        Delegation, FocalPoint, Member, Document, Accreditation, Accreditation.zones.through, Badge, Scan, Booking,
         SpeakerRequest, GalaInvitation, Signature, Session, Room, Zone, Category, User,
     ]  # fmt: skip
     return {
@@ -620,8 +620,6 @@ def test_demo_categories_are_the_rules_suggestions(demo):
 
 
 def test_delegations_that_submitted_sent_their_nomination(demo):
-    from delegations.models import Document
-
     submitted = Delegation.objects.filter(members__accreditation__submitted_at__isnull=False).distinct()
     nominations = Document.objects.filter(kind__in=["note_verbale", "letter_of_nomination"])
     assert set(nominations.values_list("delegation", flat=True)) == set(

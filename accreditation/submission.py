@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from delegations.models import Delegation, FocalPoint, Member
@@ -198,6 +198,8 @@ def _submission_emails(*, delegation, members, batch, site_url):
                 dedupe_key=f"submission:{delegation.pk}:{batch}:focal-point:{focal_point.user_id}",
                 template="submission_focal_point",
                 context=context,
+                # Focal points store no language: the one they submit in is their best guess.
+                language=translation.get_language(),
             )
     for member in members:
         if member.email:

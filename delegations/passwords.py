@@ -1,6 +1,7 @@
 """Password reset through the outbox, like every other e-mail of the product."""
 
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils import translation
 
 from hanoi_summit.outbox import email_queue
 
@@ -20,4 +21,6 @@ class QueuedPasswordResetForm(PasswordResetForm):
             dedupe_key=f"password-reset:{context['uid']}:{context['token']}",
             template="password_reset",
             context=context,
+            # Accounts store no language: answer in the one the reset was asked in.
+            language=translation.get_language(),
         )

@@ -370,3 +370,42 @@ def test_every_marked_string_is_in_both_catalogues():
         known = {entry["msgid"] for entry in messages}
         missing = sorted(f"{where}: {msgid!r}" for msgid, (_, where) in marked.items() if msgid not in known)
         assert missing == [], f"run make messages and translate ({language})"
+
+
+@pytest.mark.django_db
+def test_focal_point_emails_follow_the_language_they_act_in(client):
+    """Focal points store no language: the submission confirmation goes out in the portal's
+    language at the time, while each member's own e-mail keeps the member's language."""
+    delegation = factories.StateDelegationFactory(
+        country="KE", name="Kenya", code="ken", contact_email="mfa@ke.example", mission="Embassy of Kenya"
+    )
+    focal_user = factories.FocalPointFactory(delegation=delegation, user__email="dao@ke.example").user
+    factories.DocumentFactory(delegation=delegation)
+    member = factories.MemberFactory(delegation=delegation, email="grace@example.org", language="vi")
+    client.force_login(focal_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    response = client.post(reverse("portal_accreditation:status"))
+
+    assert response.status_code == 302
+    focal_mail = OutgoingEmail.objects.get(to="dao@ke.example")
+    assert focal_mail.language == "fr"
+    assert focal_mail.subject == "Kenya : 1 membre soumis pour accréditation"
+    assert "Nous avons reçu les demandes d'accréditation" in focal_mail.body_text
+    member_mail = OutgoingEmail.objects.get(to=member.email)
+    assert member_mail.language == "vi"
+    assert SUBMISSION["vi"][0] in member_mail.subject
+
+
+@pytest.mark.django_db
+def test_password_reset_email_is_in_the_language_it_was_asked_in(client):
+    factories.FocalPointFactory(user__email="dao@ke.example")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+
+    response = client.post(reverse("portal:password_reset"), {"email": "dao@ke.example"})
+
+    assert response.status_code == 302
+    email = OutgoingEmail.objects.get(to="dao@ke.example")
+    assert email.language == "vi"
+    assert email.subject == "Đặt lại mật khẩu cổng thông tin Công ước Hà Nội"
+    assert "Reset your password" not in email.subject

@@ -498,3 +498,18 @@ def test_after_a_task_an_expired_connection_is_closed(require_postgres):
     _drop_broken_or_old_db_connections(task=_WorkerTask())
     assert connection.connection is None
     assert OutgoingEmail.objects.count() == 0  # and the next query reconnects
+
+
+def test_queueing_costs_one_statement_and_a_known_key_two(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        first = queue()
+    with django_assert_num_queries(2):  # the INSERT that conflicts, then reading the row
+        again = queue()
+    assert again.pk == first.pk
+
+
+def test_sending_costs_two_statements(mailoutbox, django_assert_num_queries):
+    email = OutgoingEmailFactory()
+    with django_assert_num_queries(2):  # claim (UPDATE ... RETURNING), then mark sent
+        email_send(email_id=email.pk)
+    assert len(mailoutbox) == 1

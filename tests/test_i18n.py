@@ -41,6 +41,10 @@ PROTOCOL = {
     "fr": ("File d'impression", "Guichet des badges"),
     "vi": ("Hàng chờ in", "Quầy cấp thẻ"),
 }
+PROGRAMME_PROTOCOL = {
+    "fr": ("Protocole du programme", "Ouvrir le bureau des signatures"),
+    "vi": ("Lễ tân chương trình", "Mở bàn ký"),
+}
 GATE = {
     "fr": ("Occupation par zone", "Utiliser la caméra"),
     "vi": ("Số người theo khu vực", "Dùng camera"),
@@ -58,6 +62,9 @@ def _assert_translated(response, language, expected, english):
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<html lang="{language}">' in html
+    # The switcher brings the visitor back to this very page.
+    assert f'name="next" type="hidden" value="{response.request["PATH_INFO"]}"' in html
+    assert f'<option value="{language}" selected>' in html
     for text in expected:
         assert text in html, text
     for text in english:
@@ -102,6 +109,16 @@ def test_protocol_home_in_each_language(client, language):
     client.force_login(factories.StaffUserFactory(role="Protocol officer"))
     response = _page(client, reverse("protocol:home"), language)
     _assert_translated(response, language, PROTOCOL[language], ("Print queue", "Badge desk"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_programme_protocol_desk_in_each_language(client, language):
+    client.force_login(factories.StaffUserFactory(role="Protocol officer"))
+    response = _page(client, reverse("protocol_programme:index"), language)
+    _assert_translated(
+        response, language, PROGRAMME_PROTOCOL[language], ("Programme protocol", "Open the signing desk")
+    )
 
 
 @pytest.mark.django_db

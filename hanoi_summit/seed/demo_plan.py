@@ -459,7 +459,7 @@ def _person(rng, delegation, role, rank, index, used_passports, head=None):
         "date_of_birth": birth,
         "nationality": nationality,
         "passport_number": passport,
-        "passport_expiry": dt.date(2026, 6, 1) + dt.timedelta(days=rng.randrange(9 * 365)),
+        "passport_expiry": dt.date(2028, 6, 1) + dt.timedelta(days=rng.randrange(8 * 365)),
         "email": f"{email_local}@{delegation.domain}",
         "language": participants.LANGUAGE_BY_REGION.get(region, "en"),
         "photo": photo_name(rng.randrange(PHOTO_COUNT)),

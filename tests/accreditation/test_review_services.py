@@ -209,9 +209,19 @@ def test_clear_emails_the_approval_once_with_where_and_what_to_bring(ref, securi
     emails = list(OutgoingEmail.objects.order_by("to"))
     assert [e.to for e in emails] == ["anna@example.org", "dao@example.org"]
     assert {e.language for e in emails} == {"vi"}
-    assert "National Convention Centre" in emails[0].body_text
-    assert "passport" in emails[0].body_text
+    # In the member's language: the venue's Vietnamese name, not the English one.
+    assert "NCC" in emails[0].body_text and "Hà Nội" in emails[0].body_text
+    assert "National Convention Centre" not in emails[0].body_text
     assert _audit("accreditation.clear", acc).count() == 1
+
+
+def test_approval_email_in_english_says_where_and_what_to_bring(ref, security):
+    zones, categories = ref
+    acc = approved(categories, zones, email="anna@example.org", language="en")
+    services.accreditation_clear(accreditation=acc, officer=security)
+    body = OutgoingEmail.objects.get().body_text
+    assert "accreditation centre of the National Convention Centre (NCC)" in body
+    assert "passport" in body
 
 
 def test_outcome_emails_are_deduplicated_per_recipient(ref, security):

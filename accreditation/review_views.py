@@ -240,9 +240,12 @@ def vetting_decide(request, pk, decision):
 @staff_required(REVIEW, VET, PRINT, HAND_OVER)
 def member_photo(request, member_pk):
     """A member's photo for staff screens: never cached, never a public URL."""
-    member = get_object_or_404(Member.objects.only("id", "photo"), pk=member_pk)
+    member = get_object_or_404(Member.objects.only("id", "photo", "given_names", "family_name"), pk=member_pk)
     if not member.photo:
         raise Http404
+    if request.user.has_perm(VET):
+        # Security's every look at a person is on the record, the photo included.
+        services.member_record_photo_view(member=member, officer=request.user)
     response = FileResponse(member.photo.open("rb"), content_type="image/jpeg")
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "no-store"

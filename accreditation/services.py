@@ -201,6 +201,11 @@ def accreditation_record_vetting_view(*, accreditation, officer):
     return audit_record(actor=officer, action="accreditation.vetting_view", target=accreditation)
 
 
+def member_record_photo_view(*, member, officer):
+    """Write to the audit trail that a security officer looked at a member's photo."""
+    return audit_record(actor=officer, action="member.photo_view", target=member)
+
+
 @transaction.atomic
 def accreditation_clear(*, accreditation, officer, note=""):
     """approved -> cleared by security. Audited; e-mails the approval (where and when to

@@ -313,6 +313,17 @@ def test_staff_photo_is_inline_and_never_cached(client, role):
     assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
 
 
+def test_photo_views_by_security_are_audited_and_others_are_not(client):
+    member = factories.MemberFactory()
+    officer = login(client, "Security officer")
+    client.get(reverse("review:member-photo", args=[member.pk]))
+    entry = AuditEntry.objects.get(action="member.photo_view")
+    assert (entry.actor, entry.target_id) == (officer, str(member.pk))
+    login(client, "Accreditation officer")
+    client.get(reverse("review:member-photo", args=[member.pk]))
+    assert AuditEntry.objects.count() == 1
+
+
 @pytest.mark.parametrize("role", [None, "Gate officer"])
 def test_photo_refused_to_focal_points_and_gates(client, role):
     member = factories.MemberFactory()

@@ -8,6 +8,7 @@ DATABASE_URL, REDIS_URL, EMAIL_URL, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 from pathlib import Path
 
 import environ
+from django.utils.translation import gettext_noop
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -245,11 +246,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 
 # --- Event ----------------------------------------------------------------------------
-EVENT_NAME = "Hanoi Convention against Cybercrime"
-EVENT_LONG_NAME = (
+# Marked for makemessages; pages and e-mails translate them when they show them.
+EVENT_NAME = gettext_noop("Hanoi Convention against Cybercrime")
+EVENT_LONG_NAME = gettext_noop(
     "Signing Ceremony and High-Level Conference of the United Nations Convention against Cybercrime"
 )
-EVENT_DATES = "25-26 October 2025"
+EVENT_DATES = gettext_noop("25-26 October 2025")
 EVENT_FIRST_DAY = "2025-10-25"
 EVENT_LAST_DAY = "2025-10-26"
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)

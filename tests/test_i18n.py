@@ -30,8 +30,18 @@ TRANSLATED = ("fr", "vi")
 # A few strings per surface, in each language: what a visitor must see, and the English
 # original that must be gone.
 PROGRAMME = {
-    "fr": ("Filtrer le programme", "Ajouter au calendrier (.ics)"),
-    "vi": ("Lọc chương trình", "Thêm vào lịch (.ics)"),
+    "fr": (
+        "Filtrer le programme",
+        "Ajouter au calendrier (.ics)",
+        "Cérémonie de signature",
+        "25-26 octobre 2025",
+    ),
+    "vi": (
+        "Lọc chương trình",
+        "Thêm vào lịch (.ics)",
+        "Lễ ký và Hội nghị cấp cao",
+        "ngày 25-26 tháng 10 năm 2025",
+    ),
 }
 PORTAL = {
     "fr": ("Portail de la délégation", "Soumettre et suivre les accréditations"),
@@ -79,9 +89,8 @@ def _assert_translated(response, language, expected, english):
 @pytest.mark.parametrize("via", ["cookie", "accept-language"])
 def test_public_programme_in_each_language(client, language, via):
     response = _page(client, reverse("programme:index"), language, via)
-    _assert_translated(
-        response, language, PROGRAMME[language], ("Filter the programme", "Add to calendar (.ics)")
-    )
+    english = ("Filter the programme", "Add to calendar (.ics)", "Signing Ceremony", "October 2025")
+    _assert_translated(response, language, PROGRAMME[language], english)
 
 
 @pytest.mark.django_db

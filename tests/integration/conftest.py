@@ -1,7 +1,8 @@
 """Fixtures for tests on the real stack: PostgreSQL, Redis, a Celery worker process, an SMTP server.
 
-They skip on a machine without DATABASE_URL (PostgreSQL) and REDIS_URL, and fail in CI
-(.ci/run sets both and HANOI_REQUIRE_ALL=1). Mark such tests `@pytest.mark.integration`.
+Tests here marked `@pytest.mark.integration` skip, before any fixture is set up, on a machine
+without DATABASE_URL (PostgreSQL) and REDIS_URL, and fail in CI (.ci/run sets both and
+HANOI_REQUIRE_ALL=1).
 
 - `celery_worker`: a real `celery -A hanoi_summit worker --pool=solo` process, started once per
   session from the repository root, with DATABASE_URL pointing at pytest's *test* database,
@@ -27,7 +28,20 @@ Example::
 
 import pytest
 
+from tests.conftest import require
 from tests.integration.support import SmtpSink, database_url, start_worker, stop_worker
+
+
+def pytest_runtest_setup(item):
+    # Before any fixture: a test marked `integration` must not even set up its database
+    # (serialized rollback, transactional flushes) on a machine that lacks the stack.
+    if item.get_closest_marker("integration") is None:
+        return
+    from django.conf import settings
+    from django.db import connection
+
+    require(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
+    require(bool(settings.REDIS_URL), "needs Redis and a Celery worker (set REDIS_URL)")
 
 
 @pytest.fixture(scope="session")

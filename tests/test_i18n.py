@@ -436,3 +436,30 @@ def test_password_reset_email_is_in_the_language_it_was_asked_in(client):
     assert email.language == "vi"
     assert email.subject == "Đặt lại mật khẩu cổng thông tin Công ước Hà Nội"
     assert "Reset your password" not in email.subject
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "detail", "missing"),
+    [
+        (
+            "fr",
+            "Des informations manquent ; rien n'a été soumis.",
+            "une note verbale ou une lettre de désignation",
+        ),
+        ("vi", "Còn thiếu thông tin; chưa có nội dung nào được gửi.", "công hàm hoặc thư cử đoàn"),
+    ],
+)
+def test_api_refusals_speak_the_callers_language(client, language, detail, missing):
+    delegation = factories.StateDelegationFactory(country="KE", name="Kenya", code="ken")
+    factories.MemberFactory(delegation=delegation)
+    client.force_login(factories.FocalPointFactory(delegation=delegation).user)
+
+    response = client.post(reverse("portal_accreditation:api-submit"), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "incomplete"
+    assert body["detail"] == detail
+    assert missing in body["errors"]["delegation"]
+    assert not OutgoingEmail.objects.exists()

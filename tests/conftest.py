@@ -51,6 +51,27 @@ def _celery_eager_outside_integration(request):
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
 
 
+@pytest.fixture(autouse=True)
+def _roles_after_flush(request):
+    """Transactional tests (live server, worker, concurrency) end with a flush that empties
+    every table, the role groups made by the data migration included. pytest-django runs
+    them after the ordinary ones, so putting the groups back at the start of each
+    transactional test is enough. (serialized_rollback is not used: after a flush its
+    reload collides with the content types that flush's post_migrate re-creates.)"""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from hanoi_summit.roles import sync_roles
+
+    sync_roles(apps)
+
+
 @pytest.fixture
 def require_postgres(db):
     from django.db import connection

@@ -10,7 +10,7 @@ from accreditation.models import AccreditationStatus, Badge
 from tests import factories
 from tests.accreditation.review_helpers import approved, reference_data
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 DESKS = 6
 
 

@@ -8,7 +8,7 @@ from delegations.models import MemberRole
 from sessions.models import Booking, BookingStatus, GalaInvitation, SessionKind
 from tests import factories
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-Hanoi-2025"
 
 

@@ -13,7 +13,7 @@ from tests import factories
 
 # Serialized rollback brings back the role groups that the flush after a transactional test
 # removes, so later tests still find them.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 12
 SEATS_LEFT = 2

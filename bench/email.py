@@ -17,7 +17,9 @@ rows of earlier bench runs in it are deleted. The Redis database's default queue
     REDIS_URL=redis://127.0.0.1:6379/7 \\
     .venv/bin/python -m bench.email [--count 3000] [--concurrency 2] [--producers 4] [--chunks 6]
 
-Figures are printed and appended to bench/RESULTS.md.
+Set OUTBOX_SYNCHRONOUS_COMMIT=0 to measure the outbox with its status writes not waiting
+for PostgreSQL's WAL flush (see hanoi_summit/settings.py). Figures are printed and appended
+to bench/RESULTS.md.
 """
 
 import sys
@@ -92,6 +94,8 @@ def main():
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
+
+    from django.conf import settings
 
     from bench.results import append
     from hanoi_summit.models import OutgoingEmail
@@ -192,7 +196,8 @@ def main():
             f"{sink.duplicates}",
             f"{args.producers} producer threads; worker: pool {args.pool}, concurrency {args.concurrency}, "
             f"prefetch multiplier {prefetch}, acks_late {app.conf.task_acks_late}, "
-            f"CELERY_DB_REUSE_MAX {app.conf.get('CELERY_DB_REUSE_MAX')}",
+            f"CELERY_DB_REUSE_MAX {app.conf.get('CELERY_DB_REUSE_MAX')}, "
+            f"OUTBOX_SYNCHRONOUS_COMMIT {settings.OUTBOX_SYNCHRONOUS_COMMIT}",
             "SMTP sink: aiosmtpd in a process of its own, one SMTP connection per e-mail; "
             f"PostgreSQL {pg_version}, Redis {redis_version}",
             f"load average (1 min) before/after: {load_before:.1f}/{os.getloadavg()[0]:.1f}",

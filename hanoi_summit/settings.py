@@ -152,6 +152,11 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_REDISPATCH_AFTER_SECONDS = env.int("OUTBOX_REDISPATCH_AFTER_SECONDS", default=120)
 # Sent e-mails are deleted after this many days (their dedupe keys with them).
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=180)
+# On: the send path's two status writes per e-mail wait for PostgreSQL's WAL flush. Off:
+# they don't (most of the outbox's cost over a bare send on a slow disk), but a database
+# server crash may re-send the last second's e-mails (outbox_sending._status_write).
+# Queueing is durable either way: no e-mail can be lost.
+OUTBOX_SYNCHRONOUS_COMMIT = env.bool("OUTBOX_SYNCHRONOUS_COMMIT", default=True)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

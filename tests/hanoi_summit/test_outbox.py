@@ -513,3 +513,19 @@ def test_sending_costs_two_statements(mailoutbox, django_assert_num_queries):
     with django_assert_num_queries(2):  # claim (UPDATE ... RETURNING), then mark sent
         email_send(email_id=email.pk)
     assert len(mailoutbox) == 1
+
+
+def test_status_writes_may_skip_the_wal_flush_on_postgres(require_postgres, settings, mailoutbox):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.OUTBOX_SYNCHRONOUS_COMMIT = False
+    email = OutgoingEmailFactory()
+
+    with CaptureQueriesContext(connection) as queries:
+        email_send(email_id=email.pk)
+
+    assert [q["sql"] for q in queries].count("SET LOCAL synchronous_commit TO OFF") == 2  # claim, outcome
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (EmailStatus.SENT, 1)
+    assert len(mailoutbox) == 1

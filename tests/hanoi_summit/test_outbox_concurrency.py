@@ -74,7 +74,9 @@ def test_read_then_write_claim_would_send_twice(require_postgres, mailoutbox, mo
     assert len(mailoutbox) == 2
 
 
-def test_outbox_claim_sends_once(require_postgres, mailoutbox):
+@pytest.mark.parametrize("synchronous_commit", [True, False])
+def test_outbox_claim_sends_once(require_postgres, mailoutbox, settings, synchronous_commit):
+    settings.OUTBOX_SYNCHRONOUS_COMMIT = synchronous_commit
     email = OutgoingEmailFactory()
 
     assert deliver_twice_at_once(email.pk) == []

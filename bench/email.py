@@ -92,10 +92,9 @@ def main():
     import redis
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, transaction
-
-    from django.conf import settings
 
     from bench.results import append
     from hanoi_summit.models import OutgoingEmail

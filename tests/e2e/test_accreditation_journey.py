@@ -11,7 +11,7 @@ from accreditation.models import AccreditationStatus, Badge
 from tests import factories
 from tests.accreditation.review_helpers import reference_data
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 S = AccreditationStatus
 PASSWORD = "pw-Hanoi-2025"
 
@@ -37,12 +37,6 @@ def _gate_page_exists():
 
 
 def test_officer_security_protocol_and_gate(browser, live_server, monkeypatch):
-    from django.apps import apps
-
-    from hanoi_summit.roles import sync_roles
-
-    # A transactional test before this one may have flushed the role groups the migration made.
-    sync_roles(apps)
     reference_data()
     delegation = factories.StateDelegationFactory(name="Viet Nam", country="VN")
     member = factories.MemberFactory(

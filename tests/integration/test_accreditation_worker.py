@@ -10,8 +10,7 @@ from tests import factories
 from tests.accreditation.review_helpers import approved, reference_data
 from tests.integration.support import wait_until
 
-# Restores the migrations' data after the flush, for the serialized tests that may follow.
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.integration
 S = AccreditationStatus
 
 

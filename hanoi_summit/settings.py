@@ -84,6 +84,8 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# WhiteNoise warns at start-up when STATIC_ROOT is missing (before the first collectstatic).
+(VAR_DIR / "static").mkdir(exist_ok=True)
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'hanoi_summit.sqlite3'}"),
 }

@@ -64,10 +64,10 @@ def test_collected_badge_is_granted_and_logged(zones, officer):
     assert logged.code_excerpt == codes.badge_code(badge)[:40]
 
 
-def test_granted_scan_costs_three_queries_and_savepoints(zones, django_assert_num_queries):
+def test_granted_scan_costs_two_queries_and_savepoints(zones, django_assert_num_queries):
     code = codes.badge_code(collected_badge())
-    # zone, badge with its person and "newer version?", insert (+ savepoint and release).
-    with django_assert_num_queries(5):
+    # Zone with the badge, its person and "newer version?", insert (+ savepoint and release).
+    with django_assert_num_queries(4):
         assert scan(code).granted
 
 

@@ -11,6 +11,7 @@ and every gate scan pays for them. The SQL is portable (PostgreSQL and SQLite).
 
 import datetime as dt
 import unicodedata
+import weakref
 import zoneinfo
 from dataclasses import dataclass
 
@@ -195,6 +196,38 @@ def _insert_sql():
 
 _SCAN_SQL = _scan_sql()
 _INSERT_SQL = _insert_sql()
+#: (model, its loaded columns) in the order of _SCAN_SQL's columns.
+_SCAN_MODELS = tuple((model, _loaded(model, names)) for model, names in _SCAN_COLUMNS)
+
+#: PostgreSQL connection -> names of the statements prepared on it.
+_PREPARED = weakref.WeakKeyDictionary()
+
+
+def execute_prepared(cursor, name, sql, params):
+    """Run ``sql`` (%s placeholders) with ``params``; on PostgreSQL as a prepared statement.
+
+    Planning the scan's six-table join took longer on the server than running it (0.66 vs
+    0.24 ms): a statement prepared once per connection is planned once (or a few times,
+    until PostgreSQL settles on a generic plan). The PREPARE goes through the raw
+    connection, so it is not counted as one of the request's queries; prepared statements
+    live as long as the session and survive rollbacks. Not for a transaction-pooling
+    PgBouncer in front of PostgreSQL (statements would land on other server sessions).
+    SQLite caches its compiled statements by itself.
+    """
+    if connection.vendor != "postgresql":
+        cursor.execute(sql, params)
+        return
+    raw = connection.connection
+    prepared = _PREPARED.setdefault(raw, set())
+    if name not in prepared:
+        numbered = sql.split("%s")
+        text = "".join(
+            part + (f"${i + 1}" if i < len(numbered) - 1 else "") for i, part in enumerate(numbered)
+        )
+        with raw.cursor() as setup:
+            setup.execute(f"PREPARE {name} AS {text}")
+        prepared.add(name)
+    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
 
 
 def _to_date(value):
@@ -206,7 +239,7 @@ def _zone_and_badge(zone_code, number, version):
     """(zone id, zone code, badge or None): the badge with its accreditation, member,
     delegation and category loaded, and ``has_newer``; None, None, None for no such zone."""
     with connection.cursor() as cursor:
-        cursor.execute(_SCAN_SQL, [number, version, zone_code])
+        execute_prepared(cursor, "hs_gate_scan", _SCAN_SQL, [number, version, zone_code])
         row = cursor.fetchone()
     if row is None:
         return None, None, None
@@ -214,8 +247,7 @@ def _zone_and_badge(zone_code, number, version):
     if values[0] is None:
         return zone_id, code, None
     instances, at = {}, 0
-    for model, names in _SCAN_COLUMNS:
-        fields = _loaded(model, names)
+    for model, fields in _SCAN_MODELS:
         instances[model] = model.from_db(connection.alias, fields, values[at : at + len(fields)])
         at += len(fields)
     badge = instances[Badge]
@@ -232,7 +264,7 @@ def _zone_and_badge(zone_code, number, version):
 
 def _insert_scan(values):
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_SQL, values)
+        execute_prepared(cursor, "hs_gate_scan_insert", _INSERT_SQL, values)
         return cursor.fetchone()[0]
 
 

@@ -18,7 +18,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from . import codes, keys
-from .checkin import badge_scan
+from .checkin import badge_scan, execute_prepared
 from .models import AccreditationStatus, Badge, Direction, ScanReason, ScanResult
 
 #: Longer than any genuine code; anything longer is refused before it is logged.
@@ -70,7 +70,7 @@ class GateTokenAuthentication(TokenAuthentication):
             "WHERE t.key = %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [key])
+            execute_prepared(cursor, "hs_gate_token", sql, [key])
             row = cursor.fetchone()
         if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))

@@ -104,8 +104,18 @@ def today_in_hanoi():
     return timezone.now().astimezone(HANOI).date()
 
 
+#: Role -> its (lazy) label. The badge's rule, pdf.function_label, asks the model's
+#: get_role_display(), which rebuilds the choices' dict on each call: a gate pays that per scan.
+_ROLE_LABELS = dict(Member._meta.get_field("role").flatchoices)
+
+
+def _function_label(member):
+    # Same result as pdf.function_label(member).
+    return member.function or str(_ROLE_LABELS.get(member.role, member.role))
+
+
 def _display(badge):
-    from .pdf import delegation_label, function_label
+    from .pdf import delegation_label
 
     member = badge.accreditation.member
     category = badge.category
@@ -114,7 +124,7 @@ def _display(badge):
         number=badge.number,
         version=badge.version,
         name=member.badge_name,
-        function=function_label(member),
+        function=_function_label(member),
         delegation=delegation_label(member.delegation),
         category_code=category.code,
         category_name=category.name,

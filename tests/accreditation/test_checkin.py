@@ -261,3 +261,15 @@ def test_unknown_zone_and_bad_direction_log_nothing(zones):
 def test_every_denial_reason_has_plain_words(zones):
     for reason, text in checkin.EXPLANATIONS.items():
         assert len(str(text)) > 10, reason
+
+
+@pytest.mark.parametrize(
+    ("function", "role"), [("", "head"), ("", "delegate"), ("Minister of Justice", "delegate")]
+)
+def test_gate_shows_the_function_the_badge_prints(zones, function, role):
+    from accreditation.pdf import function_label
+
+    badge = collected_badge(accreditation__member__function=function, accreditation__member__role=role)
+    outcome = scan(codes.badge_code(badge))
+    assert outcome.badge.function == function_label(badge.accreditation.member)
+    assert outcome.badge.function == (function or badge.accreditation.member.get_role_display())

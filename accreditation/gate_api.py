@@ -1,6 +1,7 @@
 """Gate API for scanner devices and the gate page: check-in, the public key, revoked badges."""
 
 import base64
+import functools
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -50,6 +51,21 @@ def _fields_in_order(model, names):
     return [f.attname for f in model._meta.concrete_fields if f.attname in names]
 
 
+@functools.cache
+def _token_query(model):
+    """(user model, its loaded fields, the token's loaded fields, the SQL) for a token model."""
+    user_model = model._meta.get_field("user").related_model
+    user_fields = _fields_in_order(user_model, _USER_FIELDS)
+    token_fields = _fields_in_order(model, ("key", "user_id", "created"))
+    sql = (
+        f"SELECT {', '.join('u.' + f for f in user_fields)}, "
+        f"{', '.join('t.' + f for f in token_fields)}, {_MAY_CHECK_IN} "
+        f"FROM {model._meta.db_table} t JOIN {user_model._meta.db_table} u ON u.id = t.user_id "
+        "WHERE t.key = %s"
+    )
+    return user_model, user_fields, token_fields, sql
+
+
 class GateTokenAuthentication(TokenAuthentication):
     """DRF's token authentication that also answers "may this account check in?".
 
@@ -60,15 +76,7 @@ class GateTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key):
         model = self.get_model()
-        user_model = model._meta.get_field("user").related_model
-        user_fields = _fields_in_order(user_model, _USER_FIELDS)
-        token_fields = _fields_in_order(model, ("key", "user_id", "created"))
-        sql = (
-            f"SELECT {', '.join('u.' + f for f in user_fields)}, "
-            f"{', '.join('t.' + f for f in token_fields)}, {_MAY_CHECK_IN} "
-            f"FROM {model._meta.db_table} t JOIN {user_model._meta.db_table} u ON u.id = t.user_id "
-            "WHERE t.key = %s"
-        )
+        user_model, user_fields, token_fields, sql = _token_query(model)
         with connection.cursor() as cursor:
             execute_prepared(cursor, "hs_gate_token", sql, [key])
             row = cursor.fetchone()

@@ -93,6 +93,9 @@ DATABASES = {
 # keep connections open between requests, and check them before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # A database host that stops answering must fail fast (and /healthz/ say 503), not hang.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; wait for the lock rather than failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -175,7 +178,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "portal:login"
-LOGIN_REDIRECT_URL = "portal:home"
+# The root dispatches by role: staff to their work, focal points to the portal.
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "portal:login"
 # Lock the account and the address after repeated failures (issue 3).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -4,16 +4,31 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from . import health
+from .dashboard_views import DASHBOARD_PERMISSIONS
+
+
+#: Where each kind of staff starts its day, first match wins: the page its work begins on.
+STAFF_LANDING = (
+    (DASHBOARD_PERMISSIONS, "dashboard:index"),
+    (("accreditation.review_accreditation",), "review:queue"),
+    (("accreditation.vet_accreditation",), "review:vetting-queue"),
+    (("accreditation.print_badge",), "protocol:home"),
+    (("accreditation.check_in",), "protocol:checkin"),
+)
 
 
 def home(request):
-    """Staff land on the dashboard, focal points on their portal, everyone else on the programme."""
+    """Everyone's landing page after login: staff by role, focal points their portal,
+    everyone else the public programme."""
     user = request.user
-    if user.is_authenticated and user.is_staff:
-        return redirect("admin:index")
-    if user.is_authenticated:
+    if not user.is_authenticated:
+        return redirect("programme:index")
+    if not user.is_staff:
         return redirect("portal:home")
-    return redirect("programme:index")
+    for permissions, url_name in STAFF_LANDING:
+        if user.has_perms(permissions):
+            return redirect(url_name)
+    return redirect("admin:index")
 
 
 # A cached "ok" would hide an outage from the load balancer.

@@ -218,9 +218,11 @@ def test_login_lockout_after_repeated_failures(client, focal_user, settings):
 
 
 def test_login_works(client, focal_user):
-    response = client.post(reverse("portal:login"), {"username": "focal-ken", "password": "pw-Hanoi-2025"})
-    assert response.status_code == 302
-    assert response["Location"] == reverse("portal:home")
+    response = client.post(
+        reverse("portal:login"), {"username": "focal-ken", "password": "pw-Hanoi-2025"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("portal:home")
+    assert response.context["delegation"] == focal_user.focal_point.delegation
 
 
 def test_password_reset_goes_through_the_outbox(client, focal_user):

@@ -6,7 +6,6 @@ from django.views.decorators.http import require_safe
 from . import health
 from .dashboard_views import DASHBOARD_PERMISSIONS
 
-
 #: Where each kind of staff starts its day, first match wins: the page its work begins on.
 STAFF_LANDING = (
     (DASHBOARD_PERMISSIONS, "dashboard:index"),

@@ -30,5 +30,7 @@ def test_focal_point_lands_on_the_portal_and_the_public_on_the_programme(client)
 
 def test_staff_login_through_the_portal_form_reaches_their_work(client):
     factories.StaffUserFactory(role="Protocol officer", username="protocol")
-    response = client.post("/portal/login/", {"username": "protocol", "password": "pw-Hanoi-2025"}, follow=True)
+    response = client.post(
+        "/portal/login/", {"username": "protocol", "password": "pw-Hanoi-2025"}, follow=True
+    )
     assert response.redirect_chain[-1][0] == "/protocol/"

@@ -177,15 +177,18 @@ def _loaded(model, names):
 
 def _scan_sql():
     badge, zone = Badge._meta.db_table, Zone._meta.db_table
+    # Aliased, so the gate API can nest this SELECT in its token query (one round trip).
     columns = ", ".join(
-        f"{_ALIASES[model]}.{column}" for model, names in _SCAN_COLUMNS for column in _loaded(model, names)
+        f"{_ALIASES[model]}.{column} AS {_ALIASES[model]}_{column}"
+        for model, names in _SCAN_COLUMNS
+        for column in _loaded(model, names)
     )
     # The zone is always found (or there is no row); the badge side is NULL when the code's
     # (number, version) is unknown or the signature failed (number NULL matches nothing).
     # The "newer version" probe and the badge itself use the unique (number, version) index.
     return (
-        f"SELECT z.id, z.code, {columns}, "
-        f"EXISTS (SELECT 1 FROM {badge} n WHERE n.number = b.number AND n.version > b.version) "
+        f"SELECT z.id AS z_id, z.code AS z_code, {columns}, "
+        f"EXISTS (SELECT 1 FROM {badge} n WHERE n.number = b.number AND n.version > b.version) AS b_has_newer "
         f"FROM {zone} z "
         f"LEFT JOIN {badge} b ON b.number = %s AND b.version = %s "
         f"LEFT JOIN {Accreditation._meta.db_table} a ON a.id = b.accreditation_id "
@@ -245,31 +248,65 @@ def _to_date(value):
     return value if isinstance(value, dt.date) or value is None else dt.date.fromisoformat(str(value)[:10])
 
 
-def _zone_and_badge(zone_code, number, version):
-    """(zone id, zone code, badge or None): the badge with its accreditation, member,
-    delegation and category loaded, and ``has_newer``; None, None, None for no such zone."""
+#: Number of columns of SCAN_LOOKUP_SQL's rows.
+SCAN_LOOKUP_WIDTH = 2 + sum(len(fields) for _model, fields in _SCAN_MODELS) + 1
+#: The zone and badge lookup of a scan, with %s for the badge number, version and zone code.
+SCAN_LOOKUP_SQL = _SCAN_SQL
+
+
+@dataclass(frozen=True)
+class ScanLookup:
+    """What a scan reads before it decides: the code's signature and the zone and badge rows.
+
+    Made by ``scan_lookup`` here, or by the gate API together with the token (one round trip
+    for both); ``badge_scan`` uses it only for the same code and zone.
+    """
+
+    code: object
+    zone_asked: str
+    signed: codes.BadgeCode | None
+    code_error: str | None
+    zone_id: int | None
+    zone_code: str | None
+    badge: Badge | None
+
+
+def scan_lookup_params(code, zone_code):
+    """(signed code or None, its error reason or None, the parameters of SCAN_LOOKUP_SQL)."""
+    try:
+        signed = codes.decode(code)
+    except codes.CodeError as error:
+        return None, ScanReason(error.code), [None, None, zone_code or ""]
+    return signed, None, [signed.number, signed.version, zone_code or ""]
+
+
+def scan_lookup_from_row(code, zone_code, signed, code_error, values):
+    """The ScanLookup of one SCAN_LOOKUP_SQL row (None or all NULL: no such zone)."""
+    zone_id, zone_found = (values[0], values[1]) if values else (None, None)
+    badge = None
+    if zone_id is not None and values[2] is not None:
+        instances, at = {}, 2
+        for model, fields in _SCAN_MODELS:
+            instances[model] = model.from_db(connection.alias, fields, values[at : at + len(fields)])
+            at += len(fields)
+        badge = instances[Badge]
+        badge.valid_from, badge.valid_until = _to_date(badge.valid_from), _to_date(badge.valid_until)
+        member = instances[Member]
+        member.delegation = instances[Delegation]
+        accreditation = instances[Accreditation]
+        accreditation.member = member
+        badge.accreditation = accreditation
+        badge.category = instances[Category]
+        badge.has_newer = bool(values[at])
+    return ScanLookup(code, zone_code or "", signed, code_error, zone_id, zone_found, badge)
+
+
+def scan_lookup(code, zone_code):
+    signed, code_error, params = scan_lookup_params(code, zone_code)
     with connection.cursor() as cursor:
-        execute_prepared(cursor, "hs_gate_scan", _SCAN_SQL, [number, version, zone_code])
+        execute_prepared(cursor, "hs_gate_scan", _SCAN_SQL, params)
         row = cursor.fetchone()
-    if row is None:
-        return None, None, None
-    zone_id, code, values = row[0], row[1], row[2:]
-    if values[0] is None:
-        return zone_id, code, None
-    instances, at = {}, 0
-    for model, fields in _SCAN_MODELS:
-        instances[model] = model.from_db(connection.alias, fields, values[at : at + len(fields)])
-        at += len(fields)
-    badge = instances[Badge]
-    badge.valid_from, badge.valid_until = _to_date(badge.valid_from), _to_date(badge.valid_until)
-    member = instances[Member]
-    member.delegation = instances[Delegation]
-    accreditation = instances[Accreditation]
-    accreditation.member = member
-    badge.accreditation = accreditation
-    badge.category = instances[Category]
-    badge.has_newer = bool(values[at])
-    return zone_id, code, badge
+    return scan_lookup_from_row(code, zone_code, signed, code_error, row)
 
 
 def _insert_scan(values):
@@ -297,7 +334,7 @@ def _replay(nonce):
     )
 
 
-def badge_scan(*, code, zone_code, direction, officer=None, device="", nonce=None):
+def badge_scan(*, code, zone_code, direction, officer=None, device="", nonce=None, lookup=None):
     """Judge one badge presented at a zone's gate, log it, and say what the gate shows.
 
     Checks, in order: the signature (forged / unknown), the badge (unknown), security's
@@ -309,6 +346,8 @@ def badge_scan(*, code, zone_code, direction, officer=None, device="", nonce=Non
     the first scan's outcome and logs nothing more (two racing requests: the unique index
     keeps one, the loser reads it back).
     Raises CheckInError for an unknown zone or direction; nothing is logged then.
+    ``lookup``: a ScanLookup already read for this code and zone (the gate API reads it
+    with the token); read here when absent or made for another code or zone.
     """
     if direction not in Direction.values:
         raise CheckInError(_("Direction must be “in” or “out”."), code="bad_direction", field="direction")
@@ -317,23 +356,21 @@ def badge_scan(*, code, zone_code, direction, officer=None, device="", nonce=Non
         replayed = _replay(nonce)
         if replayed:
             return replayed
-    badge = signed = None
-    try:
-        signed = codes.decode(code)
-    except codes.CodeError as error:
-        reason = ScanReason(error.code)
-    number, version = (signed.number, signed.version) if signed else (None, None)
-    zone_id, zone_code, badge = _zone_and_badge(zone_code or "", number, version)
-    if zone_id is None:
+    if lookup is None or lookup.code != code or lookup.zone_asked != (zone_code or ""):
+        lookup = scan_lookup(code, zone_code)
+    if lookup.zone_id is None:
         raise CheckInError(_("There is no zone with this code."), code="unknown_zone", field="zone")
-    if signed is not None:
+    badge, zone_code = lookup.badge, lookup.zone_code
+    if lookup.signed is None:
+        reason = lookup.code_error
+    else:
         reason = ScanReason.UNKNOWN if badge is None else _decide(badge, zone_code, today_in_hanoi())
 
     result = ScanResult.GRANTED if reason == ScanReason.OK else ScanResult.DENIED
     officer_id = officer.pk if officer is not None and officer.is_authenticated else None
     values = [
         badge.pk if badge else None,
-        zone_id,
+        lookup.zone_id,
         direction,
         result,
         reason,

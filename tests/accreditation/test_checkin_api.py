@@ -271,11 +271,11 @@ def test_token_permission_comes_from_the_user_or_a_group(zones, db):
     assert Scan.objects.count() == 2
 
 
-def test_device_scan_costs_three_queries(zones, device, django_assert_num_queries):
+def test_device_scan_costs_two_queries(zones, device, django_assert_num_queries):
     code = codes.badge_code(collected_badge())
-    # Token with its user and permission, zone with the badge, insert; plus the test's
-    # savepoint pair.
-    with django_assert_num_queries(5):
+    # Token with its user and permission and the zone with the badge in one query, then the
+    # insert; plus the test's savepoint pair.
+    with django_assert_num_queries(4):
         body = post(device, {"code": code, "zone": "PLN", "direction": "in"}).json()
     assert body["result"] == "granted"
 
@@ -316,3 +316,29 @@ def test_hand_written_input_check_matches_the_documented_serializer(body):
             checkin_input(body)
         assert raised.value.detail == serializer.errors
         assert raised.value.get_codes() == ValidationError(serializer.errors).get_codes()
+
+
+def test_device_scan_at_an_unknown_zone_or_with_a_bad_token_reads_in_one_query(zones, device):
+    badge = collected_badge()
+    body = {"code": codes.badge_code(badge), "zone": "NOPE", "direction": "in"}
+    response = post(device, body)
+    assert (response.status_code, response.json()["code"]) == (400, "unknown_zone")
+    stranger = APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert post(stranger, {**body, "zone": "PLN"}).status_code in (401, 403)
+    assert not Scan.objects.exists()
+
+
+def test_device_lookup_is_used_for_its_own_code_only(zones, gate_user):
+    """The lookup read with the token serves the scan it was read for, never another."""
+    from accreditation import checkin
+
+    granted = collected_badge()
+    other = collected_badge(revoked_at=timezone.now())
+    lookup = checkin.scan_lookup(codes.badge_code(granted), "PLN")
+    outcome = checkin.badge_scan(code=codes.badge_code(other), zone_code="PLN", direction="in", lookup=lookup)
+    assert (outcome.result, outcome.reason, outcome.badge.number) == ("denied", "revoked", other.number)
+    outcome = checkin.badge_scan(
+        code=codes.badge_code(granted), zone_code="SIG", direction="in", lookup=lookup
+    )
+    assert (outcome.reason, outcome.zone) == ("wrong_zone", "SIG")

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hanoi_summit.audit import audit_record
 from hanoi_summit.models import AuditEntry
@@ -84,8 +85,9 @@ def _notify(accreditation, template, **context):
         "member": member,
         "delegation": member.delegation,
         "accreditation": accreditation,
-        "event_name": settings.EVENT_LONG_NAME,
-        "event_dates": settings.EVENT_DATES,
+        # Lazy: email_queue renders them in the recipient's language.
+        "event_name": gettext_lazy(settings.EVENT_LONG_NAME),
+        "event_dates": gettext_lazy(settings.EVENT_DATES),
         **context,
     }
     for address in dict.fromkeys(address.lower() for address in recipients):

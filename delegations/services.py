@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hanoi_summit.audit import audit_record
 from hanoi_summit.outbox import email_queue
@@ -384,8 +385,9 @@ def _invitation_send(*, invitation, site_url):
             "delegation_name": invitation.delegation.name,
             "link": link,
             "expires_at": invitation.expires_at,
-            "event_name": settings.EVENT_LONG_NAME,
-            "event_dates": settings.EVENT_DATES,
+            # Lazy: email_queue renders them in the recipient's language.
+            "event_name": gettext_lazy(settings.EVENT_LONG_NAME),
+            "event_dates": gettext_lazy(settings.EVENT_DATES),
         },
     )
     return token

@@ -174,6 +174,11 @@ APPROVAL = {
     "fr": ("Accréditation approuvée", "Centre national des congrès"),
     "vi": ("Yêu cầu cấp thẻ tham dự đã được chấp thuận", "Trung tâm Hội nghị Quốc gia"),
 }
+EVENT = {
+    "fr": "Cérémonie de signature et conférence de haut niveau de la Convention des Nations Unies contre la "
+    "cybercriminalité, 25-26 octobre 2025",
+    "vi": "Lễ ký và Hội nghị cấp cao Công ước của Liên hợp quốc về chống tội phạm mạng, ngày 25-26 tháng 10 năm 2025",
+}
 SUBMISSION = {
     "fr": ("Votre demande d'accréditation", "a soumis votre demande d'accréditation"),
     "vi": ("Yêu cầu cấp thẻ tham dự Lễ ký Công ước Hà Nội", "đã gửi yêu cầu cấp thẻ tham dự"),
@@ -198,10 +203,14 @@ def test_approval_email_is_in_the_members_language(language):
     assert body in translated.body_text and body in translated.body_html
     assert "Accreditation approved" not in translated.subject
     assert "Where to collect the badge" not in translated.body_text
+    # The event's name and dates come from settings, translated at rendering time too.
+    assert EVENT[language] in translated.body_text
+    assert "Signing Ceremony" not in translated.body_text
     # The same e-mail to an English-speaking member stays English: nothing leaks between renders.
     original = OutgoingEmail.objects.get(to="bob@example.org")
     assert original.subject.startswith("Accreditation approved")
     assert "Where to collect the badge" in original.body_text
+    assert "Signing Ceremony and High-Level Conference" in original.body_text
 
 
 @pytest.mark.django_db
@@ -463,3 +472,46 @@ def test_api_refusals_speak_the_callers_language(client, language, detail, missi
     assert body["detail"] == detail
     assert missing in body["errors"]["delegation"]
     assert not OutgoingEmail.objects.exists()
+
+
+VISIBLE_ATTRIBUTE = re.compile(r'\b(?:title|placeholder|aria-label|alt)="([^"]*)"')
+NOT_SHOWN = [
+    re.compile(pattern, re.S)
+    for pattern in (
+        r"{%\s*blocktranslate\b.*?{%\s*endblocktranslate\s*%}",
+        r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}",
+        r"{#.*?#}",
+        r"<script\b.*?</script>",
+        r"<style\b.*?</style>",
+        r"{%.*?%}",
+        r"{{.*?}}",
+        r"&\w+;|&#\w+;",
+    )
+]
+
+
+def _untranslated_text(source):
+    """Words a template shows outside {% translate %} and {% blocktranslate %}."""
+    for pattern in NOT_SHOWN:
+        source = pattern.sub(" ", source)
+    shown = VISIBLE_ATTRIBUTE.findall(source) + re.sub(r"<[^>]*>", "\n", source).splitlines()
+    # Codes and file formats (CSV, XLSX, HS1:...) are the same in every language.
+    return [text.strip() for text in shown if re.search(r"[a-z]{2,}", text)]
+
+
+def test_templates_show_no_untranslated_text():
+    leftovers = []
+    for path in sorted((ROOT / "templates").rglob("*")):
+        if path.suffix in (".html", ".txt"):
+            leftovers += [
+                f"{path.relative_to(ROOT)}: {text!r}" for text in _untranslated_text(path.read_text())
+            ]
+    assert leftovers == []
+
+
+def test_the_template_scan_sees_untranslated_text():
+    shown = _untranslated_text(
+        '{% load i18n %}<h1>{% translate "Programme" %}</h1><nav aria-label="breadcrumb"></nav>'
+        "<p>Hello {{ name }}</p>{% blocktranslate %}Dear {{ name }}{% endblocktranslate %}<td>CSV</td>"
+    )
+    assert shown == ["breadcrumb", "Hello"]

@@ -16,9 +16,9 @@ from hanoi_summit.seed.loader import load_reference
 
 #: Where each staff role works, for the table of demo logins.
 STAFF_PLACES = {
-    "secretariat": "/admin/",
-    "accreditation": "/admin/",
-    "security": "/admin/ (vetting queue)",
+    "secretariat": "/dashboard/ and /admin/",
+    "accreditation": "/accreditation/",
+    "security": "/accreditation/security/",
     "protocol": "/protocol/",
     "gate": "/protocol/checkin/",
 }

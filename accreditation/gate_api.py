@@ -18,6 +18,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.fields import SkipField, get_error_detail
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.utils.json import strict_constant
 from rest_framework.views import APIView
 
 from . import checkin, codes, keys
@@ -83,6 +84,8 @@ class GateTokenAuthentication(TokenAuthentication):
     """
 
     lookup = None
+    #: The check-in's validated input, read with the token: the view need not parse it again.
+    scan_input = None
 
     def authenticate(self, request):
         self._request = request
@@ -118,9 +121,12 @@ class GateTokenAuthentication(TokenAuthentication):
         if request._request.content_type != "application/json":
             return None
         try:
-            return checkin_input(json.loads(request._request.body))
+            # As DRF's JSONParser reads it: UTF-8, no NaN or Infinity.
+            body = request._request.body.decode("utf-8")
+            self.scan_input = checkin_input(json.loads(body, parse_constant=strict_constant))
         except (ValueError, exceptions.APIException, RequestDataTooBig):
             return None
+        return self.scan_input
 
     def _user_and_token(self, model, row):
         """(user, token) of a row of _token_query's SELECT; refuses a missing or inactive one."""
@@ -292,7 +298,7 @@ class CheckInView(APIView):
         ],
     )
     def post(self, request):
-        values = checkin_input(request.data)
+        values = getattr(request.successful_authenticator, "scan_input", None) or checkin_input(request.data)
         outcome = badge_scan(
             code=values["code"],
             zone_code=values["zone"],

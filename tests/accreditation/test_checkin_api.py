@@ -342,3 +342,14 @@ def test_device_lookup_is_used_for_its_own_code_only(zones, gate_user):
         code=codes.badge_code(granted), zone_code="SIG", direction="in", lookup=lookup
     )
     assert (outcome.reason, outcome.zone) == ("wrong_zone", "SIG")
+
+
+def test_json_drf_refuses_is_refused_the_same_way_with_a_token(zones, device):
+    badge = collected_badge()
+    code = codes.badge_code(badge)
+    body = json.dumps({"code": code, "zone": "PLN", "direction": "in"})[:-1] + ', "device": NaN}'
+    response = device.post(URL, body, content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (400, "parse_error")
+    utf16 = json.dumps({"code": code, "zone": "PLN", "direction": "in"}).encode("utf-16")
+    assert device.post(URL, utf16, content_type="application/json").status_code == 400
+    assert not Scan.objects.exists()

@@ -19,7 +19,16 @@ class DomainErrorFormMixin:
 class DelegationForm(DomainErrorFormMixin, forms.ModelForm):
     class Meta:
         model = Delegation
-        fields = ("name", "acronym", "ministry", "mission", "address", "contact_email", "contact_phone")
+        fields = (
+            "name",
+            "acronym",
+            "ministry",
+            "mission",
+            "address",
+            "contact_email",
+            "contact_phone",
+            "language",
+        )
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

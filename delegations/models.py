@@ -91,6 +91,11 @@ class Delegation(models.Model):
     address = models.TextField(_("address"), blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    #: Language of the e-mails to its focal points and contact address (invitations, full
+    #: powers, group messages); members' own e-mails follow each member's language.
+    language = models.CharField(
+        _("language for e-mails"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -35,8 +35,8 @@ from .models import (
 from .photos import photo_clean
 
 #: What a focal point may change about their delegation, by kind (a State's name is official).
-DELEGATION_STATE_FIELDS = ("ministry", "mission", "address", "contact_email", "contact_phone")
-DELEGATION_ORGANISATION_FIELDS = ("name", "acronym", "address", "contact_email", "contact_phone")
+DELEGATION_STATE_FIELDS = ("ministry", "mission", "address", "contact_email", "contact_phone", "language")
+DELEGATION_ORGANISATION_FIELDS = ("name", "acronym", "address", "contact_email", "contact_phone", "language")
 
 #: The member's data a focal point keeps (the photo has its own service).
 MEMBER_FIELDS = (
@@ -381,6 +381,7 @@ def _invitation_send(*, invitation, site_url):
         to=invitation.email,
         dedupe_key=f"invitation:{invitation.pk}:{invitation.sent_count}",
         template="invitation",
+        language=invitation.delegation.language,
         context={
             "delegation_name": invitation.delegation.name,
             "link": link,

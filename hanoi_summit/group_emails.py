@@ -11,7 +11,6 @@ import hashlib
 import string
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -190,11 +189,11 @@ def group_email_recipients(*, groups, kinds=(), statuses=(), categories=(), sess
                         title="",
                         delegation=fp.delegation.name,
                         badge_name=name,
-                        language=settings.LANGUAGE_CODE,
+                        language=fp.delegation.language,
                     ),
                 )
             )
-        for delegation in delegations.exclude(contact_email="").only("name", "contact_email"):
+        for delegation in delegations.exclude(contact_email="").only("name", "contact_email", "language"):
             found.append(
                 (
                     2,
@@ -204,7 +203,7 @@ def group_email_recipients(*, groups, kinds=(), statuses=(), categories=(), sess
                         title="",
                         delegation=delegation.name,
                         badge_name=delegation.name,
-                        language=settings.LANGUAGE_CODE,
+                        language=delegation.language,
                     ),
                 )
             )

@@ -135,6 +135,7 @@ def _email_focal_points(signature, *, template, key):
             dedupe_key=f"programme:signature:{signature.pk}:{key}:{recipient}",
             template=template,
             context={"signature": signature, "delegation": delegation},
+            language=delegation.language,
         )
 
 

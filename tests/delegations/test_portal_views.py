@@ -147,7 +147,7 @@ def test_delegation_form_saves_details(focal_client, delegation):
     response = focal_client.post(
         reverse("portal:delegation"),
         {"ministry": "Ministry of Foreign and Diaspora Affairs", "mission": "", "address": "Nairobi",
-         "contact_email": "mfa@ke.example", "contact_phone": ""},
+         "contact_email": "mfa@ke.example", "contact_phone": "", "language": "en"},
     )  # fmt: skip
     assert response.status_code == 302
     delegation.refresh_from_db()

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from hanoi_summit.admin import choice_pill, date_set_filter, short_time, status_pill
+from hanoi_summit.admin import ReadOnlyAdmin, choice_pill, date_set_filter, short_time, status_pill
 
 from .models import Accreditation, AccreditationStatus, Badge, Category, PrintBatch, Scan, ScanResult, Zone
 
@@ -72,7 +72,9 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Accreditation)
-class AccreditationAdmin(admin.ModelAdmin):
+class AccreditationAdmin(ReadOnlyAdmin):
+    # Created when the focal point submits; category, zones and status change only on the
+    # review screens, through services that audit every decision and keep badges in step.
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
     show_full_result_count = False
     list_display = ["member", "delegation", "category_band", "status_display", "submitted", "zone_list"]
@@ -120,19 +122,6 @@ class AccreditationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("zones")
 
-    def has_add_permission(self, request):
-        # An accreditation is created when its member is submitted by the focal point.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # Category and zones are decided with the approval, status by each step of the
-        # workflow: all on the review screens, through services that audit every decision
-        # and keep issued badges in step. Here the record is read.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description=_("delegation"), ordering="member__delegation__name")
     def delegation(self, accreditation):
         return accreditation.member.delegation
@@ -158,7 +147,7 @@ class AccreditationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Badge)
-class BadgeAdmin(admin.ModelAdmin):
+class BadgeAdmin(ReadOnlyAdmin):
     """Badges are issued, printed, handed over and revoked by the protocol services only."""
 
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
@@ -189,15 +178,6 @@ class BadgeAdmin(admin.ModelAdmin):
     list_select_related = ["accreditation__member__delegation", "category"]
     raw_id_fields = ["accreditation", "print_batch"]
     ordering = ["-pk"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("member"), ordering="accreditation__member__family_name")
     def member(self, badge):
@@ -245,7 +225,7 @@ class PrintBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scan)
-class ScanAdmin(admin.ModelAdmin):
+class ScanAdmin(ReadOnlyAdmin):
     """The gate log, to read: every scan is evidence and stays as it was recorded."""
 
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
@@ -269,15 +249,6 @@ class ScanAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["zone", "badge__accreditation__member", "officer"]
     ordering = ["-scanned_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("time"), ordering="scanned_at")
     def time(self, scan):

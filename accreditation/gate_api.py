@@ -2,12 +2,7 @@
 
 import base64
 import functools
-import json
-from collections.abc import Mapping
 
-from django.core.exceptions import RequestDataTooBig
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,132 +10,31 @@ from drf_spectacular.authentication import TokenScheme
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.fields import SkipField, get_error_detail
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.utils.json import strict_constant
 from rest_framework.views import APIView
 
-from . import checkin, codes, keys
-from .checkin import badge_scan, execute_prepared
-from .models import AccreditationStatus, Badge, Direction, ScanReason, ScanResult
-
-#: Longer than any genuine code; anything longer is refused before it is logged.
-MAX_CODE_FIELD = 1000
-
-
-#: True when the token's user holds accreditation.check_in, directly or through a group.
-#: Written as SQL: the same test built with the ORM (an OR across two joins) cost more CPU
-#: to compile than the rest of a scan.
-_MAY_CHECK_IN = """
-    EXISTS (
-        SELECT 1 FROM auth_permission p
-        JOIN django_content_type ct ON ct.id = p.content_type_id
-        WHERE ct.app_label = 'accreditation' AND p.codename = 'check_in' AND (
-            p.id IN (SELECT up.permission_id FROM auth_user_user_permissions up
-                     WHERE up.user_id = t.user_id)
-            OR p.id IN (SELECT gp.permission_id FROM auth_group_permissions gp
-                        JOIN auth_user_groups ug ON ug.group_id = gp.group_id
-                        WHERE ug.user_id = t.user_id)
-        )
-    )
-"""
-
-#: The user's columns a gate request needs; the others stay deferred (loaded if ever read).
-_USER_FIELDS = ("id", "username", "is_active", "is_staff", "is_superuser")
-
-
-def _fields_in_order(model, names):
-    return [f.attname for f in model._meta.concrete_fields if f.attname in names]
-
-
-@functools.cache
-def _token_query(model):
-    """(user model, its loaded fields, the token's loaded fields, SELECT list, FROM clause)."""
-    user_model = model._meta.get_field("user").related_model
-    user_fields = _fields_in_order(user_model, _USER_FIELDS)
-    token_fields = _fields_in_order(model, ("key", "user_id", "created"))
-    select = (
-        f"SELECT {', '.join('u.' + f for f in user_fields)}, "
-        f"{', '.join('t.' + f for f in token_fields)}, {_MAY_CHECK_IN} AS may_check_in"
-    )
-    joins = f"FROM {model._meta.db_table} t JOIN {user_model._meta.db_table} u ON u.id = t.user_id"
-    return user_model, user_fields, token_fields, select, joins
+from . import codes, device_checkin, keys
+from .checkin import badge_scan
+from .gate_io import CheckInInput, CheckInOutput, checkin_input, outcome_data
+from .gate_token import gate_account
+from .models import AccreditationStatus, Badge
 
 
 class GateTokenAuthentication(TokenAuthentication):
     """DRF's token authentication that also answers "may this account check in?".
 
-    The token, its user and the check_in permission (the user's own or a group's) come in
-    one hand-written query instead of three: every scan pays for authentication, and the
-    ORM's compilation of the same query cost more CPU than its round trip.
-
-    For a view with ``reads_scan_with_token`` (check-in), the same query also reads the
-    scan's zone and badge: a device's scan then costs one round trip before its INSERT
-    instead of two. The rows are only read here: the view checks the permission and the
-    input as before, and hands the ScanLookup (``self.lookup``) to badge_scan, which uses it
-    for the same code and zone only. A body that is not JSON or not a valid scan gets the
-    plain token query, and the view answers its 400 as before.
+    The token, its user and the check_in permission come in one query (gate_token) instead
+    of DRF's three; CanCheckIn reads the answer from ``user.may_check_in``.
     """
 
-    lookup = None
-    #: The check-in's validated input, read with the token: the view need not parse it again.
-    scan_input = None
-
-    def authenticate(self, request):
-        self._request = request
-        return super().authenticate(request)
-
     def authenticate_credentials(self, key):
-        model = self.get_model()
-        _user_model, user_fields, token_fields, select, joins = _token_query(model)
-        values = self._scan_input()
-        if values is None:
-            with connection.cursor() as cursor:
-                execute_prepared(cursor, "hs_gate_token", f"{select} {joins} WHERE t.key = %s", [key])
-                row = cursor.fetchone()
-            return self._user_and_token(model, row)
-        signed, code_error, params = checkin.scan_lookup_params(values["code"], values["zone"])
-        sql = f"{select}, s.* {joins} LEFT JOIN ({checkin.SCAN_LOOKUP_SQL}) s ON 1 = 1 WHERE t.key = %s"
-        with connection.cursor() as cursor:
-            execute_prepared(cursor, "hs_gate_token_scan", sql, [*params, key])
-            row = cursor.fetchone()
-        user_token = self._user_and_token(model, row)
-        scan_row = row[len(user_fields) + len(token_fields) + 1 :]
-        self.lookup = checkin.scan_lookup_from_row(
-            values["code"], values["zone"], signed, code_error, scan_row
-        )
-        return user_token
-
-    def _scan_input(self):
-        """The check-in's validated input when this view reads the scan with the token."""
-        request = getattr(self, "_request", None)
-        view = (getattr(request, "parser_context", None) or {}).get("view")
-        if not getattr(view, "reads_scan_with_token", False):
-            return None
-        if request._request.content_type != "application/json":
-            return None
-        try:
-            # As DRF's JSONParser reads it: UTF-8, no NaN or Infinity.
-            body = request._request.body.decode("utf-8")
-            self.scan_input = checkin_input(json.loads(body, parse_constant=strict_constant))
-        except (ValueError, exceptions.APIException, RequestDataTooBig):
-            return None
-        return self.scan_input
-
-    def _user_and_token(self, model, row):
-        """(user, token) of a row of _token_query's SELECT; refuses a missing or inactive one."""
-        if row is None:
+        account = gate_account(key)
+        if account is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        user_model, user_fields, token_fields, _select, _joins = _token_query(model)
-        count = len(user_fields)
-        user = user_model.from_db(connection.alias, user_fields, row[:count])
-        token = model.from_db(connection.alias, token_fields, row[count : count + len(token_fields)])
-        token.user = user
-        if not user.is_active:
+        if not account.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        user.may_check_in = bool(row[count + len(token_fields)]) or user.is_superuser
-        return (user, token)
+        account.user.may_check_in = account.may_check_in
+        return (account.user, account.token)
 
 
 class GateTokenScheme(TokenScheme):
@@ -162,121 +56,32 @@ class CanCheckIn(permissions.BasePermission):
         return known if known is not None else user.has_perm("accreditation.check_in")
 
 
-class CheckInInput(serializers.Serializer):
-    code = serializers.CharField(max_length=MAX_CODE_FIELD, help_text="The scanned QR text.")
-    zone = serializers.CharField(max_length=8, help_text="Code of the zone this gate opens, e.g. PLN.")
-    direction = serializers.ChoiceField(choices=Direction.choices)
-    nonce = serializers.CharField(
-        max_length=64,
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        help_text="Sent again when a device retries: the scan is logged once.",
-    )
-    device = serializers.CharField(max_length=60, required=False, allow_blank=True)
-
-
-#: CheckInInput's fields, bound once: a serializer per request deep-copies every field,
-#: which cost more than validating. Fields hold no per-request state while validating.
-_INPUT_FIELDS = CheckInInput().fields
-
-
-def checkin_input(data):
-    """CheckInInput's validated data, the same checks, messages and error shape as
-    ``CheckInInput(data=data).is_valid(raise_exception=True)`` (what Serializer does)."""
-    if not isinstance(data, Mapping):
-        message = serializers.Serializer.default_error_messages["invalid"].format(
-            datatype=type(data).__name__
-        )
-        raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]}, code="invalid")
-    values, errors = {}, {}
-    for name, field in _INPUT_FIELDS.items():
-        try:
-            values[name] = field.run_validation(field.get_value(data))
-        except serializers.ValidationError as exc:
-            errors[name] = exc.detail
-        except DjangoValidationError as exc:
-            errors[name] = get_error_detail(exc)
-        except SkipField:
-            pass
-    if errors:
-        raise serializers.ValidationError(errors)
-    return values
-
-
-class CategoryOutput(serializers.Serializer):
-    code = serializers.CharField(source="category_code")
-    name = serializers.CharField(source="category_name")
-    colour = serializers.CharField(source="category_colour")
-    text_colour = serializers.CharField(source="category_text_colour")
-
-
-class BadgeOutput(serializers.Serializer):
-    number = serializers.IntegerField()
-    version = serializers.IntegerField()
-    name = serializers.CharField()
-    function = serializers.CharField()
-    delegation = serializers.CharField()
-    category = CategoryOutput(source="*")
-    zones = serializers.ListField(child=serializers.CharField())
-    photo_url = serializers.CharField(help_text="Staff-only photo; empty when there is none.")
-
-
-class CheckInOutput(serializers.Serializer):
-    result = serializers.ChoiceField(choices=ScanResult.choices)
-    reason = serializers.ChoiceField(choices=ScanReason.choices)
-    reason_label = serializers.CharField()
-    message = serializers.CharField(source="explanation", help_text="What to tell the officer.")
-    zone = serializers.CharField()
-    direction = serializers.CharField()
-    scan_id = serializers.IntegerField()
-    replayed = serializers.BooleanField()
-    badge = BadgeOutput(allow_null=True, help_text="Present when the badge is genuine.")
-
-
-def outcome_data(outcome):
-    """CheckInOutput's shape, built by hand: instantiating DRF serializers (deep copies of
-    their fields) was a third of a scan's CPU time. test_checkin_api checks both agree."""
-    badge = outcome.badge
-    return {
-        "result": outcome.result,
-        "reason": outcome.reason,
-        "reason_label": outcome.reason_label,
-        "message": outcome.explanation,
-        "zone": outcome.zone,
-        "direction": outcome.direction,
-        "scan_id": outcome.scan_id,
-        "replayed": outcome.replayed,
-        "badge": None
-        if badge is None
-        else {
-            "number": badge.number,
-            "version": badge.version,
-            "name": badge.name,
-            "function": badge.function,
-            "delegation": badge.delegation,
-            "category": {
-                "code": badge.category_code,
-                "name": badge.category_name,
-                "colour": badge.category_colour,
-                "text_colour": badge.category_text_colour,
-            },
-            "zones": list(badge.zones),
-            "photo_url": badge.photo_url,
-        },
-    }
-
-
 ERROR_SCHEMA = inline_serializer(
     "GateError", fields={"code": serializers.CharField(), "detail": serializers.CharField()}
 )
 
 
 class CheckInView(APIView):
+    """The documented check-in endpoint. A device's plain scan is answered by device_checkin
+    before DRF's request cycle starts; this view answers the rest (the gate page's session,
+    refusals, malformed input) and defines the OpenAPI description of both."""
+
     authentication_classes = [SessionAuthentication, GateTokenAuthentication]
-    #: GateTokenAuthentication reads the scan's zone and badge with the token (one query).
-    reads_scan_with_token = True
     permission_classes = [CanCheckIn]
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        drf_view = super().as_view(**initkwargs)
+
+        # wraps() copies the attributes the schema generator and CSRF middleware read
+        # (cls, initkwargs, csrf_exempt: a token request has no CSRF token; DRF checks it
+        # for sessions).
+        @functools.wraps(drf_view)
+        def view(request, *args, **kwargs):
+            response = device_checkin.answer(request)
+            return response if response is not None else drf_view(request, *args, **kwargs)
+
+        return view
 
     @extend_schema(
         operation_id="checkin_scan",
@@ -298,7 +103,7 @@ class CheckInView(APIView):
         ],
     )
     def post(self, request):
-        values = getattr(request.successful_authenticator, "scan_input", None) or checkin_input(request.data)
+        values = checkin_input(request.data)
         outcome = badge_scan(
             code=values["code"],
             zone_code=values["zone"],
@@ -306,7 +111,6 @@ class CheckInView(APIView):
             officer=request.user,
             device=values.get("device") or "",
             nonce=values.get("nonce"),
-            lookup=getattr(request.successful_authenticator, "lookup", None),
         )
         return Response(outcome_data(outcome))
 

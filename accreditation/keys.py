@@ -6,6 +6,7 @@ the repository), so badges printed on one machine keep verifying there after a r
 The loaded key is cached per process: signing happens once per badge printed.
 """
 
+import functools
 import os
 import threading
 
@@ -72,7 +73,13 @@ def signing_key() -> Ed25519PrivateKey:
 
 
 def verifying_key() -> Ed25519PublicKey:
-    return signing_key().public_key()
+    # Derived once per signing key: every gate scan verifies with it.
+    return _public_key_of(signing_key())
+
+
+@functools.lru_cache(maxsize=8)
+def _public_key_of(private: Ed25519PrivateKey) -> Ed25519PublicKey:
+    return private.public_key()
 
 
 def public_key_pem() -> str:

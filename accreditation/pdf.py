@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django_countries import countries
+
+from delegations.models import STATE_KINDS
 
 from . import codes
 
@@ -304,11 +307,16 @@ def _draw_name(canvas, name, spec, ox, oy):
 
 def delegation_label(delegation):
     """The country's name for States, the organisation's name (and acronym) otherwise."""
-    if delegation.country and delegation.is_state:
-        return delegation.name or str(delegation.country.name)
-    if delegation.acronym and delegation.acronym.lower() not in delegation.name.lower():
-        return f"{delegation.name} ({delegation.acronym})"
-    return delegation.name
+    return delegation_label_of(delegation.name, delegation.acronym, delegation.country.code, delegation.kind)
+
+
+def delegation_label_of(name, acronym, country_code, kind):
+    """delegation_label from the delegation's columns, for callers that read them raw."""
+    if country_code and kind in STATE_KINDS:
+        return name or str(countries.name(country_code))
+    if acronym and acronym.lower() not in name.lower():
+        return f"{name} ({acronym})"
+    return name
 
 
 def function_label(member):

@@ -283,7 +283,7 @@ def test_device_scan_costs_two_queries(zones, device, django_assert_num_queries)
 @pytest.mark.parametrize("granted", [True, False])
 def test_hand_built_answer_matches_the_documented_serializer(zones, granted):
     from accreditation import checkin
-    from accreditation.gate_api import CheckInOutput, outcome_data
+    from accreditation.gate_io import CheckInOutput, outcome_data
 
     code = codes.badge_code(collected_badge()) if granted else "garbage"
     outcome = checkin.badge_scan(code=code, zone_code="PLN", direction="in")
@@ -306,7 +306,7 @@ def test_hand_built_answer_matches_the_documented_serializer(zones, granted):
 def test_hand_written_input_check_matches_the_documented_serializer(body):
     from rest_framework.exceptions import ValidationError
 
-    from accreditation.gate_api import CheckInInput, checkin_input
+    from accreditation.gate_io import CheckInInput, checkin_input
 
     serializer = CheckInInput(data=body)
     if serializer.is_valid():

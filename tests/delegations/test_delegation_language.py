@@ -25,7 +25,9 @@ def test_group_e_mail_to_focal_points_uses_each_delegations_language():
     vietnamese = factories.FocalPointFactory(
         delegation=factories.DelegationFactory(language="vi"), user__email="dao@vn.example"
     )
-    english = factories.FocalPointFactory(delegation=factories.DelegationFactory(), user__email="dao@en.example")
+    english = factories.FocalPointFactory(
+        delegation=factories.DelegationFactory(), user__email="dao@en.example"
+    )
     recipients = group_emails.group_email_recipients(groups=[group_emails.GROUP_FOCAL_POINTS])
     languages = {r.email: r.language for r in recipients}
     assert languages[vietnamese.user.email] == "vi"

@@ -36,7 +36,9 @@ def machine():
 def append(title, lines):
     """Print the figures and append them under a dated heading to bench/RESULTS.md."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    block = [f"## {title} ({stamp})", "", f"Machine: {machine()}", ""] + [f"- {line}" for line in lines] + [""]
+    block = (
+        [f"## {title} ({stamp})", "", f"Machine: {machine()}", ""] + [f"- {line}" for line in lines] + [""]
+    )
     text = "\n".join(block)
     print(text)
     if not RESULTS.exists():

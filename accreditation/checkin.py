@@ -15,6 +15,7 @@ import weakref
 import zoneinfo
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -270,6 +271,10 @@ def _insert_sql():
 
 _SCAN_SQL = _scan_sql()
 _INSERT_SQL = _insert_sql()
+#: PostgreSQL, for an INSERT that is its own transaction: the same, acknowledged before its
+#: WAL record is flushed to disk. set_config(..., true) lasts for this statement's implicit
+#: transaction only, and RETURNING runs before its commit, so the commit reads "off".
+_INSERT_ASYNC_SQL = f"{_INSERT_SQL}, set_config('synchronous_commit', 'off', true)"
 
 #: PostgreSQL connection -> names of the statements prepared on it.
 _PREPARED = weakref.WeakKeyDictionary()
@@ -357,9 +362,15 @@ def scan_lookup(code, zone_code):
     return scan_lookup_from_row(code, zone_code, signed, code_error, row)
 
 
-def _insert_scan(values):
+def _insert_scan(values, *, own_transaction):
+    asynchronous = (
+        own_transaction and connection.vendor == "postgresql" and not settings.CHECKIN_SYNCHRONOUS_COMMIT
+    )
     with connection.cursor() as cursor:
-        execute_prepared(cursor, "hs_gate_scan_insert", _INSERT_SQL, values)
+        if asynchronous:
+            execute_prepared(cursor, "hs_gate_scan_insert_async", _INSERT_ASYNC_SQL, values)
+        else:
+            execute_prepared(cursor, "hs_gate_scan_insert", _INSERT_SQL, values)
         return cursor.fetchone()[0]
 
 
@@ -383,7 +394,9 @@ def _replay(nonce):
     )
 
 
-def badge_scan(*, code, zone_code, direction, officer=None, device="", nonce=None, lookup=None):
+def badge_scan(
+    *, code, zone_code, direction, officer=None, officer_id=None, device="", nonce=None, lookup=None
+):
     """Judge one badge presented at a zone's gate, log it, and say what the gate shows.
 
     Checks, in order: the signature (forged / unknown), the badge (unknown), security's
@@ -395,6 +408,7 @@ def badge_scan(*, code, zone_code, direction, officer=None, device="", nonce=Non
     the first scan's outcome and logs nothing more (two racing requests: the unique index
     keeps one, the loser reads it back).
     Raises CheckInError for an unknown zone or direction; nothing is logged then.
+    ``officer``: the user scanning, or only their id as ``officer_id`` (gate devices).
     ``lookup``: a ScanLookup already read for this code and zone (the gate API reads it
     with the token); read here when absent or made for another code or zone.
     """
@@ -416,7 +430,8 @@ def badge_scan(*, code, zone_code, direction, officer=None, device="", nonce=Non
         reason = ScanReason.UNKNOWN if badge is None else _decide(badge, zone_code, today_in_hanoi())
 
     result = ScanResult.GRANTED if reason == ScanReason.OK else ScanResult.DENIED
-    officer_id = officer.pk if officer is not None and officer.is_authenticated else None
+    if officer is not None and officer.is_authenticated:
+        officer_id = officer.pk
     values = [
         badge.pk if badge else None,
         lookup.zone_id,
@@ -432,11 +447,12 @@ def badge_scan(*, code, zone_code, direction, officer=None, device="", nonce=Non
     try:
         if transaction.get_connection().in_atomic_block:
             # Inside a caller's transaction a failed insert must not poison it: savepoint.
+            # Its commit is the caller's, as durable as the caller's other writes.
             with transaction.atomic():
-                scan_id = _insert_scan(values)
+                scan_id = _insert_scan(values, own_transaction=False)
         else:
             # One INSERT commits atomically on its own: no BEGIN/COMMIT round trips.
-            scan_id = _insert_scan(values)
+            scan_id = _insert_scan(values, own_transaction=True)
     except IntegrityError:
         replayed = _replay(nonce) if nonce else None
         if replayed is None:

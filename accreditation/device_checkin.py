@@ -25,8 +25,13 @@ from .checkin import badge_scan
 from .gate_io import checkin_input, outcome_data
 from .gate_token import gate_account_and_scan
 
-#: What DRF adds to an APIView's answer; kept so both paths answer alike.
-_HEADERS = {"Vary": "Accept", "Allow": "POST, OPTIONS"}
+#: What DRF adds to an APIView's answer, and the no-store that PortalNoStoreMiddleware gives
+#: every /api/ answer (written here once instead of parsed and patched per scan).
+_HEADERS = {
+    "Vary": "Accept",
+    "Allow": "POST, OPTIONS",
+    "Cache-Control": "max-age=0, no-cache, no-store, must-revalidate, private",
+}
 
 
 def _token_key(request):
@@ -68,13 +73,13 @@ def answer(request):
     if found is None:
         return None
     account, lookup = found
-    if not (account.user.is_active and account.may_check_in) or lookup.zone_id is None:
+    if not (account.is_active and account.may_check_in) or lookup.zone_id is None:
         return None
     outcome = badge_scan(
         code=values["code"],
         zone_code=values["zone"],
         direction=values["direction"],
-        officer=account.user,
+        officer_id=account.user_id,
         device=values.get("device") or "",
         nonce=values.get("nonce"),
         lookup=lookup,

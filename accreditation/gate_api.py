@@ -31,10 +31,9 @@ class GateTokenAuthentication(TokenAuthentication):
         account = gate_account(key)
         if account is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        if not account.user.is_active:
+        if not account.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        account.user.may_check_in = account.may_check_in
-        return (account.user, account.token)
+        return account.user_and_token()
 
 
 class GateTokenScheme(TokenScheme):

@@ -38,9 +38,53 @@ class CheckInInput(serializers.Serializer):
 _INPUT_FIELDS = CheckInInput().fields
 
 
+#: Text fields -> (their maximum length, whether the field may be absent or null).
+_TEXT_FIELDS = {
+    "code": (MAX_CODE_FIELD, False),
+    "zone": (8, False),
+    "nonce": (64, True),
+    "device": (60, True),
+}
+
+
+def _clean_text(value, max_length):
+    # Text the CharField would return unchanged: ASCII (so no surrogates), no NUL, nothing to
+    # trim, within the limit. Blank is left to the full check (which field allows it varies).
+    return (
+        type(value) is str
+        and 0 < len(value) <= max_length
+        and value.isascii()
+        and "\x00" not in value
+        and value == value.strip()
+    )
+
+
+def _clean_scan(data):
+    """The validated data of a scan whose every field is already clean, as scanners send
+    it; None when anything needs CheckInInput's full check (which then decides)."""
+    if type(data) is not dict or data.get("direction") not in ("in", "out"):
+        return None
+    values = {"direction": data["direction"]}
+    for name, (max_length, optional) in _TEXT_FIELDS.items():
+        value = data.get(name)
+        if optional and value is None:
+            if name in data:
+                values[name] = None
+            continue
+        if not _clean_text(value, max_length):
+            return None
+        values[name] = value
+    if "device" in values and values["device"] is None:
+        return None  # DRF refuses a null device: let the full check say so
+    return values
+
+
 def checkin_input(data):
     """CheckInInput's validated data, the same checks, messages and error shape as
     ``CheckInInput(data=data).is_valid(raise_exception=True)`` (what Serializer does)."""
+    clean = _clean_scan(data)
+    if clean is not None:
+        return clean
     if not isinstance(data, Mapping):
         message = serializers.Serializer.default_error_messages["invalid"].format(
             datatype=type(data).__name__

@@ -54,11 +54,26 @@ def _fields_in_order(model, names):
 
 @dataclass(frozen=True)
 class GateAccount:
-    """The user and token of a "Token <key>" header, and whether they may scan badges."""
+    """The account of a "Token <key>" header, and whether it may scan badges.
 
-    user: object
-    token: Token
+    Plain values: a device's scan needs only the id; DRF's authentication asks for the
+    model instances (``user_and_token``), built from the same row.
+    """
+
+    user_id: int
+    is_active: bool
     may_check_in: bool
+    #: The user's then the token's columns, in _columns() order.
+    columns: tuple
+
+    def user_and_token(self):
+        user_model, user_fields, token_fields = _columns()
+        count = len(user_fields)
+        user = user_model.from_db(connection.alias, user_fields, self.columns[:count])
+        token = Token.from_db(connection.alias, token_fields, self.columns[count:])
+        token.user = user
+        user.may_check_in = self.may_check_in
+        return user, token
 
 
 @functools.cache
@@ -82,13 +97,13 @@ def _sql(with_scan):
 
 
 def _account(row):
-    user_model, user_fields, token_fields = _columns()
-    count = len(user_fields)
-    user = user_model.from_db(connection.alias, user_fields, row[:count])
-    token = Token.from_db(connection.alias, token_fields, row[count : count + len(token_fields)])
-    token.user = user
-    may_check_in = bool(row[count + len(token_fields)]) or user.is_superuser
-    return GateAccount(user, token, may_check_in), row[count + len(token_fields) + 1 :]
+    """(GateAccount, the rest of the row) of a row of _sql()."""
+    _user_model, user_fields, token_fields = _columns()
+    width = len(user_fields) + len(token_fields)
+    user = dict(zip(user_fields, row[: len(user_fields)], strict=True))
+    may_check_in = bool(row[width]) or user["is_superuser"]
+    account = GateAccount(user["id"], user["is_active"], may_check_in, tuple(row[:width]))
+    return account, row[width + 1 :]
 
 
 def gate_account(key):

@@ -159,7 +159,8 @@ def fire(port, total, clients, make_request):
                 payload = response.read()
                 key = response.status
                 if response.status == 200 and path == "/api/checkin/":
-                    key = json.loads(payload)["result"]
+                    # A bytes search, not json.loads: the client shares the server's 2 cores.
+                    key = "granted" if b'"result":"granted"' in payload else "denied"
             except (OSError, http.client.HTTPException):
                 connection.close()
                 key = "error"
@@ -254,9 +255,17 @@ def main():
         wait_for(port)
         auth = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
 
+        # Bodies built before the clock starts: the client shares the server's 2 cores.
+        bodies = [
+            [
+                json.dumps({"code": code, "zone": "PLN", "direction": direction}).encode()
+                for code in scan_codes
+            ]
+            for direction in ("in", "out")
+        ]
+
         def scan_request(client, n):
-            code = scan_codes[(client * 7919 + n) % len(scan_codes)]
-            body = json.dumps({"code": code, "zone": "PLN", "direction": "in" if n % 2 == 0 else "out"})
+            body = bodies[n % 2][(client * 7919 + n) % len(scan_codes)]
             return "POST", "/api/checkin/", body, auth
 
         def health_request(client, n):

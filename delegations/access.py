@@ -41,6 +41,7 @@ class PortalNoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith(self.PREFIXES):
+        # A response that already forbids storing (the gate scan's) is left as it is.
+        if request.path.startswith(self.PREFIXES) and "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
         return response

@@ -273,3 +273,30 @@ def test_gate_shows_the_function_the_badge_prints(zones, function, role):
     outcome = scan(codes.badge_code(badge))
     assert outcome.badge.function == function_label(badge.accreditation.member)
     assert outcome.badge.function == (function or badge.accreditation.member.get_role_display())
+
+
+def _synchronous_commit():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_asynchronous_commit_of_a_scan_stays_within_the_scan(require_postgres):
+    """A scan that is its own transaction commits without waiting for the WAL flush; that
+    setting must neither outlive it on the connection nor reach a caller's transaction."""
+    from django.db import transaction
+
+    ZoneFactory(code="PLN")
+    code = codes.badge_code(collected_badge())
+    assert _synchronous_commit() == "on"
+    outcome = checkin.badge_scan(code=code, zone_code="PLN", direction="in")
+    assert outcome.granted and Scan.objects.filter(pk=outcome.scan_id).exists()
+    assert _synchronous_commit() == "on"
+    with transaction.atomic():
+        checkin.badge_scan(code=code, zone_code="PLN", direction="out")
+        # The caller's transaction will commit as durably as it would have without the scan.
+        assert _synchronous_commit() == "on"
+    assert Scan.objects.count() == 2

@@ -301,6 +301,20 @@ def test_hand_built_answer_matches_the_documented_serializer(zones, granted):
         {"code": "HS1:\x00", "zone": ["PLN"], "direction": None},
         ["HS1:AAAA"],
         "HS1:AAAA",
+        # Clean scans, as devices send them (the short path), and near misses.
+        {"code": "HS1:AAAA", "zone": "PLN", "direction": "in"},
+        {"code": "HS1:AAAA", "zone": "PLN", "direction": "out", "nonce": "g3-1", "device": "gate 3"},
+        {"code": "HS1:AAAA", "zone": "PLN", "direction": "in", "nonce": None, "extra": [1]},
+        {"code": "HS1:AAAA", "zone": "PLN", "direction": "in", "device": None},
+        {"code": "HS1:AAAA", "zone": "PLN", "direction": "in", "nonce": "", "device": ""},
+        {"code": "H" * 1000, "zone": "PLNPLNPL", "direction": "in", "nonce": "n" * 64, "device": "d" * 60},
+        {"code": "H" * 1001, "zone": "PLN", "direction": "in"},
+        {"code": "HS1:AAAA", "zone": "PLN", "direction": "IN"},
+        {"code": "HS1:AAAA\n", "zone": "PLN", "direction": "in"},
+        {"code": "HS1:AAAA", "zone": "PLN", "direction": "in", "device": "cổng 3"},
+        {"code": "HS1:\ud800", "zone": "PLN", "direction": "in"},
+        {"code": "HS1:AAAA", "zone": 7, "direction": "in"},
+        {"code": "HS1:AAAA", "zone": True, "direction": "in"},
     ],
 )
 def test_hand_written_input_check_matches_the_documented_serializer(body):

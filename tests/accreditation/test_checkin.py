@@ -300,3 +300,16 @@ def test_asynchronous_commit_of_a_scan_stays_within_the_scan(require_postgres):
         # The caller's transaction will commit as durably as it would have without the scan.
         assert _synchronous_commit() == "on"
     assert Scan.objects.count() == 2
+
+
+def test_scan_log_keeps_its_delete_rules_without_database_constraints(db):
+    """Scan's foreign keys are not database constraints (see the model): Django applies them."""
+    from django.db.models import ProtectedError
+
+    scan = ScanFactory(officer=StaffUserFactory())
+    with pytest.raises(ProtectedError):
+        scan.zone.delete()
+    scan.officer.delete()
+    scan.badge.delete()
+    scan.refresh_from_db()
+    assert (scan.badge_id, scan.officer_id) == (None, None)

@@ -211,8 +211,12 @@ def _decide(badge: ScannedBadge, zone_code, today: dt.date):
 
 def _excerpt(code):
     # Keep printable characters only: a NUL byte is refused by PostgreSQL text columns.
-    text = code if isinstance(code, str) else ""
-    return "".join(c for c in text[:EXCERPT_LENGTH] if unicodedata.category(c)[0] != "C")
+    # isprintable() is False for every category C character (and a few more): the usual
+    # scanned code passes that test at once and skips the per-character filter.
+    text = (code if isinstance(code, str) else "")[:EXCERPT_LENGTH]
+    if text.isprintable():
+        return text
+    return "".join(c for c in text if unicodedata.category(c)[0] != "C")
 
 
 #: ScannedBadge's fields, in order, as (table alias, column); has_newer is computed last.

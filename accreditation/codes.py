@@ -35,7 +35,6 @@ the database (revocation, newer version, collection...) by the check-in service.
 """
 
 import base64
-import binascii
 import datetime as dt
 import re
 import struct
@@ -59,6 +58,24 @@ _HEADER = struct.Struct(">BIHHH")
 _BASE32 = re.compile(r"[A-Z2-7]*")
 # Lengths (mod 8) that unpadded base32 can have; any other is a truncated or padded code.
 _BASE32_TAILS = {0, 2, 4, 5, 7}
+
+
+#: RFC 4648 base32 digits -> the same values as "base32hex" digits, which int(..., 32) reads.
+_TO_BASE32HEX = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEFGHIJKLMNOPQRSTUV")
+
+
+def _canonical_base32(text):
+    """The bytes of unpadded base32 ``text`` (alphabet and length already checked), or None
+    when its last character carries non-zero unused bits: only the canonical spelling is ours.
+
+    One int() call in C instead of base64.b32decode's Python loop and a re-encoding to
+    compare (40 of a scan's microseconds).
+    """
+    length, unused = divmod(5 * len(text), 8)
+    value = int(text.translate(_TO_BASE32HEX) or "0", 32)
+    if value & ((1 << unused) - 1):
+        return None
+    return (value >> unused).to_bytes(length, "big")
 
 
 class CodeError(DomainError):
@@ -143,12 +160,8 @@ def decode(code, *, public_key=None) -> BadgeCode:
     body_text = text[len(PREFIX) :]
     if not body_text or len(body_text) % 8 not in _BASE32_TAILS or not _BASE32.fullmatch(body_text):
         raise _unknown()
-    try:
-        body = base64.b32decode(body_text + "=" * (-len(body_text) % 8))
-    except (binascii.Error, ValueError):
-        raise _unknown() from None
-    # Base32's last character may carry unused bits: only the canonical spelling is ours.
-    if base64.b32encode(body).decode().rstrip("=") != body_text:
+    body = _canonical_base32(body_text)
+    if body is None:
         raise _unknown()
     if len(body) < _HEADER.size + 2 + SIGNATURE_LENGTH:
         raise _unknown()

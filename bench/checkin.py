@@ -5,9 +5,10 @@
 
 Use a database of its own: it is created if missing, migrated, and given ~2,000 collected
 badges and a gate account with an API token. gunicorn then serves the project on
-127.0.0.1 (DEBUG off, a real secret key) and 16 client threads with keep-alive
-connections fire a bounded number of scans; GET /healthz/ is measured the same way in the
-same run as the reference. Targets (issue 4): check-in at least half the reference's
+127.0.0.1 (DEBUG off, a real secret key) and 16 client threads fire a bounded number of
+scans; GET /healthz/ is measured the same way in the same run as the reference, in chunks
+that alternate with the scans'. The CPU each request cost gunicorn, PostgreSQL and the
+client is read from /proc. Targets (issue 4): check-in at least half the reference's
 requests per second, p99 under 100 ms. Figures are appended to bench/RESULTS.md.
 """
 
@@ -182,12 +183,66 @@ def fire(port, total, clients, make_request):
     return time.perf_counter() - start, latencies, statuses
 
 
-def summary(name, total, seconds, latencies, statuses):
+def cpu_seconds(server_pid):
+    """CPU seconds used so far by gunicorn (master and workers), PostgreSQL and this client.
+
+    Read from /proc (Linux): where a request's cost goes on a machine all three share.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"gunicorn": 0.0, "postgres": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                command = f.read().split(b"\0")[0]
+        except OSError:
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(pid) == server_pid or int(fields[1]) == server_pid:
+            used["gunicorn"] += seconds
+        elif command.startswith(b"postgres"):
+            used["postgres"] += seconds
+    times = os.times()
+    used["client"] = times.user + times.system
+    return used
+
+
+class Measure:
+    """One measure's requests, fired in chunks with CPU accounted per chunk."""
+
+    def __init__(self, make_request):
+        self.make_request = make_request
+        self.seconds, self.latencies, self.statuses = 0.0, [], {}
+        self.cpu = dict.fromkeys(("gunicorn", "postgres", "client"), 0.0)
+
+    def chunk(self, port, count, clients, server_pid):
+        before = cpu_seconds(server_pid)
+        took, latencies, statuses = fire(port, count, clients, self.make_request)
+        after = cpu_seconds(server_pid)
+        self.seconds += took
+        self.latencies.extend(latencies)
+        for key, value in statuses.items():
+            self.statuses[key] = self.statuses.get(key, 0) + value
+        for role in self.cpu:
+            self.cpu[role] += after[role] - before[role]
+
+    def figures(self):
+        """(seconds, latencies, statuses, CPU milliseconds per request by role)."""
+        total = len(self.latencies)
+        return self.seconds, self.latencies, self.statuses, {r: 1000 * c / total for r, c in self.cpu.items()}
+
+
+def summary(name, total, seconds, latencies, statuses, cpu):
     ordered = sorted(latencies)
     p50 = statistics.median(ordered) * 1000
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
     rps = total / seconds
-    line = f"{name}: {rps:.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms ({total} requests; {statuses})"
+    spent = ", ".join(f"{role} {ms:.2f}" for role, ms in cpu.items())
+    line = (
+        f"{name}: {rps:.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms ({total} requests; {statuses}); "
+        f"CPU ms per request: {spent}"
+    )
     print(line, flush=True)
     return rps, p99, line
 
@@ -199,6 +254,7 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread if > 1)")
     parser.add_argument("--badges", type=int, default=BADGES)
+    parser.add_argument("--rounds", type=int, default=4, help="alternating chunks of each measure")
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -274,14 +330,15 @@ def main():
         warm = max(args.clients * 10, 200)
         fire(port, warm, args.clients, scan_request)
         fire(port, warm, args.clients, health_request)
-        health = summary(
-            "GET /healthz/ (reference)",
-            args.requests,
-            *fire(port, args.requests, args.clients, health_request),
-        )
-        scans = summary(
-            "POST /api/checkin/", args.requests, *fire(port, args.requests, args.clients, scan_request)
-        )
+        # Alternate chunks of each: a machine that speeds up or slows down during the run
+        # (other tenants, CPU frequency) then weighs on both measures alike.
+        health_measure, scan_measure = Measure(health_request), Measure(scan_request)
+        for i in range(args.rounds):
+            count = args.requests // args.rounds + (1 if i < args.requests % args.rounds else 0)
+            health_measure.chunk(port, count, args.clients, server.pid)
+            scan_measure.chunk(port, count, args.clients, server.pid)
+        health = summary("GET /healthz/ (reference)", args.requests, *health_measure.figures())
+        scans = summary("POST /api/checkin/", args.requests, *scan_measure.figures())
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -290,7 +347,8 @@ def main():
     worker_kind = f"gthread x{args.threads}" if args.threads > 1 else "sync"
     lines = [
         f"gunicorn {args.workers} {worker_kind} workers on 127.0.0.1, PostgreSQL, {len(scan_codes)} collected "
-        f"badges, {args.clients} client threads with keep-alive (same machine), "
+        f"badges, {args.clients} client threads on the same machine (sync workers close each "
+        f"connection: one per request), {args.rounds} alternating chunks of each measure, "
         f"load average {os.getloadavg()[0]:.1f} at the end",
         health[2],
         scans[2],

@@ -182,3 +182,23 @@ def test_a_key_that_is_not_ed25519_is_refused(settings):
     settings.BADGE_SIGNING_KEY = "not a key"
     with pytest.raises(ImproperlyConfigured):
         keys.signing_key()
+
+
+def test_base32_reader_agrees_with_the_standard_library():
+    """codes._canonical_base32 against base64: every length, and every non-canonical last
+    character (unused bits set), which base64 accepts but we must refuse."""
+    import base64
+    import os
+
+    for length in range(0, 130):
+        raw = os.urandom(length)
+        text = base64.b32encode(raw).decode().rstrip("=")
+        assert codes._canonical_base32(text) == raw
+        unused = 5 * len(text) % 8
+        if unused:
+            alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+            last = alphabet.index(text[-1])
+            for bit in range(unused):
+                spoiled = text[:-1] + alphabet[last ^ (1 << bit)]
+                assert base64.b32decode(spoiled + "=" * (-len(spoiled) % 8)) == raw
+                assert codes._canonical_base32(spoiled) is None

@@ -33,12 +33,15 @@ _MAY_CHECK_IN = """
         WHERE up.user_id = t.user_id AND up.permission_id = (SELECT id FROM check_in)
     )
 """
-#: The permission's id, as a CTE the query starts with.
+#: The permission's id, as a CTE the query starts with: two probes of unique indexes,
+#: (app_label, model) then (content type, codename). It is declared on Scan's Meta.
 _CHECK_IN_PERMISSION = """
     WITH check_in AS (
         SELECT p.id FROM auth_permission p
-        JOIN django_content_type ct ON ct.id = p.content_type_id
-        WHERE ct.app_label = 'accreditation' AND p.codename = 'check_in'
+        WHERE p.codename = 'check_in' AND p.content_type_id = (
+            SELECT ct.id FROM django_content_type ct
+            WHERE ct.app_label = 'accreditation' AND ct.model = 'scan'
+        )
     )
 """
 

@@ -367,3 +367,53 @@ def test_json_drf_refuses_is_refused_the_same_way_with_a_token(zones, device):
     utf16 = json.dumps({"code": code, "zone": "PLN", "direction": "in"}).encode("utf-16")
     assert device.post(URL, utf16, content_type="application/json").status_code == 400
     assert not Scan.objects.exists()
+
+
+def _backend_pid():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_device_scan_on_a_dead_kept_connection_reconnects(require_postgres, zones, device):
+    """A device scan skips Django's per-request SELECT 1: its own read is the health check,
+    so a connection that died between requests (database restart) must not fail a scan."""
+    import psycopg2
+    from django.db import connection
+
+    code = codes.badge_code(collected_badge())
+    body = {"code": code, "zone": "PLN", "direction": "in"}
+    assert post(device, body).json()["result"] == "granted"
+    killed = _backend_pid()
+    params = connection.get_connection_params()
+    with psycopg2.connect(**{**params, "cursor_factory": None}) as admin, admin.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [killed])
+    admin.close()
+    connection.close_if_unusable_or_obsolete()  # a new request starts (the test client skips it)
+    response = post(device, {**body, "direction": "out"})
+    assert response.status_code == 200 and response.json()["result"] == "granted"
+    assert _backend_pid() != killed
+    assert Scan.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_device_scan_does_not_pay_for_a_health_check(require_postgres, zones, device, monkeypatch):
+    """Django's per-request check (a SELECT 1 on the raw connection, invisible to query
+    counts) runs for other requests on a kept connection, not for a device scan."""
+    from django.db import connection
+
+    code = codes.badge_code(collected_badge())
+    post(device, {"code": code, "zone": "PLN", "direction": "in"})  # the connection is now kept
+    checks = []
+    is_usable = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or is_usable())
+    # What the WSGI handler does at each request's start (the test client skips it).
+    connection.close_if_unusable_or_obsolete()
+    device.get("/healthz/")
+    assert len(checks) == 1  # the check is on: /healthz/ paid for it
+    connection.close_if_unusable_or_obsolete()
+    body = post(device, {"code": code, "zone": "PLN", "direction": "out"}).json()
+    assert body["result"] == "granted" and len(checks) == 1

@@ -14,14 +14,14 @@ OUTBOX_STUCK_AFTER_SECONDS. The Message-ID is stable per row, so receivers can t
 """
 
 import datetime as dt
+import functools
 import random
 import smtplib
-from contextlib import contextmanager
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -55,8 +55,14 @@ def is_temporary(exc):
     return isinstance(exc, OSError)
 
 
+@functools.lru_cache(maxsize=4)
+def _domain_of(address):
+    # Parsed once per sender address, not per e-mail: parseaddr is slow pure Python.
+    return parseaddr(address)[1].rpartition("@")[2] or "localhost"
+
+
 def _message_id(email):
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    domain = _domain_of(settings.DEFAULT_FROM_EMAIL)
     return f"<outbox-{email.pk}-{email.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
@@ -76,23 +82,36 @@ def build_message(email):
     return message
 
 
-@contextmanager
-def _status_write():
-    """The transaction of one of the send path's own status writes (claim, outcome).
+def _async_commit():
+    """What a status write appends to its RETURNING list so its commit skips the WAL flush.
 
-    With OUTBOX_SYNCHRONOUS_COMMIT off, PostgreSQL acknowledges it before its WAL reaches the
-    disk: two fsyncs per e-mail were most of the outbox's cost over a bare task here. The
-    price: a database *server* crash may forget the last fraction of a second of these
-    writes, and e-mails sent in that window go out again (with the same Message-ID).
-    Queueing (the caller's transaction) is never affected: no e-mail can be lost.
+    Each status write (claim, outcome) is one statement in autocommit, its own transaction.
+    With OUTBOX_SYNCHRONOUS_COMMIT off, set_config(..., true) inside it makes PostgreSQL
+    acknowledge that transaction before its WAL reaches the disk: two fsyncs per e-mail were
+    most of the outbox's cost over a bare task here. The setting lasts for that statement's
+    transaction only, and a write inside a caller's transaction (eager tasks in tests) keeps
+    the caller's durability. The price: a database *server* crash may forget the last
+    fraction of a second of these writes, and e-mails sent in that window go out again (with
+    the same Message-ID). Queueing (the caller's transaction) is never affected: no e-mail
+    can be lost.
     """
-    if settings.OUTBOX_SYNCHRONOUS_COMMIT or connection.vendor != "postgresql":
-        yield  # a single statement in autocommit: no transaction of its own needed
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        yield
+    if settings.OUTBOX_SYNCHRONOUS_COMMIT or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return ""
+    return ", set_config('synchronous_commit', 'off', true)"
+
+
+def _write_outcome(email_id, **values):
+    """Set the given fields of one row, in one statement (see _async_commit)."""
+    fields = [OutgoingEmail._meta.get_field(name) for name in values]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
+    table = quote(OutgoingEmail._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = %s RETURNING id{_async_commit()}",
+            [*params, email_id],
+        )
 
 
 def _claim(email_id):
@@ -107,21 +126,20 @@ def _claim(email_id):
     now = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
     table = connection.ops.quote_name(OutgoingEmail._meta.db_table)
-    with _status_write():
-        rows = list(
-            OutgoingEmail.objects.raw(
-                f"UPDATE {table} SET status = %s, attempts = attempts + 1, updated_at = %s "
-                "WHERE id = %s AND status = %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s) "
-                "RETURNING *",
-                [
-                    EmailStatus.SENDING.value,
-                    adapt(now),
-                    email_id,
-                    EmailStatus.QUEUED.value,
-                    adapt(now + BACKOFF_TOLERANCE),
-                ],
-            )
+    rows = list(
+        OutgoingEmail.objects.raw(
+            f"UPDATE {table} SET status = %s, attempts = attempts + 1, updated_at = %s "
+            "WHERE id = %s AND status = %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s) "
+            f"RETURNING *{_async_commit()}",
+            [
+                EmailStatus.SENDING.value,
+                adapt(now),
+                email_id,
+                EmailStatus.QUEUED.value,
+                adapt(now + BACKOFF_TOLERANCE),
+            ],
         )
+    )
     return rows[0] if rows else None
 
 
@@ -142,19 +160,18 @@ def email_send(*, email_id):
         now = timezone.now()
         retry = is_temporary(exc) and email.attempts < settings.OUTBOX_MAX_ATTEMPTS
         wait = backoff_seconds(email.attempts) if retry else None
-        with _status_write():
-            OutgoingEmail.objects.filter(pk=email.pk).update(
-                status=EmailStatus.QUEUED if retry else EmailStatus.FAILED,
-                last_error=f"{type(exc).__name__}: {exc}"[:2000],
-                next_attempt_at=now + dt.timedelta(seconds=wait) if retry else None,
-                updated_at=now,
-            )
+        _write_outcome(
+            email.pk,
+            status=EmailStatus.QUEUED if retry else EmailStatus.FAILED,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=now + dt.timedelta(seconds=wait) if retry else None,
+            updated_at=now,
+        )
         return wait
     now = timezone.now()
-    with _status_write():
-        OutgoingEmail.objects.filter(pk=email.pk).update(
-            status=EmailStatus.SENT, sent_at=now, last_error="", next_attempt_at=None, updated_at=now
-        )
+    _write_outcome(
+        email.pk, status=EmailStatus.SENT, sent_at=now, last_error="", next_attempt_at=None, updated_at=now
+    )
     return None
 
 

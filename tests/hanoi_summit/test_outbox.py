@@ -508,25 +508,43 @@ def test_queueing_costs_one_statement_and_a_known_key_two(django_assert_num_quer
     assert again.pk == first.pk
 
 
-def test_sending_costs_two_statements(mailoutbox, django_assert_num_queries, settings):
-    settings.OUTBOX_SYNCHRONOUS_COMMIT = True  # off, PostgreSQL adds a SET LOCAL per write
+@pytest.mark.parametrize("synchronous_commit", [True, False])
+def test_sending_costs_two_statements(mailoutbox, django_assert_num_queries, settings, synchronous_commit):
+    settings.OUTBOX_SYNCHRONOUS_COMMIT = synchronous_commit
     email = OutgoingEmailFactory()
     with django_assert_num_queries(2):  # claim (UPDATE ... RETURNING), then mark sent
         email_send(email_id=email.pk)
     assert len(mailoutbox) == 1
 
 
-def test_status_writes_may_skip_the_wal_flush_on_postgres(require_postgres, settings, mailoutbox):
+def _synchronous_commit():
     from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_status_writes_may_skip_the_wal_flush_on_postgres(require_postgres, settings, mailoutbox):
+    """Off, each status write asks for an asynchronous commit of its own transaction only:
+    never for the session, never for a caller's transaction."""
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     settings.OUTBOX_SYNCHRONOUS_COMMIT = False
     email = OutgoingEmailFactory()
-
     with CaptureQueriesContext(connection) as queries:
         email_send(email_id=email.pk)
-
-    assert [q["sql"] for q in queries].count("SET LOCAL synchronous_commit TO OFF") == 2  # claim, outcome
+    asynchronous = [q["sql"] for q in queries if "set_config('synchronous_commit', 'off', true)" in q["sql"]]
+    assert len(asynchronous) == len(queries) == 2  # claim, outcome
+    assert _synchronous_commit() == "on"
     email.refresh_from_db()
     assert (email.status, email.attempts) == (EmailStatus.SENT, 1)
     assert len(mailoutbox) == 1
+
+    other = OutgoingEmailFactory()
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        email_send(email_id=other.pk)
+        assert _synchronous_commit() == "on"
+    assert not [q for q in queries if "set_config" in q["sql"]]

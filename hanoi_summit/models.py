@@ -22,8 +22,9 @@ class OutgoingEmail(models.Model):
 
     Status = EmailStatus
 
-    #: What makes this e-mail unique, e.g. "submission-confirmation:member:42:v3".
-    dedupe_key = models.CharField(max_length=200, unique=True)
+    #: What makes this e-mail unique, e.g. "submission-confirmation:member:42:v3"
+    #: (outgoingemail_dedupe_key_unique).
+    dedupe_key = models.CharField(max_length=200)
     to = models.EmailField()
     #: Language the e-mail was rendered in (the recipient's).
     language = models.CharField(max_length=8, default="en")
@@ -45,8 +46,20 @@ class OutgoingEmail(models.Model):
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outbox")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "updated_at"])]
+        # Every e-mail is written three times (queued, claimed, sent) and each write changes
+        # the status, so each writes every index of the row again: keep them few. The sweep
+        # reads only rows still queued or sending; the rows that are done are most of the table
+        # and stay out of this index. A constraint rather than unique=True, which on PostgreSQL
+        # adds a second (LIKE) index on the key that no query uses.
+        indexes = [
+            models.Index(
+                fields=["status", "updated_at"],
+                condition=models.Q(status__in=[EmailStatus.QUEUED, EmailStatus.SENDING]),
+                name="outgoingemail_pending_idx",
+            )
+        ]
         constraints = [
+            models.UniqueConstraint(fields=["dedupe_key"], name="outgoingemail_dedupe_key_unique"),
             models.CheckConstraint(
                 condition=models.Q(status__in=[s.value for s in EmailStatus]),
                 name="outgoingemail_status_valid",

@@ -12,7 +12,6 @@ and every gate scan pays for them. The SQL is portable (PostgreSQL and SQLite).
 import datetime as dt
 import unicodedata
 import weakref
-import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Delegation, Member
+from hanoi_summit.clock import event_today
 from hanoi_summit.errors import DomainError
 
 from . import codes
@@ -37,7 +37,6 @@ from .models import (
     Zone,
 )
 
-HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 EXCERPT_LENGTH = 40
 
 #: What the gate officer reads when a scan is denied, in plain words.
@@ -102,7 +101,8 @@ class ScanOutcome:
 
 
 def today_in_hanoi():
-    return timezone.now().astimezone(HANOI).date()
+    """The day a badge must be valid on: the event clock's (hanoi_summit.clock) date in Hanoi."""
+    return event_today()
 
 
 #: Role -> its (lazy) label. The badge's rule, pdf.function_label, asks the model's

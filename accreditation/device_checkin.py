@@ -22,8 +22,7 @@ from django.http import HttpResponse
 from rest_framework.exceptions import APIException
 from rest_framework.utils.json import strict_constant
 
-from .checkin import badge_scan
-from .gate_io import checkin_input, outcome_data
+from .gate_io import checkin_input, outcome_data, scan_of_input
 from .gate_token import gate_account_and_scan
 
 #: What DRF adds to an APIView's answer, and the no-store that PortalNoStoreMiddleware gives
@@ -95,13 +94,5 @@ def answer(request):
     account, lookup = found
     if not (account.is_active and account.may_check_in) or lookup.zone_id is None:
         return None
-    outcome = badge_scan(
-        code=values["code"],
-        zone_code=values["zone"],
-        direction=values["direction"],
-        officer_id=account.user_id,
-        device=values.get("device") or "",
-        nonce=values.get("nonce"),
-        lookup=lookup,
-    )
+    outcome = scan_of_input(values, officer_id=account.user_id, lookup=lookup)
     return _json_response(outcome_data(outcome))

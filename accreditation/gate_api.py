@@ -14,8 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import codes, device_checkin, keys
-from .checkin import badge_scan
-from .gate_io import CheckInInput, CheckInOutput, checkin_input, outcome_data
+from .gate_io import CheckInInput, CheckInOutput, checkin_input, outcome_data, scan_of_input
 from .gate_token import gate_account
 from .models import AccreditationStatus, Badge
 
@@ -102,15 +101,7 @@ class CheckInView(APIView):
         ],
     )
     def post(self, request):
-        values = checkin_input(request.data)
-        outcome = badge_scan(
-            code=values["code"],
-            zone_code=values["zone"],
-            direction=values["direction"],
-            officer=request.user,
-            device=values.get("device") or "",
-            nonce=values.get("nonce"),
-        )
+        outcome = scan_of_input(checkin_input(request.data), officer=request.user)
         return Response(outcome_data(outcome))
 
 

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField, get_error_detail
 from rest_framework.settings import api_settings
 
+from .checkin import badge_scan
 from .models import Direction, ScanReason, ScanResult
 
 #: Longer than any genuine code; anything longer is refused before it is logged.
@@ -77,6 +78,19 @@ def _clean_scan(data):
     if "device" in values and values["device"] is None:
         return None  # DRF refuses a null device: let the full check say so
     return values
+
+
+def scan_of_input(values, **scanner):
+    """checkin.badge_scan for the validated input of a check-in request; ``scanner``: who
+    scans (officer or officer_id) and an optional ScanLookup already read."""
+    return badge_scan(
+        code=values["code"],
+        zone_code=values["zone"],
+        direction=values["direction"],
+        device=values.get("device") or "",
+        nonce=values.get("nonce"),
+        **scanner,
+    )
 
 
 def checkin_input(data):

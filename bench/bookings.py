@@ -222,7 +222,7 @@ def main():
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("DJANGO_") and k not in ("REDIS_URL", "PROGRAMME_NOW")
+        if not k.startswith("DJANGO_") and k not in ("REDIS_URL", "EVENT_NOW")
     }
     env.update(
         {
@@ -243,7 +243,7 @@ def main():
         env["REDIS_URL"] = args.redis_url
     os.environ.update(env)
     os.environ.pop("REDIS_URL", None)
-    os.environ.pop("PROGRAMME_NOW", None)
+    os.environ.pop("EVENT_NOW", None)
 
     process = None
     try:

@@ -8,7 +8,10 @@ class HanoiSummitConfig(AppConfig):
     def ready(self):
         # The admin's autodiscovery ran in its own ready(), earlier in INSTALLED_APPS.
         from django.contrib import admin
+        from django.core import checks
 
         from .admin_composition import compose_admin
+        from .checks import event_clock_is_real
 
         compose_admin(admin.site)
+        checks.register(event_clock_is_real, checks.Tags.security, deploy=True)

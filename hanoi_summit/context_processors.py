@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext
+
+from .clock import HANOI, pinned_now
 
 
 def event(request):
@@ -8,4 +11,10 @@ def event(request):
         "EVENT_NAME": gettext(settings.EVENT_NAME),
         "EVENT_LONG_NAME": gettext(settings.EVENT_LONG_NAME),
         "EVENT_DATES": gettext(settings.EVENT_DATES),
+        # Set when the event clock is pinned (demo, rehearsal): every page says so.
+        "EVENT_CLOCK_PINNED": _in_hanoi(pinned_now()),
     }
+
+
+def _in_hanoi(moment):
+    return timezone.localtime(moment, HANOI) if moment else None

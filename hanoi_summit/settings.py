@@ -279,10 +279,12 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # Ed25519 key that signs badge codes (PEM, PKCS#8). Unset: a development key is made once
 # under var/ and kept out of the repository.
 BADGE_SIGNING_KEY = env.str("BADGE_SIGNING_KEY", default="")
-# The programme's clock (sessions/clock.py): an ISO 8601 time with offset pins "now" for
-# booking rules. The event is in October 2025; in DEBUG (make run) the demo behaves as on
-# the eve of the event so bookings stay open. Unset in production: the real time.
-PROGRAMME_NOW = env.str("PROGRAMME_NOW", default="2025-10-24T09:00:00+07:00" if DEBUG else "")
+# The event's clock (hanoi_summit/clock.py): an ISO 8601 time with offset pins "now" for the
+# programme's booking rules and the gates' "valid today". The event was on 25-26 October
+# 2025; in DEBUG (make run) the demo runs as on its first morning, 08:30 in Hanoi, so gates
+# admit the demo's badges and the day's sessions are still open for booking. Empty: the
+# real time, as the event itself needs (check --deploy warns when it is set).
+EVENT_NOW = env.str("EVENT_NOW", default="2025-10-25T08:30:00+07:00" if DEBUG else "")
 # Length of one signing slot at the ceremony, in minutes.
 PROGRAMME_SIGNING_SLOT_MINUTES = env.int("PROGRAMME_SIGNING_SLOT_MINUTES", default=3)
 

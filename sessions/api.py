@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from delegations.selectors import focal_point_delegation
+from hanoi_summit.clock import event_now
 
 from . import selectors, services
-from .clock import programme_now
 from .errors import ProgrammeError
 from .models import Booking, Session, SessionKind, Signature, SigningBasis, SpeakerRequest
 
@@ -194,7 +194,7 @@ class BookableSessionsAPI(ListAPIView):
 
     def get_queryset(self):
         return (
-            selectors.bookable_sessions(now=programme_now())
+            selectors.bookable_sessions(now=event_now())
             .select_related("room__venue")
             .prefetch_related("roles__member")
         )

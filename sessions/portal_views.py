@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from delegations.access import focal_point_required
 from delegations.models import SIGNATORY_KINDS, Member
+from hanoi_summit.clock import event_now
 
 from . import ical, selectors, services
-from .clock import programme_now
 from .errors import ProgrammeError
 from .forms import BookingForm, FullPowersForm, GalaResponseForm, SignatureForm, SpeakerRequestForm
 from .models import Booking, GalaInvitation, Signature, SpeakerRequest
@@ -23,7 +23,7 @@ from .models import Booking, GalaInvitation, Signature, SpeakerRequest
 def _booking_form(request, data=None):
     return BookingForm(
         data,
-        sessions=selectors.bookable_sessions(now=programme_now()),
+        sessions=selectors.bookable_sessions(now=event_now()),
         members=selectors.delegation_members(delegation=request.delegation),
     )
 
@@ -65,7 +65,7 @@ def bookings(request):
         "tab": "bookings",
         "form": form,
         "bookings": list(selectors.delegation_bookings(delegation=request.delegation)),
-        "sessions": list(selectors.bookable_sessions(now=programme_now())),
+        "sessions": list(selectors.bookable_sessions(now=event_now())),
     }
     return render(request, "portal/programme/bookings.html", context, status=400 if form.errors else 200)
 

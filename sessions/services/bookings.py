@@ -5,10 +5,10 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from hanoi_summit.audit import audit_record
+from hanoi_summit.clock import event_now
 from hanoi_summit.outbox import email_queue
 
 from .. import ical
-from ..clock import programme_now
 from ..errors import ProgrammeError
 from ..models import ACTIVE_BOOKING_STATUSES, Booking, BookingMode, BookingStatus, Session
 
@@ -88,7 +88,7 @@ def booking_request(*, session, member, delegation, by, now=None, lock=True):
     attachment, or waitlist notice) to the member, or to the booking user if the member has
     no e-mail address.
     """
-    now = now or programme_now()
+    now = now or event_now()
     if member.delegation_id != delegation.pk:
         raise ProgrammeError(
             _("This person is not a member of your delegation."), code="member_not_in_delegation"

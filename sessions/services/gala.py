@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 
 from delegations.models import SIGNATORY_KINDS, DelegationStatus, Member, MemberRole
 from hanoi_summit.audit import audit_record
+from hanoi_summit.clock import event_now
 from hanoi_summit.outbox import email_queue
 
-from ..clock import programme_now
 from ..errors import ProgrammeError
 from ..models import GalaInvitation, Session, SessionKind
 
@@ -81,7 +81,7 @@ def gala_respond(*, invitation, delegation, accept, by, guest_name="", dietary_n
         invitation.status = GalaInvitation.Status.ACCEPTED if accept else GalaInvitation.Status.DECLINED
         invitation.guest_name = guest_name if accept else ""
         invitation.dietary_needs = dietary_needs.strip() if accept else ""
-        invitation.responded_at = programme_now()
+        invitation.responded_at = event_now()
         invitation.save()
         audit_record(
             actor=by,

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from delegations.models import SIGNATORY_KINDS, DelegationKind, Document, DocumentKind
 from hanoi_summit.audit import audit_record
+from hanoi_summit.clock import event_now
 from hanoi_summit.outbox import email_queue
 
-from ..clock import programme_now
 from ..errors import ProgrammeError
 from ..models import NO_FULL_POWERS_NEEDED, FullPowersStatus, SessionKind, Signature, SigningBasis
 
@@ -28,7 +28,7 @@ def signature_declare(*, delegation, signatory, basis, by, intends_to_sign=True,
     signatory or basis is a new confirmation: it resets the full powers and the slot.
     Side effects: the delegation's Signature (created or updated); an audit entry.
     """
-    now = now or programme_now()
+    now = now or event_now()
     if delegation.kind not in SIGNATORY_KINDS:
         raise ProgrammeError(
             _("Only States and regional economic integration organisations sign the Convention."),
@@ -240,7 +240,7 @@ def signing_order_generate(*, ceremony, by, slot_minutes=None):
 def signature_record(*, signature, by, now=None):
     """Record that the signatory has signed, with the time. Side effects: signed_at and
     recorded_by; an audit entry."""
-    now = now or programme_now()
+    now = now or event_now()
     with transaction.atomic():
         signature = Signature.objects.select_for_update().get(pk=signature.pk)
         if signature.signed_at is not None:

@@ -4,8 +4,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from hanoi_summit.audit import audit_record
+from hanoi_summit.clock import event_now
 
-from ..clock import programme_now
 from ..errors import ProgrammeError
 from ..models import Session, SessionKind, SpeakerRequest
 from ..selectors import speakers_list
@@ -81,7 +81,7 @@ def speakers_list_move(*, entry, position, by):
 
 def speakers_list_close(*, session, by, closed=True):
     """Close (or reopen) a session's speakers' list. Side effects: the session; audit entry."""
-    session.speakers_list_closed_at = programme_now() if closed else None
+    session.speakers_list_closed_at = event_now() if closed else None
     session.save(update_fields=["speakers_list_closed_at", "updated_at"])
     audit_record(actor=by, action="speakers.close" if closed else "speakers.reopen", target=session)
     return session

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accreditation import checkin, codes, services
 from accreditation.models import AccreditationStatus, Badge, Scan
 from tests.factories import BadgeFactory, CategoryFactory, ScanFactory, StaffUserFactory, ZoneFactory
+from tests.postgres import session_setting
 
 S = AccreditationStatus
 
@@ -275,14 +276,6 @@ def test_gate_shows_the_function_the_badge_prints(zones, function, role):
     assert outcome.badge.function == (function or badge.accreditation.member.get_role_display())
 
 
-def _synchronous_commit():
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW synchronous_commit")
-        return cursor.fetchone()[0]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_asynchronous_commit_of_a_scan_stays_within_the_scan(require_postgres):
     """A scan that is its own transaction commits without waiting for the WAL flush; that
@@ -291,14 +284,14 @@ def test_asynchronous_commit_of_a_scan_stays_within_the_scan(require_postgres):
 
     ZoneFactory(code="PLN")
     code = codes.badge_code(collected_badge())
-    assert _synchronous_commit() == "on"
+    assert session_setting("synchronous_commit") == "on"
     outcome = checkin.badge_scan(code=code, zone_code="PLN", direction="in")
     assert outcome.granted and Scan.objects.filter(pk=outcome.scan_id).exists()
-    assert _synchronous_commit() == "on"
+    assert session_setting("synchronous_commit") == "on"
     with transaction.atomic():
         checkin.badge_scan(code=code, zone_code="PLN", direction="out")
         # The caller's transaction will commit as durably as it would have without the scan.
-        assert _synchronous_commit() == "on"
+        assert session_setting("synchronous_commit") == "on"
     assert Scan.objects.count() == 2
 
 
@@ -313,3 +306,21 @@ def test_scan_log_keeps_its_delete_rules_without_database_constraints(db):
     scan.badge.delete()
     scan.refresh_from_db()
     assert (scan.badge_id, scan.officer_id) == (None, None)
+
+
+def test_gates_judge_validity_by_the_event_clock(zones, settings):
+    """A pinned event clock (demo, rehearsal) decides "today", in Hanoi's time zone."""
+    badge = collected_badge(valid_from=dt.date(2025, 10, 25), valid_until=dt.date(2025, 10, 26))
+    code = codes.badge_code(badge)
+
+    def reason_at(moment):
+        settings.EVENT_NOW = moment
+        return checkin.badge_scan(code=code, zone_code="PLN", direction="in").reason
+
+    assert reason_at("2025-10-25T08:30:00+07:00") == "ok"
+    assert reason_at("2025-10-26T23:59:00+07:00") == "ok"
+    assert reason_at("2025-10-24T23:59:00+07:00") == "not_valid_today"
+    # 17:30 UTC on the 26th is already the 27th in Hanoi.
+    assert reason_at("2025-10-26T17:30:00+00:00") == "not_valid_today"
+    settings.EVENT_NOW = ""
+    assert checkin.badge_scan(code=code, zone_code="PLN", direction="in").reason == "not_valid_today"

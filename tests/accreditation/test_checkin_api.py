@@ -14,6 +14,7 @@ from accreditation import codes, keys
 from accreditation.models import AccreditationStatus, Badge, Scan
 from tests.accreditation.test_checkin import collected_badge
 from tests.factories import BadgeFactory, StaffUserFactory, ZoneFactory
+from tests.postgres import backend_pid
 
 URL = "/api/checkin/"
 
@@ -369,14 +370,6 @@ def test_json_drf_refuses_is_refused_the_same_way_with_a_token(zones, device):
     assert not Scan.objects.exists()
 
 
-def _backend_pid():
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        return cursor.fetchone()[0]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_device_scan_on_a_dead_kept_connection_reconnects(require_postgres, zones, device):
     """A device scan skips Django's per-request SELECT 1: its own read is the health check,
@@ -387,7 +380,7 @@ def test_device_scan_on_a_dead_kept_connection_reconnects(require_postgres, zone
     code = codes.badge_code(collected_badge())
     body = {"code": code, "zone": "PLN", "direction": "in"}
     assert post(device, body).json()["result"] == "granted"
-    killed = _backend_pid()
+    killed = backend_pid()
     params = connection.get_connection_params()
     with psycopg2.connect(**{**params, "cursor_factory": None}) as admin, admin.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(%s)", [killed])
@@ -395,7 +388,7 @@ def test_device_scan_on_a_dead_kept_connection_reconnects(require_postgres, zone
     connection.close_if_unusable_or_obsolete()  # a new request starts (the test client skips it)
     response = post(device, {**body, "direction": "out"})
     assert response.status_code == 200 and response.json()["result"] == "granted"
-    assert _backend_pid() != killed
+    assert backend_pid() != killed
     assert Scan.objects.count() == 2
 
 

@@ -14,7 +14,7 @@ PASSWORD = "pw-Hanoi-2025"
 
 @pytest.fixture(autouse=True)
 def _programme_clock(settings):
-    settings.PROGRAMME_NOW = "2025-10-20T09:00:00+07:00"
+    settings.EVENT_NOW = "2025-10-20T09:00:00+07:00"
 
 
 def _log_in(page, username, next_url):

@@ -21,6 +21,7 @@ from hanoi_summit.outbox import OutboxError, email_cancel, email_queue, email_re
 from hanoi_summit.outbox_sending import email_purge_sent, email_requeue_stale, email_send
 from hanoi_summit.tasks import outbox_send
 from tests.factories import OutgoingEmailFactory, StaffUserFactory
+from tests.postgres import session_setting
 
 pytestmark = pytest.mark.django_db
 
@@ -517,14 +518,6 @@ def test_sending_costs_two_statements(mailoutbox, django_assert_num_queries, set
     assert len(mailoutbox) == 1
 
 
-def _synchronous_commit():
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW synchronous_commit")
-        return cursor.fetchone()[0]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_status_writes_may_skip_the_wal_flush_on_postgres(require_postgres, settings, mailoutbox):
     """Off, each status write asks for an asynchronous commit of its own transaction only:
@@ -538,7 +531,7 @@ def test_status_writes_may_skip_the_wal_flush_on_postgres(require_postgres, sett
         email_send(email_id=email.pk)
     asynchronous = [q["sql"] for q in queries if "set_config('synchronous_commit', 'off', true)" in q["sql"]]
     assert len(asynchronous) == len(queries) == 2  # claim, outcome
-    assert _synchronous_commit() == "on"
+    assert session_setting("synchronous_commit") == "on"
     email.refresh_from_db()
     assert (email.status, email.attempts) == (EmailStatus.SENT, 1)
     assert len(mailoutbox) == 1
@@ -546,5 +539,5 @@ def test_status_writes_may_skip_the_wal_flush_on_postgres(require_postgres, sett
     other = OutgoingEmailFactory()
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         email_send(email_id=other.pk)
-        assert _synchronous_commit() == "on"
+        assert session_setting("synchronous_commit") == "on"
     assert not [q for q in queries if "set_config" in q["sql"]]

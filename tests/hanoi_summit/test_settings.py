@@ -16,7 +16,7 @@ def run_deploy_check(tmp_path, **overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "PYTEST_")) and key != "DATABASE_URL"
+        if not key.startswith(("DJANGO_", "PYTEST_")) and key not in ("DATABASE_URL", "EVENT_NOW")
     }
     env.update(
         {
@@ -50,6 +50,16 @@ def test_deploy_check_fails_with_the_default_insecure_key(tmp_path):
 
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_deploy_check_warns_of_a_pinned_event_clock(tmp_path):
+    # A pinned clock would let the gates admit badges on a day they are not valid.
+    result = run_deploy_check(
+        tmp_path, DJANGO_SECRET_KEY=secrets.token_urlsafe(50), EVENT_NOW="2025-10-25T08:30:00+07:00"
+    )
+
+    assert result.returncode != 0
+    assert "hanoi_summit.W001" in result.stdout + result.stderr
 
 
 def test_deploy_check_passes_behind_a_tls_proxy(tmp_path):
@@ -105,3 +115,26 @@ def test_readme_documents_every_environment_variable_the_settings_read():
     assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "HANOI_VAR_DIR"} <= names
     missing = sorted(name for name in names if f"| `{name}` |" not in readme)
     assert missing == []
+
+
+def test_the_demo_clock_falls_on_an_event_day(tmp_path):
+    """make run (DEBUG) pins the event clock to a day the demo's badges are valid, with
+    sessions of that day still ahead: a gate admits them and the day can be booked."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "EVENT_NOW"}
+    env.update({"HANOI_VAR_DIR": str(tmp_path / "var"), "DJANGO_DEBUG": "1"})
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "from hanoi_summit.clock import event_now, event_today; "
+        "print(s.EVENT_FIRST_DAY <= event_today().isoformat() <= s.EVENT_LAST_DAY, event_now().hour)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "hanoi_summit.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    on_an_event_day, hour = result.stdout.split()
+    assert on_an_event_day == "True" and int(hour) < 9  # before the day's first session

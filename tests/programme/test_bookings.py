@@ -105,7 +105,7 @@ def test_refused_sessions_change_nothing(focal, session_kwargs, code):
 
 def test_the_clock_decides_what_is_past(focal, settings):
     session = factories.SessionFactory()
-    settings.PROGRAMME_NOW = "2025-10-25T14:30:00+07:00"
+    settings.EVENT_NOW = "2025-10-25T14:30:00+07:00"
     with pytest.raises(ProgrammeError) as error:
         _book(session, _members(focal, 1)[0], focal)
     assert error.value.code == "session_past"

@@ -1,7 +1,6 @@
 """Flow 2 and 3 in a real browser: an officer approves, security clears, protocol prints and
 hands the badge over; then the gate grants the badge, and denies it once it is reprinted."""
 
-import datetime as dt
 import io
 
 import pytest
@@ -36,7 +35,7 @@ def _gate_page_exists():
     return True
 
 
-def test_officer_security_protocol_and_gate(browser, live_server, monkeypatch):
+def test_officer_security_protocol_and_gate(browser, live_server, settings):
     reference_data()
     delegation = factories.StateDelegationFactory(name="Viet Nam", country="VN")
     member = factories.MemberFactory(
@@ -106,9 +105,10 @@ def test_officer_security_protocol_and_gate(browser, live_server, monkeypatch):
 
     if not _gate_page_exists():
         return
-    from accreditation import checkin, codes
+    from accreditation import codes
 
-    monkeypatch.setattr(checkin, "today_in_hanoi", lambda: dt.date(2025, 10, 25))
+    # The badge is valid on the event's days: the gate judges by the event clock, pinned.
+    settings.EVENT_NOW = "2025-10-25T08:30:00+07:00"
     code = codes.badge_code(Badge.objects.select_related("category").get(pk=badge.pk))
     gate = _logged_in(browser, live_server, "gate", reverse("protocol:checkin"))
     gate.select_option("select[name=zone]", "PLN")

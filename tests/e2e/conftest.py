@@ -30,6 +30,12 @@ def browser(require_chromium):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While Playwright's event loop runs, asgiref keeps Django's connections per context,
+        # not per thread: the ORM calls a test made between browser steps opened a connection
+        # of their own. Closed here, in that context, or it outlives the test database.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture

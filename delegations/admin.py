@@ -3,7 +3,8 @@ masked passports, private files through the permission-checked views."""
 
 from django.contrib import admin, messages
 from django.core import signing
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -44,7 +45,18 @@ class DelegationAdmin(admin.ModelAdmin):
     actions = ["invite_selected"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_member_count=Count("members", distinct=True))
+        # A correlated subquery, not Count("members"): an aggregate made both of the
+        # changelist's counts group every member of every delegation (30 ms of SQL at ten
+        # times the demo); the subquery is dropped from the counts and runs for the shown
+        # page only.
+        members = (
+            Member.objects.filter(delegation=OuterRef("pk"))
+            .order_by()
+            .values("delegation")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(_member_count=Coalesce(Subquery(members), 0))
 
     @admin.display(description=_("members"), ordering="_member_count")
     def member_count(self, delegation):

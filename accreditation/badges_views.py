@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .access import staff_required
 from .forms import DeskSearchForm, HandOverForm, PrintFilterForm, PrintForm, ReasonForm
 from .models import Badge, BadgeLayout, PrintBatch
-from .review_views import HAND_OVER, PRINT, _page, _querystring, staff_required
+from .review_views import HAND_OVER, PRINT, _page, _querystring
 from .workflow import AccreditationError
 
 CHECK_IN = "accreditation.check_in"

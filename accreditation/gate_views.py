@@ -1,10 +1,8 @@
 """The gate page, the live occupancy page, and the photo the gate shows."""
 
 import uuid
-from functools import wraps
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -15,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from .access import staff_required
 from .checkin import CheckInError, badge_scan
 from .models import Badge, Direction, ScanResult, Zone
 
@@ -23,21 +22,6 @@ VIEW_SCAN = "accreditation.view_scan"
 SESSION_KEY = "gate"
 #: How often the occupancy page refreshes itself, in seconds.
 OCCUPANCY_REFRESH = 5
-
-
-def _permission_required(*permissions):
-    """Login, then any one of ``permissions``; others get 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not any(request.user.has_perm(permission) for permission in permissions):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
 
 
 class GateForm(forms.Form):
@@ -66,7 +50,7 @@ def _gate_settings(request, zones):
 
 
 @never_cache
-@_permission_required(CHECK_IN)
+@staff_required(CHECK_IN)
 def gate(request):
     """Scan at a gate: a normal form POST renders the answer; checkin.js posts to the API."""
     zones = list(Zone.objects.only("id", "code", "name"))
@@ -118,7 +102,7 @@ def occupancy_by_zone():
 
 
 @never_cache
-@_permission_required(CHECK_IN, VIEW_SCAN)
+@staff_required(CHECK_IN, VIEW_SCAN)
 def occupancy(request):
     """Live occupancy per zone; the page reloads its table every few seconds."""
     rows = []

@@ -3,11 +3,7 @@
 Views parse, call a selector or a service, and render; the rules live in services.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +14,7 @@ from delegations.models import Member
 from hanoi_summit.audit import audit_history
 
 from . import selectors, services
+from .access import staff_required
 from .forms import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm, VettingForm
 from .models import Accreditation
 from .workflow import REVIEW_QUEUE, VETTING_QUEUE, AccreditationError
@@ -27,21 +24,6 @@ VET = "accreditation.vet_accreditation"
 PRINT = "accreditation.print_badge"
 HAND_OVER = "accreditation.hand_over_badge"
 PAGE_SIZE = 50
-
-
-def staff_required(*permissions):
-    """Login, then any one of `permissions`; others get 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not any(request.user.has_perm(permission) for permission in permissions):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
 
 
 def _page(request, queryset):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from delegations.models import Delegation, FocalPoint, Member
 from delegations.selectors import delegation_details_complete, delegation_has_nomination
+from delegations.services import MEMBER_FIELDS
 from hanoi_summit.audit import audit_record
 from hanoi_summit.errors import DomainError
 from hanoi_summit.outbox import email_queue
@@ -21,28 +22,9 @@ from hanoi_summit.outbox import email_queue
 from .models import Accreditation, AccreditationStatus
 from .workflow import can_move
 
-#: The member's data whose change makes a returned request worth submitting again.
-FINGERPRINT_FIELDS = (
-    "title",
-    "family_name",
-    "given_names",
-    "badge_name",
-    "function",
-    "protocol_rank",
-    "role",
-    "gender",
-    "date_of_birth",
-    "nationality",
-    "passport_number",
-    "passport_expiry",
-    "email",
-    "phone",
-    "arrival",
-    "departure",
-    "dietary_needs",
-    "accessibility_needs",
-    "photo",
-)
+#: The member's data whose change makes a returned request worth submitting again: what the
+#: focal point keeps and the photo; not the language e-mails are written in.
+FINGERPRINT_FIELDS = (*(name for name in MEMBER_FIELDS if name != "language"), "photo")
 #: Statuses from which submitting moves a member on.
 SUBMITTABLE = {AccreditationStatus.DRAFT, AccreditationStatus.RETURNED}
 

@@ -541,3 +541,27 @@ def test_status_writes_may_skip_the_wal_flush_on_postgres(require_postgres, sett
         email_send(email_id=other.pk)
         assert session_setting("synchronous_commit") == "on"
     assert not [q for q in queries if "set_config" in q["sql"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_status_writes_update_the_row_in_place_on_postgres(require_postgres, settings, mailoutbox):
+    """No index covers what a status write changes, and pages keep room: PostgreSQL's HOT
+    updates then write no index entry for the claim and the outcome."""
+    from django.db import connection
+
+    def counts():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_force_next_flush()")
+        with connection.cursor() as cursor:  # the flush happens as the last statement ends
+            cursor.execute(
+                "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = %s",
+                [OutgoingEmail._meta.db_table],
+            )
+            return cursor.fetchone()
+
+    emails = [OutgoingEmailFactory() for _ in range(5)]
+    before = counts()
+    for email in emails:
+        email_send(email_id=email.pk)
+    updates, hot = (after - start for after, start in zip(counts(), before, strict=True))
+    assert updates == 10 and hot == 10  # claim and outcome of each, all in place

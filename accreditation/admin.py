@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hanoi_summit.admin import ReadOnlyAdmin, choice_pill, date_set_filter, short_time, status_pill
 
+from . import codes
 from .models import Accreditation, AccreditationStatus, Badge, Category, PrintBatch, Scan, ScanResult, Zone
 
 S = AccreditationStatus
@@ -178,6 +179,14 @@ class BadgeAdmin(ReadOnlyAdmin):
     list_select_related = ["accreditation__member__delegation", "category"]
     raw_id_fields = ["accreditation", "print_batch"]
     ordering = ["-pk"]
+    readonly_fields = ["qr_code_text"]
+
+    @admin.display(description=_("text of the QR code"))
+    def qr_code_text(self, badge):
+        # What the printed QR carries (Ed25519 signatures are deterministic: the same text as
+        # printed while the signing key is the same). Support staff check a badge with it, and
+        # it can be typed at the gate page when no scanner is at hand.
+        return format_html('<code class="user-select-all">{}</code>', codes.badge_code(badge))
 
     @admin.display(description=_("member"), ordering="accreditation__member__family_name")
     def member(self, badge):

@@ -242,3 +242,15 @@ def test_detail_pages_open_for_the_secretariat(secretariat_client, factory, mode
 
     assert response.status_code == 200
     assert escape(str(obj)) in response.content.decode()
+
+
+def test_badge_page_shows_the_text_of_its_qr_code(secretariat_client):
+    from accreditation import codes
+
+    badge = factories.BadgeFactory()
+    response = secretariat_client.get(reverse("admin:accreditation_badge_change", args=[badge.pk]))
+
+    assert response.status_code == 200
+    text = codes.badge_code(badge)
+    assert text in response.content.decode()
+    assert codes.decode(text).number == badge.number

@@ -410,3 +410,17 @@ def test_device_scan_does_not_pay_for_a_health_check(require_postgres, zones, de
     connection.close_if_unusable_or_obsolete()
     body = post(device, {"code": code, "zone": "PLN", "direction": "out"}).json()
     assert body["result"] == "granted" and len(checks) == 1
+
+
+def test_device_answer_is_written_as_drf_renders_it(zones):
+    """The device path writes its JSON itself; the bytes must be DRF's JSONRenderer's."""
+    from rest_framework.renderers import JSONRenderer
+
+    from accreditation import checkin, device_checkin
+    from accreditation.gate_io import outcome_data
+
+    badge = collected_badge(accreditation__member__badge_name="Nguyễn Thị Hương\u2028 Ngô")
+    data = outcome_data(checkin.badge_scan(code=codes.badge_code(badge), zone_code="PLN", direction="in"))
+    response = device_checkin._json_response(data)
+    assert response.content == JSONRenderer().render(data)
+    assert response["Content-Type"] == "application/json"

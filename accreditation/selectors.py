@@ -1,12 +1,25 @@
 """Reads for the review, vetting and protocol screens: scoped, N+1-free querysets."""
 
+from dataclasses import dataclass
+
 from django.db import connection
-from django.db.models import CharField, Func, Prefetch, Q, Value
+from django.db.models import CharField, Count, Func, Prefetch, Q, Value
+from django.utils import timezone
 
 from delegations.models import FocalPoint
+from hanoi_summit.clock import HANOI, event_now
 
 from . import rules
-from .models import Accreditation, AccreditationStatus, Badge, Category, PrintBatch, Zone
+from .models import (
+    Accreditation,
+    AccreditationStatus,
+    Badge,
+    Category,
+    Direction,
+    PrintBatch,
+    ScanResult,
+    Zone,
+)
 from .workflow import REVIEW_QUEUE, VETTING_QUEUE
 
 S = AccreditationStatus
@@ -147,3 +160,38 @@ def badges_for_rendering(*, batch):
 
 def print_batches():
     return PrintBatch.objects.select_related("created_by").order_by("-created_at", "-id")
+
+
+@dataclass
+class ZoneOccupancy:
+    zone: Zone
+    ins: int
+    outs: int
+
+    @property
+    def inside(self):
+        # A badge that entered before the day's first scan-out may make outs exceed ins.
+        return max(self.ins - self.outs, 0)
+
+    @property
+    def percent(self):
+        if not self.zone.capacity:
+            return None
+        return round(100 * self.inside / self.zone.capacity)
+
+
+def zone_occupancy(*, now=None):
+    """Who is inside each zone now: granted ins minus granted outs since midnight in Hanoi.
+
+    Counting from midnight, not from the start of the event, because nobody scans out when
+    the venue closes at night. "Now" is the event clock's (pinned for the demo, whose scans
+    are of that morning); scans after it count too, so a demo's own scans show. One query.
+    """
+    now = timezone.localtime(now or event_now(), HANOI)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    today = Q(scans__result=ScanResult.GRANTED, scans__scanned_at__gte=midnight)
+    zones = Zone.objects.annotate(
+        n_in=Count("scans", filter=today & Q(scans__direction=Direction.IN)),
+        n_out=Count("scans", filter=today & Q(scans__direction=Direction.OUT)),
+    ).order_by("sort_order", "code")
+    return [ZoneOccupancy(zone=z, ins=z.n_in, outs=z.n_out) for z in zones]

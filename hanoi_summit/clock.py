@@ -1,6 +1,7 @@
 """The event's clock: "now" and "today" for every rule that depends on the event's time.
 
-The programme's booking and speaking rules and the gates' "valid today" compare with it.
+The programme's booking and speaking rules, the gates' "valid today" and the dashboard's
+"inside now" and backlog ages compare with it.
 The event (25-26 October 2025) is in the past on most machines that run the demo, and a
 rehearsal runs days before it, so the clock can be pinned: settings.EVENT_NOW (an ISO 8601
 time with offset) makes those rules behave as at that moment. Unset, it is the real time.

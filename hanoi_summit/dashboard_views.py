@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accreditation.models import AccreditationStatus
+from accreditation.selectors import zone_occupancy
 from delegations.models import STATE_KINDS, DelegationKind, DelegationStatus
 
 from . import charts, dashboard, exports, group_emails
@@ -161,7 +162,7 @@ def index(request):
     backlog = dashboard.vetting_backlog()
     bookings = dashboard.session_bookings()
     signatures = dashboard.signature_figures()
-    zones = dashboard.zone_occupancy()
+    zones = zone_occupancy()
     emails = dashboard.email_figures()
 
     funnel_svg, status_svg, status_bars = _funnel_charts(accreditations)

@@ -281,10 +281,11 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 BADGE_SIGNING_KEY = env.str("BADGE_SIGNING_KEY", default="")
 # The event's clock (hanoi_summit/clock.py): an ISO 8601 time with offset pins "now" for the
 # programme's booking rules and the gates' "valid today". The event was on 25-26 October
-# 2025; in DEBUG (make run) the demo runs as on its first morning, 08:30 in Hanoi, so gates
-# admit the demo's badges and the day's sessions are still open for booking. Empty: the
-# real time, as the event itself needs (check --deploy warns when it is set).
-EVENT_NOW = env.str("EVENT_NOW", default="2025-10-25T08:30:00+07:00" if DEBUG else "")
+# 2025; in DEBUG (make run) the demo runs at the moment its data depicts (the seed's
+# SNAPSHOT, 11:00 on the first day in Hanoi): gates admit its badges, the dashboard shows that
+# morning's scans, and the afternoon's and second day's sessions are open for booking.
+# Empty: the real time, as the event itself needs (check --deploy warns when it is set).
+EVENT_NOW = env.str("EVENT_NOW", default="2025-10-25T11:00:00+07:00" if DEBUG else "")
 # Length of one signing slot at the ceremony, in minutes.
 PROGRAMME_SIGNING_SLOT_MINUTES = env.int("PROGRAMME_SIGNING_SLOT_MINUTES", default=3)
 

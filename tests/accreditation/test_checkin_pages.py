@@ -106,7 +106,7 @@ def test_occupancy_is_granted_ins_minus_outs_per_zone(zones, gate_client):
     ScanFactory(zone=zones["SIG"], direction="in")
     response = gate_client.get(OCCUPANCY)
     rows = {row["zone"].code: row for row in response.context["rows"]}
-    assert (rows["PLN"]["inside"], rows["PLN"]["zone"].ins, rows["PLN"]["zone"].outs) == (2, 3, 1)
+    assert (rows["PLN"]["inside"], rows["PLN"]["ins"], rows["PLN"]["outs"]) == (2, 3, 1)
     assert rows["PLN"]["percent"] == 20
     assert rows["SIG"]["inside"] == 1 and rows["SIG"]["percent"] is None
     assert response.context["total_inside"] == 3

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accreditation.models import AccreditationStatus as S
 from accreditation.models import Direction, Scan, ScanResult
+from accreditation.selectors import zone_occupancy
 from delegations.models import DelegationKind as K
 from delegations.models import DelegationStatus
 from hanoi_summit import dashboard
@@ -178,7 +179,7 @@ def test_signatories_so_far_and_planned(event):
 
 
 def test_inside_each_zone_counts_todays_granted_ins_minus_outs(event):
-    inside = {row.zone.code: row.inside for row in dashboard.zone_occupancy()}
+    inside = {row.zone.code: row.inside for row in zone_occupancy()}
     assert inside == {"PLN": 3, "VIP": 1, "BNQ": 0}
 
 
@@ -265,3 +266,30 @@ def test_query_count_does_not_grow_with_the_data(client, django_assert_num_queri
         response = client.get(URL)
     assert response.context["delegations"].total == 2 * n
     assert response.context["backlog"].count == n
+
+
+def _scan_at(zone, direction, moment):
+    scan = f.ScanFactory(zone=zone, direction=direction)
+    Scan.objects.filter(pk=scan.pk).update(scanned_at=moment)  # auto_now_add on create
+
+
+def test_occupancy_counts_from_midnight_of_the_event_clocks_day(db, settings):
+    """The day is the event clock's, in Hanoi: a pinned demo shows its morning's scans, and
+    scans made since (the demo's own, at the real time) count too."""
+    plenary = f.ZoneFactory(code="PLN")
+    hanoi_morning = dt.datetime.fromisoformat("2025-10-25T09:00:00+07:00")
+    _scan_at(plenary, "in", hanoi_morning)
+    _scan_at(plenary, "in", hanoi_morning)
+    _scan_at(plenary, "in", dt.datetime.fromisoformat("2025-10-24T23:30:00+07:00"))  # the eve
+    f.ScanFactory(zone=plenary, direction="in")  # made now
+    settings.EVENT_NOW = "2025-10-25T11:00:00+07:00"
+    assert {row.zone.code: row.inside for row in zone_occupancy()} == {"PLN": 3}
+    settings.EVENT_NOW = ""
+    assert {row.zone.code: row.inside for row in zone_occupancy()} == {"PLN": 1}
+
+
+def test_backlog_under_a_pinned_clock_never_goes_negative(db, settings):
+    settings.EVENT_NOW = "2025-10-25T11:00:00+07:00"
+    f.AccreditationFactory(status=S.APPROVED, reviewed_at=timezone.now())  # approved "later"
+    backlog = dashboard.vetting_backlog()
+    assert backlog.count == 1 and backlog.oldest == backlog.median == dt.timedelta(0)

@@ -38,6 +38,22 @@ def run_deploy_check(tmp_path, **overrides):
     )
 
 
+def settings_printed(tmp_path, statements, **overrides):
+    """Run ``statements`` (with the settings as ``s``) in a fresh process whose environment is
+    ours without DJANGO_*, REDIS_URL and EVENT_NOW, plus ``overrides``."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in ("REDIS_URL", "EVENT_NOW")
+    }
+    env.update({"HANOI_VAR_DIR": str(tmp_path / "var"), "DJANGO_SETTINGS_MODULE": "hanoi_summit.settings"})
+    env.update(overrides)
+    code = f"import django; django.setup(); from django.conf import settings as s; {statements}"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
 def test_deploy_check_passes_with_a_real_secret_key(tmp_path):
     result = run_deploy_check(tmp_path, DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
 
@@ -79,19 +95,10 @@ def test_deploy_check_passes_behind_a_tls_proxy(tmp_path):
     ],
 )
 def test_redis_url_switches_between_eager_tasks_and_a_real_broker(tmp_path, redis_url, eager, cache):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"}
-    env.update({"HANOI_VAR_DIR": str(tmp_path / "var"), "REDIS_URL": redis_url})
-    code = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND'].lower())"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "hanoi_summit.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = settings_printed(
+        tmp_path,
+        "print(s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND'].lower())",
+        REDIS_URL=redis_url,
     )
 
     assert result.returncode == 0, result.stderr
@@ -120,21 +127,12 @@ def test_readme_documents_every_environment_variable_the_settings_read():
 def test_the_demo_clock_is_the_moment_the_demo_data_depicts(tmp_path):
     """make run (DEBUG) pins the event clock to the seed's SNAPSHOT, a moment of an event day:
     a gate admits the demo's badges and the dashboard shows that morning's scans."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "EVENT_NOW"}
-    env.update({"HANOI_VAR_DIR": str(tmp_path / "var"), "DJANGO_DEBUG": "1"})
-    code = (
-        "import django; django.setup(); from django.conf import settings as s; "
+    result = settings_printed(
+        tmp_path,
         "from hanoi_summit.clock import event_now, event_today; "
         "from hanoi_summit.seed.demo_plan import SNAPSHOT; "
-        "print(s.EVENT_FIRST_DAY <= event_today().isoformat() <= s.EVENT_LAST_DAY, event_now() == SNAPSHOT)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "hanoi_summit.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
+        "print(s.EVENT_FIRST_DAY <= event_today().isoformat() <= s.EVENT_LAST_DAY, event_now() == SNAPSHOT)",
+        DJANGO_DEBUG="1",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True"]

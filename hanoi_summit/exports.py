@@ -80,11 +80,30 @@ def _blank(obj):
 # --- value readers ----------------------------------------------------------------------
 
 
-def _integer(name, raw):
-    try:
-        return int(raw)
-    except ValueError:
-        raise ExportFilterError(_("%(name)s must be a number.") % {"name": name}) from None
+def _bounded_integer(low, high):
+    """A whole number within what the database and the query can hold."""
+
+    def parse(name, raw):
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ExportFilterError(_("%(name)s must be a number.") % {"name": name}) from None
+        if not low <= value <= high:
+            raise ExportFilterError(
+                _("%(name)s must be between %(low)s and %(high)s.") % {"name": name, "low": low, "high": high}
+            )
+        return value
+
+    return parse
+
+
+#: Row ids (64-bit columns) and the parts of a date.
+_integer = _bounded_integer(1, 2**63 - 1)
+_DATE_PARTS = {
+    "year": _bounded_integer(1, 9999),
+    "month": _bounded_integer(1, 12),
+    "day": _bounded_integer(1, 31),
+}
 
 
 def _choices(choices):
@@ -131,9 +150,13 @@ def _date(name, raw):
 
 def _datetime(name, raw):
     """A bound of the admin's date filter: "2025-10-25 00:00:00+07:00", or a plain date."""
-    value = parse_datetime(raw)
+    try:
+        # Well-formed but impossible (30 February) raises ValueError; unparseable gives None.
+        value = parse_datetime(raw)
+        day = parse_date(raw) if value is None and len(raw) == 10 else None
+    except ValueError:
+        value = day = None
     if value is None:
-        day = parse_date(raw) if len(raw) == 10 else None
         if day is None:
             raise ExportFilterError(_("%(name)s must be a date or a date and time.") % {"name": name})
         value = dt.datetime.combine(day, dt.time())
@@ -156,7 +179,7 @@ def _date_filters(path):
         Filter((f"{path}__gte",), f"{path}__gte", _datetime),
         Filter((f"{path}__lt",), f"{path}__lt", _datetime),
         Filter((f"{path}__isnull",), f"{path}__isnull", _boolean),
-        *(Filter((f"{path}__{part}",), f"{path}__{part}", _integer) for part in ("year", "month", "day")),
+        *(Filter((f"{path}__{part}",), f"{path}__{part}", parse) for part, parse in _DATE_PARTS.items()),
     )
 
 

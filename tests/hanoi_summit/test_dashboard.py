@@ -293,3 +293,21 @@ def test_backlog_under_a_pinned_clock_never_goes_negative(db, settings):
     f.AccreditationFactory(status=S.APPROVED, reviewed_at=timezone.now())  # approved "later"
     backlog = dashboard.vetting_backlog()
     assert backlog.count == 1 and backlog.oldest == backlog.median == dt.timedelta(0)
+
+
+def test_backlog_survives_a_request_cleared_between_its_two_queries(db, monkeypatch):
+    """The count and the middle rows are two queries: vetting goes on between them."""
+    from django.db.models.query import QuerySet
+
+    for _ in range(2):
+        f.AccreditationFactory(status=S.APPROVED, reviewed_at=timezone.now())
+    aggregate = QuerySet.aggregate
+
+    def aggregate_then_clear_one(self, *args, **kwargs):
+        result = aggregate(self, *args, **kwargs)
+        dashboard.Accreditation.objects.filter(status=S.APPROVED).order_by("pk").first().delete()
+        return result
+
+    monkeypatch.setattr(QuerySet, "aggregate", aggregate_then_clear_one)
+    backlog = dashboard.vetting_backlog()
+    assert backlog.count == 2 and backlog.median is not None

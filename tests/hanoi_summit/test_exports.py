@@ -178,6 +178,24 @@ def test_bookings_badges_and_scans(secretariat_client, minister):
     assert secretariat_client.get("/dashboard/exports/scans.csv?scanned_at__gte=soon").status_code == 400
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "scanned_at__gte=2025-02-30",
+        "scanned_at__lt=2025-02-30 10:00:00",
+        "scanned_at__year=0",
+        "scanned_at__year=99999",
+        "scanned_at__month=13",
+        "zone=99999999999999999999999",
+        "zone=0",
+    ],
+)
+def test_impossible_dates_and_numbers_are_a_400_not_a_500(secretariat_client, query):
+    response = secretariat_client.get(f"/dashboard/exports/scans.csv?{query}")
+    assert response.status_code == 400
+    assert response.content.decode().strip()
+
+
 def test_cells_that_a_spreadsheet_would_run_are_defused(secretariat_client, viet_nam):
     f.MemberFactory(
         delegation=viet_nam, photo="", function='=HYPERLINK("http://evil.example")', phone="+84 24 3825 1234"

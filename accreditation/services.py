@@ -123,8 +123,12 @@ def accreditation_approve(*, accreditation, officer, category=None, zones=None):
     check_move(acc.status, S.APPROVED)
     if category is None or zones is None:
         suggested_category, suggested_zones = selectors.assignment_suggested(member=acc.member)
+        if zones is None:
+            # Zones go with the category: the rule's for its own suggestion, the chosen
+            # category's defaults otherwise (never another category's access).
+            chosen = category is not None and category != suggested_category
+            zones = list(category.default_zones.all()) if chosen else suggested_zones
         category = category or suggested_category
-        zones = suggested_zones if zones is None else zones
     if category is None:
         raise AccreditationError(
             _("Choose a badge category: none is suggested for this member."),

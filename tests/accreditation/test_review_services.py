@@ -84,6 +84,19 @@ def test_approve_with_the_officers_own_category_and_zones(ref, officer):
     assert [z.code for z in acc.zones.all()] == ["PLN"]
 
 
+def test_approve_with_a_chosen_category_alone_gives_that_categorys_zones(ref, officer):
+    """Never the suggested category's access on another category's badge."""
+    zones, categories = ref
+    vip = categories["VIP"]
+    vip.default_zones.set([zones["PLN"], zones["SIG"]])
+    acc = accreditation(S.UNDER_REVIEW, role="delegate")  # the rules suggest another category
+    assert services.selectors.assignment_suggested(member=acc.member)[0] != vip
+    services.accreditation_approve(accreditation=acc, officer=officer, category=vip)
+    acc.refresh_from_db()
+    assert acc.category == vip
+    assert {z.code for z in acc.zones.all()} == {"PLN", "SIG"}
+
+
 def test_approve_without_any_category_is_refused_and_changes_nothing(officer):
     acc = accreditation(S.SUBMITTED)
     with pytest.raises(AccreditationError) as error:

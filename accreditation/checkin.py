@@ -378,7 +378,10 @@ def _insert_scan(values, *, own_transaction):
         return cursor.fetchone()[0]
 
 
-def _replay(nonce):
+def _replay(nonce, *, code, zone_code, direction):
+    """The outcome of the scan first logged with ``nonce``, when this is its retry; None when
+    the nonce is new. A nonce already used for another scan (a device whose counter started
+    again) is refused: answering with that scan's outcome would judge the wrong person."""
     scan = (
         Scan.objects.select_related("zone", "badge__accreditation__member__delegation", "badge__category")
         .filter(nonce=nonce)
@@ -386,6 +389,12 @@ def _replay(nonce):
     )
     if scan is None:
         return None
+    if (scan.code_excerpt, scan.zone.code, scan.direction) != (_excerpt(code), zone_code or "", direction):
+        raise CheckInError(
+            _("This nonce was already used for another scan: send a new one."),
+            code="nonce_reused",
+            field="nonce",
+        )
     return ScanOutcome(
         result=scan.result,
         reason=scan.reason,
@@ -420,7 +429,7 @@ def badge_scan(
         raise CheckInError(_("Direction must be “in” or “out”."), code="bad_direction", field="direction")
     nonce = (nonce or "").strip()[:64] or None
     if nonce:
-        replayed = _replay(nonce)
+        replayed = _replay(nonce, code=code, zone_code=zone_code, direction=direction)
         if replayed:
             return replayed
     if lookup is None or lookup.code != code or lookup.zone_asked != (zone_code or ""):
@@ -458,7 +467,7 @@ def badge_scan(
             # One INSERT commits atomically on its own: no BEGIN/COMMIT round trips.
             scan_id = _insert_scan(values, own_transaction=True)
     except IntegrityError:
-        replayed = _replay(nonce) if nonce else None
+        replayed = _replay(nonce, code=code, zone_code=zone_code, direction=direction) if nonce else None
         if replayed is None:
             raise
         return replayed

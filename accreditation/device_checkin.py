@@ -22,6 +22,7 @@ from django.http import HttpResponse
 from rest_framework.exceptions import APIException
 from rest_framework.utils.json import strict_constant
 
+from .checkin import CheckInError
 from .gate_io import checkin_input, outcome_data, scan_of_input
 from .gate_token import gate_account_and_scan
 
@@ -94,5 +95,8 @@ def answer(request):
     account, lookup = found
     if not (account.is_active and account.may_check_in) or lookup.zone_id is None:
         return None
-    outcome = scan_of_input(values, officer_id=account.user_id, lookup=lookup)
+    try:
+        outcome = scan_of_input(values, officer_id=account.user_id, lookup=lookup)
+    except CheckInError:
+        return None  # a refused scan (a reused nonce): DRF answers the 400, as for all refusals
     return _json_response(outcome_data(outcome))

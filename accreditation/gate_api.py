@@ -88,7 +88,7 @@ class CheckInView(APIView):
             "Verifies the code's Ed25519 signature, then revocation, collection, validity "
             "dates and zone, and logs the scan. A denied badge is still a 200: `result` says "
             "`denied` and `reason` why. Malformed input is a 400 with a `code` "
-            "(`invalid`, `parse_error`, `unknown_zone`, `bad_direction`)."
+            "(`invalid`, `parse_error`, `unknown_zone`, `bad_direction`, `nonce_reused`)."
         ),
         request=CheckInInput,
         responses={200: CheckInOutput, 400: ERROR_SCHEMA, 403: ERROR_SCHEMA},

@@ -230,19 +230,38 @@ def test_repeated_nonce_logs_once_and_returns_the_first_outcome(zones):
     assert Scan.objects.count() == 4
 
 
+def test_a_nonce_reused_for_another_scan_is_refused_not_answered_with_the_first(zones):
+    """A device whose counter started again must not get another person's outcome."""
+    first_code = codes.badge_code(collected_badge())
+    other_code = codes.badge_code(collected_badge(revoked_at=timezone.now()))
+    assert scan(first_code, nonce="gate3-0001").granted
+    for again in (
+        {"code": other_code},
+        {"code": first_code, "zone": "SIG"},
+        {"code": first_code, "direction": "out"},
+    ):
+        with pytest.raises(checkin.CheckInError) as info:
+            scan(again.pop("code"), nonce="gate3-0001", **again)
+        assert info.value.code == "nonce_reused"
+    assert Scan.objects.count() == 1
+
+
 def test_nonce_race_is_settled_by_the_unique_index(zones, monkeypatch):
     badge = collected_badge()
-    winner = ScanFactory(badge=badge, zone=zones["PLN"], nonce="race-1")
+    code = codes.badge_code(badge)
+    winner = ScanFactory(
+        badge=badge, zone=zones["PLN"], direction="in", code_excerpt=code[:40], nonce="race-1"
+    )
     real_replay = checkin._replay
     calls = []
 
-    def replay_after_the_check(nonce):
+    def replay_after_the_check(nonce, **scan):
         # The first look finds nothing, as if the other request had not committed yet.
         calls.append(nonce)
-        return None if len(calls) == 1 else real_replay(nonce)
+        return None if len(calls) == 1 else real_replay(nonce, **scan)
 
     monkeypatch.setattr(checkin, "_replay", replay_after_the_check)
-    outcome = scan(codes.badge_code(badge), nonce="race-1")
+    outcome = scan(code, nonce="race-1")
     assert (outcome.scan_id, outcome.replayed) == (winner.pk, True)
     assert Scan.objects.count() == 1
     assert len(calls) == 2

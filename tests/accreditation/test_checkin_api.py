@@ -176,6 +176,10 @@ def test_retried_nonce_is_logged_once(zones, device):
     assert second["scan_id"] == first["scan_id"]
     assert (second["result"], second["replayed"]) == ("granted", True)
     assert Scan.objects.count() == 1
+    other = {**payload, "code": codes.badge_code(collected_badge())}
+    response = post(device, other)
+    assert (response.status_code, response.json()["code"]) == (400, "nonce_reused")
+    assert Scan.objects.count() == 1
 
 
 def test_public_key_is_published_for_offline_scanners(db):

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from delegations.models import DelegationKind
+from hanoi_summit.api import row_id_field
 
 from . import selectors, services
 from .models import Accreditation, Category, Zone
@@ -92,7 +93,7 @@ class VettingOut(VettingListOut):
 
 
 class QueueFilterIn(serializers.Serializer):
-    delegation = serializers.IntegerField(required=False)
+    delegation = row_id_field(required=False)
     kind = serializers.ChoiceField(choices=DelegationKind.choices, required=False)
     category = serializers.SlugRelatedField(
         slug_field="code", queryset=Category.objects.all(), required=False

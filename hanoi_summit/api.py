@@ -3,11 +3,20 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+
+#: The largest id a row can have (64-bit columns); a larger number in a request is a 400, not
+#: an overflow in the database driver.
+MAX_ROW_ID = 2**63 - 1
+
+
+def row_id_field(**kwargs):
+    """A serializer field for the id of a row sent in a request."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID, **kwargs)
 
 
 def exception_handler(exc, context):

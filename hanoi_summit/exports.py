@@ -29,6 +29,8 @@ from accreditation.models import AccreditationStatus, Badge, Direction, Scan, Sc
 from delegations.models import Delegation, DelegationKind, DelegationStatus, Member, MemberRole, ProtocolRank
 from sessions.models import Booking, BookingStatus, SessionKind
 
+from .api import MAX_ROW_ID
+
 FORMATS = ("csv", "xlsx")
 #: Query-string keys of the admin changelist that are not filters (ordering, page, popup...).
 IGNORED_PARAMS = frozenset({"o", "p", "e", "all", "_changelist_filters", "_to_field", "_popup"})
@@ -98,7 +100,7 @@ def _bounded_integer(low, high):
 
 
 #: Row ids (64-bit columns) and the parts of a date.
-_integer = _bounded_integer(1, 2**63 - 1)
+_integer = _bounded_integer(1, MAX_ROW_ID)
 _DATE_PARTS = {
     "year": _bounded_integer(1, 9999),
     "month": _bounded_integer(1, 12),

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from delegations.selectors import focal_point_delegation
+from hanoi_summit.api import row_id_field
 from hanoi_summit.clock import event_now
 
 from . import selectors, services
@@ -70,7 +71,7 @@ class SessionOutput(serializers.ModelSerializer):
 class SessionFilter(serializers.Serializer):
     day = serializers.DateField(required=False)
     kind = serializers.ChoiceField(choices=SessionKind.choices, required=False)
-    room = serializers.IntegerField(required=False, min_value=1)
+    room = row_id_field(required=False)
 
 
 @extend_schema(
@@ -116,8 +117,8 @@ class BookingOutput(serializers.ModelSerializer):
 
 
 class BookingInput(serializers.Serializer):
-    session = serializers.IntegerField(min_value=1)
-    member = serializers.IntegerField(min_value=1)
+    session = row_id_field()
+    member = row_id_field()
 
 
 def _own_member(delegation, pk):
@@ -212,8 +213,8 @@ class SpeakerRequestOutput(serializers.ModelSerializer):
 
 
 class SpeakerRequestInput(serializers.Serializer):
-    session = serializers.IntegerField(min_value=1)
-    speaker = serializers.IntegerField(min_value=1)
+    session = row_id_field()
+    speaker = row_id_field()
 
 
 class SpeakerRequestListAPI(APIView):
@@ -267,7 +268,7 @@ class SignatureOutput(serializers.ModelSerializer):
 
 class SignatureInput(serializers.Serializer):
     intends_to_sign = serializers.BooleanField(default=True)
-    signatory = serializers.IntegerField(min_value=1)
+    signatory = row_id_field()
     basis = serializers.ChoiceField(choices=SigningBasis.choices)
 
 

@@ -5,6 +5,7 @@ DejaVu Sans carries the diacritics of Vietnamese and of delegations' names.
 """
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,7 +45,8 @@ def _document(title, subtitle, header, rows, widths):
     heading = ParagraphStyle("heading", fontName="DejaVuSans-Bold", fontSize=15, leading=19)
     small = ParagraphStyle("small", fontName="DejaVuSans", fontSize=9, leading=12, textColor=colors.grey)
     cell = ParagraphStyle("cell", fontName="DejaVuSans", fontSize=9, leading=11)
-    data = [header] + [[Paragraph(str(value), cell) for value in row] for row in rows]
+    # Paragraph reads its text as markup: what people typed (a name with "<" or "&") is escaped.
+    data = [header] + [[Paragraph(escape(str(value)), cell) for value in row] for row in rows]
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -60,8 +62,8 @@ def _document(title, subtitle, header, rows, widths):
     )
     printed = timezone.localtime(timezone.now(), HANOI).strftime("%d %b %Y %H:%M")
     story = [
-        Paragraph(title, heading),
-        Paragraph(subtitle, small),
+        Paragraph(escape(title), heading),
+        Paragraph(escape(subtitle), small),
         Paragraph(_("Printed %(when)s (Hanoi time)") % {"when": printed}, small),
         Spacer(1, 6 * mm),
         table,

@@ -77,7 +77,13 @@ def test_vetting_queue_query_count_and_no_passport_in_the_list(django_assert_num
 
 def test_bad_filters_answer_400_with_a_code():
     client, _ = api("Accreditation officer")
-    for query in ({"status": "approved"}, {"kind": "planet"}, {"category": "NOPE"}, {"delegation": "x"}):
+    for query in (
+        {"status": "approved"},
+        {"kind": "planet"},
+        {"category": "NOPE"},
+        {"delegation": "x"},
+        {"delegation": "9" * 25},
+    ):
         response = client.get(reverse("api-review-queue"), query)
         assert response.status_code == 400, query
         assert response.json()["code"] == "invalid"

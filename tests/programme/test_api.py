@@ -40,6 +40,8 @@ def test_public_sessions_filter_and_bad_filter_is_400():
     assert [s["id"] for s in response.json()["results"]] == [plenary.pk]
     response = APIClient().get("/api/programme/sessions/", {"day": "tomorrow"})
     assert response.status_code == 400 and response.json()["code"] == "invalid"
+    response = APIClient().get("/api/programme/sessions/", {"room": "9" * 25})
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
 
 
 @pytest.mark.parametrize("rows", [1, 3])

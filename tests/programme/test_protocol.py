@@ -60,6 +60,16 @@ def test_speakers_list_move_close_and_pdf(protocol_client):
     )
 
 
+def test_speakers_pdf_prints_typed_markup_as_text(protocol_client):
+    """Names are typed by focal points: "<" and "&" are letters on the PDF, not markup."""
+    plenary = factories.SessionFactory(kind=SessionKind.PLENARY, booking_mode="none", title="Plenary <b>")
+    factories.SpeakerRequestFactory(session=plenary, speaker__badge_name="<b>Jo & Ann")
+    response = protocol_client.get(reverse("protocol_programme:speakers_pdf", args=[plenary.slug]))
+    assert response.status_code == 200
+    text = _pdf_text(response.content)
+    assert "<b>Jo & Ann" in text and "Plenary <b>" in text
+
+
 @pytest.mark.parametrize("rows", [1, 3])
 def test_signing_desk_query_count(protocol_client, ceremony, django_assert_num_queries, rows):
     for _ in range(rows):

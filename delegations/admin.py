@@ -254,6 +254,11 @@ class DocumentAdmin(admin.ModelAdmin):
     readonly_fields = ("file_link", "original_name", "uploaded_at")
     exclude = ("file",)
 
+    def has_add_permission(self, request):
+        # Documents arrive through the portal's upload, which checks the PDF; an admin form
+        # without the file would count as a note verbale that is not there.
+        return False
+
     @admin.display(description=_("file"))
     def file_link(self, document):
         if not document.pk:

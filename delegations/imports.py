@@ -25,6 +25,7 @@ from . import services
 from .errors import DelegationError
 from .forms import MemberForm
 from .models import Delegation, Member, MemberRole
+from .spreadsheets import spreadsheet_rows
 
 #: The file's columns, in the template's order; each one is a field of the member form.
 COLUMNS = (
@@ -157,40 +158,6 @@ def _cell_text(column, value):
     return str(value).strip()
 
 
-def _sheet_from_xlsx(data):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    except Exception as exc:  # openpyxl raises zip, XML and key errors on a broken file
-        raise DelegationError(_("This file is not a readable XLSX workbook."), code="invalid_file") from exc
-
-
-def _sheet_from_csv(data):
-    if b"\x00" in data[:4096]:
-        raise DelegationError(
-            _("This file is neither a CSV file (UTF-8 text) nor an XLSX workbook."), code="invalid_file"
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DelegationError(
-            _("This file is neither a CSV file in UTF-8 nor an XLSX workbook. Save the CSV as UTF-8."),
-            code="invalid_file",
-        ) from exc
-    dialect = csv.excel
-    # Spreadsheets in French or Vietnamese locales save CSV with semicolons.
-    with contextlib.suppress(csv.Error):
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    try:
-        return list(csv.reader(io.StringIO(text), dialect))
-    except csv.Error as exc:
-        raise DelegationError(
-            _("This CSV file cannot be read: %(e)s") % {"e": exc}, code="invalid_file"
-        ) from exc
-
-
 def member_import_read(upload):
     """Read an uploaded CSV or XLSX file into rows: [{"line": n, <column>: text, ...}, ...].
 
@@ -204,8 +171,7 @@ def member_import_read(upload):
             _("The file is too large (%(mb)s MB at most).") % {"mb": MAX_BYTES // (1024 * 1024)},
             code="invalid_file",
         )
-    # XLSX is a zip archive: its first bytes say so whatever the file is called.
-    sheet = _sheet_from_xlsx(data) if data.startswith(b"PK\x03\x04") else _sheet_from_csv(data)
+    sheet = spreadsheet_rows(data)
     lines = [(line, row) for line, row in enumerate(sheet, start=1) if any(_cell_text("", c) for c in row)]
     if not lines:
         raise DelegationError(_("The file is empty."), code="invalid_file")

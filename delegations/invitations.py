@@ -1,8 +1,5 @@
 """Reading a staff upload of invitations: CSV or XLSX rows of delegation code and e-mail."""
 
-import contextlib
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -11,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from .errors import DelegationError
 from .models import Delegation
+from .spreadsheets import spreadsheet_rows
 
 MAX_ROWS = 3000
 MAX_BYTES = 2 * 1024 * 1024
@@ -26,39 +24,13 @@ class InvitationRow:
     errors: list = field(default_factory=list)
 
 
-def _cells_from_xlsx(data):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zip, XML and key errors on a broken file
-        raise DelegationError(_("This file is not a readable XLSX workbook."), code="invalid_file") from exc
-    sheet = workbook.worksheets[0]
-    return [
-        ["" if cell is None else str(cell) for cell in row[:2]] for row in sheet.iter_rows(values_only=True)
-    ]
-
-
-def _cells_from_csv(data):
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DelegationError(_("Save the CSV file as UTF-8."), code="invalid_file") from exc
-    dialect = csv.excel
-    # Spreadsheets in French or Vietnamese locales save CSV with semicolons.
-    with contextlib.suppress(csv.Error):
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-    return [row[:2] for row in csv.reader(io.StringIO(text), dialect)]
-
-
 def invitation_rows_parse(upload):
     """Read the upload into `InvitationRow`s, each with its own errors (unknown delegation,
     invalid or repeated e-mail). Raises DelegationError for an unreadable or oversized file."""
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise DelegationError(_("The file is too large (2 MB at most)."), code="invalid_file")
-    # XLSX is a zip archive: its first bytes say so whatever the file is called.
-    cells = _cells_from_xlsx(data) if data.startswith(b"PK") else _cells_from_csv(data)
+    cells = [["" if cell is None else str(cell) for cell in row[:2]] for row in spreadsheet_rows(data)]
     return invitation_rows_check(cells)
 
 

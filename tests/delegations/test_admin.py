@@ -76,6 +76,14 @@ def test_upload_with_row_errors_sends_nothing(secretariat_client):
     assert not Invitation.objects.exists()
 
 
+def test_upload_of_an_unreadable_csv_is_a_clear_refusal(secretariat_client):
+    # An unclosed quote makes one field of 200 KB: past the csv module's limit.
+    response = secretariat_client.post(reverse(UPLOAD), {"file": _csv('unodc,"' + "x" * 200_000)})
+    assert response.status_code == 200
+    assert "This CSV file cannot be read" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
 def test_upload_xlsx(secretariat_client):
     factories.DelegationFactory(code="unodc")
     workbook = Workbook()
@@ -144,3 +152,16 @@ def test_focal_point_changelist_query_count(secretariat_client, django_assert_nu
     with django_assert_num_queries(7):
         response = secretariat_client.get(reverse("admin:delegations_focalpoint_changelist"))
     assert response.context["cl"].result_count == count
+
+
+def test_documents_are_not_added_in_the_admin(secretariat_client, client, superuser):
+    """Only the portal's upload (which checks the PDF) creates a document."""
+    from delegations.models import Document
+
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:delegations_document_add"),
+        {"kind": "note_verbale", "delegation": factories.DelegationFactory().pk, "reference": "NV/1"},
+    )
+    assert response.status_code == 403
+    assert not Document.objects.exists()

@@ -565,3 +565,25 @@ def test_status_writes_update_the_row_in_place_on_postgres(require_postgres, set
         email_send(email_id=email.pk)
     updates, hot = (after - start for after, start in zip(counts(), before, strict=True))
     assert updates == 10 and hot == 10  # claim and outcome of each, all in place
+
+
+def test_plain_text_emails_carry_names_as_typed_not_as_html_entities():
+    from hanoi_summit.outbox import render_email
+
+    subject, body, _html = render_email(
+        template="invitation",
+        context={"delegation_name": "Côte d'Ivoire & Co", "link": "https://x.example/?a=1&b=2"},
+        language="en",
+    )
+    assert "Côte d'Ivoire & Co" in subject and "Côte d'Ivoire & Co" in body
+    assert "https://x.example/?a=1&b=2" in body
+
+
+def test_every_plain_text_email_template_turns_html_escaping_off():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    templates = sorted((Path(settings.BASE_DIR) / "templates" / "emails").glob("*.txt"))
+    assert templates
+    assert [t.name for t in templates if "{% autoescape off %}" not in t.read_text()] == []

@@ -18,7 +18,7 @@ from . import services
 from .errors import DelegationError
 from .forms import InvitationUploadForm
 from .invitations import invitation_rows_check, invitation_rows_parse
-from .models import Delegation, Document, FocalPoint, Invitation, Member
+from .models import PASSPORT_FIELDS, VIEW_PASSPORT, Delegation, Document, FocalPoint, Invitation, Member
 from .views import site_url
 
 _IMPORT_SALT = "delegations.invitation-import"
@@ -223,8 +223,8 @@ class MemberAdmin(admin.ModelAdmin):
 
     def get_exclude(self, request, obj=None):
         excluded = list(super().get_exclude(request, obj) or ())
-        if not request.user.has_perm("delegations.view_passport"):
-            excluded += ["passport_number", "date_of_birth"]
+        if not request.user.has_perm(VIEW_PASSPORT):
+            excluded += PASSPORT_FIELDS
         return excluded
 
     @admin.display(description=_("passport"))

@@ -185,6 +185,12 @@ def member_photo_path(member, filename):
     return f"photos/{member.delegation_id}/{secrets.token_hex(12)}.jpg"
 
 
+#: A member's passport data: shown only to holders of VIEW_PASSPORT (masked or left out for
+#: everyone else: admin, exports, audit history) and never written to the audit trail in clear.
+PASSPORT_FIELDS = ("passport_number", "passport_expiry", "date_of_birth")
+VIEW_PASSPORT = "delegations.view_passport"
+
+
 class Member(models.Model):
     """A person in a delegation. Passport data is personal: masked in lists, restricted."""
 

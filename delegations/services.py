@@ -23,6 +23,7 @@ from hanoi_summit.outbox import email_queue
 from .documents import document_clean
 from .errors import DelegationError
 from .models import (
+    PASSPORT_FIELDS,
     Delegation,
     DelegationStatus,
     Document,
@@ -61,7 +62,7 @@ MEMBER_FIELDS = (
     "accessibility_needs",
 )
 #: Passport data never goes into the audit trail in clear.
-_SECRET_FIELDS = {"passport_number", "date_of_birth"}
+_SECRET_FIELDS = set(PASSPORT_FIELDS)
 
 
 def delegation_editable_fields(*, delegation):

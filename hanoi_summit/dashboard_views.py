@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from accreditation.models import AccreditationStatus
 from accreditation.selectors import zone_occupancy
-from delegations.models import STATE_KINDS, DelegationKind, DelegationStatus
+from delegations.models import PASSPORT_FIELDS, STATE_KINDS, VIEW_PASSPORT, DelegationKind, DelegationStatus
 
 from . import charts, dashboard, exports, group_emails
 from .audit import audit_history
@@ -47,8 +47,6 @@ HISTORY_MODELS = (
     "programme.booking",
     "programme.signature",
 )
-#: Fields of a member's audit entries shown only with delegations.view_passport.
-PASSPORT_FIELDS = ("passport_number", "passport_expiry", "date_of_birth")
 
 
 def staff_required(*permissions):
@@ -315,7 +313,7 @@ def history(request, label, pk):
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     if obj is None and not page.object_list:
         raise Http404
-    show_passport = request.user.has_perm("delegations.view_passport")
+    show_passport = request.user.has_perm(VIEW_PASSPORT)
     rows = [{"entry": entry, "changes": _changes(entry, show_passport)} for entry in page.object_list]
     return render(
         request,

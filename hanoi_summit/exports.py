@@ -26,7 +26,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accreditation.models import AccreditationStatus, Badge, Direction, Scan, ScanReason, ScanResult
-from delegations.models import Delegation, DelegationKind, DelegationStatus, Member, MemberRole, ProtocolRank
+from delegations.models import (
+    VIEW_PASSPORT,
+    Delegation,
+    DelegationKind,
+    DelegationStatus,
+    Member,
+    MemberRole,
+    ProtocolRank,
+)
 from sessions.models import Booking, BookingStatus, SessionKind
 
 from .api import MAX_ROW_ID
@@ -34,7 +42,7 @@ from .api import MAX_ROW_ID
 FORMATS = ("csv", "xlsx")
 #: Query-string keys of the admin changelist that are not filters (ordering, page, popup...).
 IGNORED_PARAMS = frozenset({"o", "p", "e", "all", "_changelist_filters", "_to_field", "_popup"})
-PASSPORT_PERMISSION = "delegations.view_passport"
+PASSPORT_PERMISSION = VIEW_PASSPORT
 
 
 class ExportFilterError(ValueError):

@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -101,6 +102,17 @@ def test_tampered_payload_is_refused(secretariat_client):
     response = secretariat_client.post(reverse(UPLOAD), {"payload": '[["unodc","evil@x.example"]]:forged'})
     assert response.status_code == 200
     assert not Invitation.objects.exists()
+
+
+def test_member_page_leaves_passport_data_out_without_the_permission(client, db):
+    import datetime as dt
+
+    member = factories.MemberFactory(passport_number="XK7654321", passport_expiry=dt.date(2031, 7, 9))
+    clerk = factories.StaffUserFactory(username="clerk")
+    clerk.user_permissions.add(*Permission.objects.filter(codename__in=["view_member", "change_member"]))
+    client.force_login(clerk)
+    html = client.get(reverse("admin:delegations_member_change", args=[member.pk])).content.decode()
+    assert "XK7654321" not in html and "2031" not in html and 'name="passport_expiry' not in html
 
 
 def test_member_changelist_masks_passports(secretariat_client):

@@ -126,6 +126,16 @@ def test_update_replaces_the_photo_and_audits_without_passport_in_clear(delegati
     assert "ZZ999" not in str(entry.before) + str(entry.after)
 
 
+def test_passport_expiry_is_passport_data_in_the_audit_trail_too(delegation, focal_user):
+    import datetime as dt
+
+    member = factories.MemberFactory(delegation=delegation)
+    services.member_update(member=member, user=focal_user, data={"passport_expiry": dt.date(2031, 7, 9)})
+    entry = AuditEntry.objects.get(action="member.update")
+    assert entry.after["passport_expiry"] == "***"
+    assert "2031" not in str(entry.before) + str(entry.after)
+
+
 def test_delegation_update_refuses_a_states_name_and_registers_it(delegation, focal_user):
     with pytest.raises(DelegationError) as refused:
         services.delegation_update(delegation=delegation, user=focal_user, data={"name": "Renamed"})

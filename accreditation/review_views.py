@@ -16,8 +16,8 @@ from hanoi_summit.audit import audit_history
 from . import selectors, services
 from .access import staff_required
 from .forms import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm, VettingForm
-from .models import Accreditation
-from .workflow import REVIEW_QUEUE, VETTING_QUEUE, AccreditationError
+from .models import Accreditation, AccreditationStatus
+from .workflow import REVIEW_QUEUE, VETTING_QUEUE, AccreditationError, can_move
 
 REVIEW = "accreditation.review_accreditation"
 VET = "accreditation.vet_accreditation"
@@ -183,7 +183,9 @@ def _vetting_page(request, accreditation, *, form=None, status=200):
             "accreditation": accreditation,
             "member": accreditation.member,
             "form": form or VettingForm(),
-            "can_clear": accreditation.status in VETTING_QUEUE,
+            # What the workflow allows from here (the template shows only those buttons).
+            "can_clear": can_move(accreditation.status, AccreditationStatus.CLEARED),
+            "can_refuse": can_move(accreditation.status, AccreditationStatus.REFUSED),
         },
         status=status,
     )

@@ -6,7 +6,6 @@ One view per operation with small input and output serializers; the services dec
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import ListAPIView, RetrieveAPIView
@@ -14,23 +13,13 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from delegations.selectors import focal_point_delegation
+from delegations.api import IsFocalPoint
 from hanoi_summit.api import row_id_field
 from hanoi_summit.clock import event_now
 
 from . import selectors, services
 from .errors import ProgrammeError
 from .models import Booking, Session, SessionKind, Signature, SigningBasis, SpeakerRequest
-
-
-class IsFocalPoint(permissions.BasePermission):
-    """Only focal points; their delegation lands in `request.delegation`."""
-
-    message = gettext_lazy("Only a delegation's focal point may use this endpoint.")
-
-    def has_permission(self, request, view):
-        request.delegation = focal_point_delegation(user=request.user)
-        return request.delegation is not None
 
 
 def _has(perm):

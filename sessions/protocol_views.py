@@ -225,10 +225,10 @@ def full_powers_verify(request, pk):
 def full_powers_refuse(request, pk):
     signature = get_object_or_404(Signature, pk=pk)
     form = RefuseForm(request.POST)
+    # An empty reason is the service's refusal to make, with its message.
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        if not form.is_valid():
-            raise ProgrammeError(_("Give the reason for refusing."), code="reason_required")
-        services.full_powers_refuse(signature=signature, reason=form.cleaned_data["reason"], by=request.user)
+        services.full_powers_refuse(signature=signature, reason=reason, by=request.user)
     except ProgrammeError as error:
         messages.error(request, error.message)
     else:

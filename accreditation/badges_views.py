@@ -105,9 +105,7 @@ def batch_pdf(request, pk):
 @require_POST
 def batch_render_again(request, pk):
     batch = get_object_or_404(PrintBatch, pk=pk, status=PrintBatch.Status.FAILED)
-    from .tasks import badge_batch_render_task
-
-    badge_batch_render_task.delay(batch.pk)
+    services.badge_batch_render_again(batch=batch)
     return redirect("protocol:batch", pk=batch.pk)
 
 

@@ -549,6 +549,22 @@ def badge_print_accreditations(*, accreditations, layout, by):
     return badge_print_batch(badges=[*badges, *current], layout=layout, by=by)
 
 
+def badge_batch_render_again(*, batch):
+    """Queue a failed batch's rendering again; True when it was failed and is now pending.
+
+    One conditional UPDATE claims it, so a double click queues one render; the worker picks
+    it up once the claim is committed.
+    """
+    claimed = PrintBatch.objects.filter(pk=batch.pk, status=PrintBatch.Status.FAILED).update(
+        status=PrintBatch.Status.PENDING, error=""
+    )
+    if claimed:
+        from .tasks import badge_batch_render_task
+
+        transaction.on_commit(lambda: badge_batch_render_task.delay(batch.pk))
+    return bool(claimed)
+
+
 def badge_batch_render(*, batch):
     """Render a batch's PDF into its file, writing progress as it goes; mark it done or failed.
 

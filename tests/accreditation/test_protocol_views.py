@@ -174,7 +174,9 @@ def test_accreditation_not_in_the_queue_cannot_be_printed(client, ref):
     assert not PrintBatch.objects.exists()
 
 
-def test_a_failed_rendering_is_shown_and_can_be_rendered_again(client, ref, monkeypatch):
+def test_a_failed_rendering_is_shown_and_can_be_rendered_again(
+    client, ref, monkeypatch, django_capture_on_commit_callbacks
+):
     from accreditation import pdf
 
     login(client, "Protocol officer")
@@ -195,7 +197,11 @@ def test_a_failed_rendering_is_shown_and_can_be_rendered_again(client, ref, monk
     acc.refresh_from_db()
     assert acc.status == S.PRINTED
     monkeypatch.setattr(pdf, "render_badges", real)
-    client.post(reverse("protocol:batch-render", args=[batch.pk]))
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        client.post(reverse("protocol:batch-render", args=[batch.pk]))
+        # A second click finds the batch no longer failed: one render queued, not two.
+        assert client.post(reverse("protocol:batch-render", args=[batch.pk])).status_code == 404
+    assert len(queued) == 1
     batch.refresh_from_db()
     assert batch.status == PrintBatch.Status.DONE and batch.rendered == 1
     assert client.get(reverse("protocol:batch-pdf", args=[batch.pk]))["Content-Type"] == "application/pdf"

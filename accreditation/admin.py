@@ -9,10 +9,18 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accreditation.badges import codes
+from accreditation.models import (
+    Accreditation,
+    AccreditationStatus,
+    Badge,
+    Category,
+    PrintBatch,
+    Scan,
+    ScanResult,
+    Zone,
+)
 from hanoi_summit.admin import ReadOnlyAdmin, choice_pill, date_set_filter, short_time, status_pill
-
-from . import codes
-from .models import Accreditation, AccreditationStatus, Badge, Category, PrintBatch, Scan, ScanResult, Zone
 
 S = AccreditationStatus
 ACCREDITATION_TONES = {

@@ -3,9 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accreditation.models import BadgeLayout, Category, Zone
 from delegations.models import Delegation, DelegationKind
-
-from .models import BadgeLayout, Category, Zone
 
 
 class _FilterForm(forms.Form):

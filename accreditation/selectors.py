@@ -6,11 +6,8 @@ from django.db import connection
 from django.db.models import CharField, Count, Func, Prefetch, Q, Value
 from django.utils import timezone
 
-from delegations.models import FocalPoint
-from hanoi_summit.clock import HANOI, event_now
-
-from . import rules
-from .models import (
+from accreditation import rules
+from accreditation.models import (
     Accreditation,
     AccreditationStatus,
     Badge,
@@ -20,7 +17,9 @@ from .models import (
     ScanResult,
     Zone,
 )
-from .workflow import REVIEW_QUEUE, VETTING_QUEUE
+from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE
+from delegations.models import FocalPoint
+from hanoi_summit.core.clock import HANOI, event_now
 
 S = AccreditationStatus
 #: Waiting for the print queue: cleared (no badge yet) or issued and not printed.

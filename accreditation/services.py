@@ -17,13 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hanoi_summit.audit import audit_record
+from accreditation import selectors
+from accreditation.models import (
+    Accreditation,
+    AccreditationStatus,
+    Badge,
+    BadgeLayout,
+    BadgeNumberCounter,
+    PrintBatch,
+)
+from accreditation.workflow import AccreditationError, check_move
+from hanoi_summit.core.audit import audit_record
+from hanoi_summit.core.outbox.queue import email_queue
 from hanoi_summit.models import AuditEntry
-from hanoi_summit.outbox import email_queue
-
-from . import selectors
-from .models import Accreditation, AccreditationStatus, Badge, BadgeLayout, BadgeNumberCounter, PrintBatch
-from .workflow import AccreditationError, check_move
 
 S = AccreditationStatus
 logger = logging.getLogger(__name__)
@@ -525,7 +531,7 @@ def badge_print_batch(*, badges, layout, by):
         action="badge.print",
     )
     if batch.total > BATCH_RENDER_IN_REQUEST:
-        from .tasks import badge_batch_render_task
+        from accreditation.tasks import badge_batch_render_task
 
         transaction.on_commit(lambda: badge_batch_render_task.delay(batch.pk))
     else:
@@ -559,7 +565,7 @@ def badge_batch_render_again(*, batch):
         status=PrintBatch.Status.PENDING, error=""
     )
     if claimed:
-        from .tasks import badge_batch_render_task
+        from accreditation.tasks import badge_batch_render_task
 
         transaction.on_commit(lambda: badge_batch_render_task.delay(batch.pk))
     return bool(claimed)
@@ -572,7 +578,7 @@ def badge_batch_render(*, batch):
     A rendering error (a damaged photo...) marks the batch failed with the error and is
     logged, not raised: the badges stay printed and the batch page offers to render again.
     """
-    from .pdf import render_badges
+    from accreditation.badges.pdf import render_badges
 
     PrintBatch.objects.filter(pk=batch.pk).update(status=PrintBatch.Status.RENDERING, rendered=0, error="")
     badges = list(selectors.badges_for_rendering(batch=batch))

@@ -12,15 +12,14 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accreditation.models import Accreditation, AccreditationStatus
+from accreditation.workflow import can_move
 from delegations.models import Delegation, FocalPoint, Member
 from delegations.selectors import delegation_details_complete, delegation_has_nomination
 from delegations.services import MEMBER_FIELDS
-from hanoi_summit.audit import audit_record
-from hanoi_summit.errors import DomainError
-from hanoi_summit.outbox import email_queue
-
-from .models import Accreditation, AccreditationStatus
-from .workflow import can_move
+from hanoi_summit.core.audit import audit_record
+from hanoi_summit.core.errors import DomainError
+from hanoi_summit.core.outbox.queue import email_queue
 
 #: The member's data whose change makes a returned request worth submitting again: what the
 #: focal point keeps and the photo; not the language e-mails are written in.

@@ -9,9 +9,8 @@ the print queue). Revoked from any status after approval; a refused person never
 
 from django.utils.translation import gettext_lazy as _
 
-from hanoi_summit.errors import DomainError
-
-from .models import AccreditationStatus as S
+from accreditation.models import AccreditationStatus as S
+from hanoi_summit.core.errors import DomainError
 
 TRANSITIONS = {
     S.DRAFT: {S.SUBMITTED},

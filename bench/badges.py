@@ -91,7 +91,7 @@ def make_badges(count, photo_dir):
 
 
 def render_one(layout, count, out_path, queue):
-    from accreditation import pdf
+    from accreditation.badges import pdf
 
     badges = make_badges(count, None)
     pdf.register_fonts()

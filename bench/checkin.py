@@ -67,7 +67,7 @@ def seed(count):
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from accreditation import checkin
+    from accreditation.gate import scan as checkin
     from accreditation.models import Accreditation, AccreditationStatus, Badge, Category, Zone
     from delegations.models import Delegation, DelegationKind, Member
     from hanoi_summit.roles import GATE_OFFICER
@@ -265,7 +265,7 @@ def main():
     # The parent signs the codes; gunicorn's workers must verify with the same key.
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from accreditation.keys import private_pem
+    from accreditation.badges.keys import private_pem
 
     env = {
         **os.environ,
@@ -284,7 +284,7 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    from accreditation import codes
+    from accreditation.badges import codes
 
     call_command("migrate", verbosity=0)
     token, badges = seed(args.badges)

@@ -109,7 +109,7 @@ def main():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from delegations.imports import COLUMNS, member_import_check, member_import_read, members_import
+    from delegations.imports.members import COLUMNS, member_import_check, member_import_read, members_import
     from delegations.models import Delegation, DelegationKind, Member
 
     call_command("migrate", verbosity=0)

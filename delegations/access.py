@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
-from .selectors import focal_point_delegation
+from delegations.selectors import focal_point_delegation
 
 
 def focal_point_required(view):

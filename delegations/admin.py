@@ -12,14 +12,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from delegations import services
+from delegations.errors import DelegationError
+from delegations.forms import InvitationUploadForm
+from delegations.imports.invitations import invitation_rows_check, invitation_rows_parse
+from delegations.models import (
+    PASSPORT_FIELDS,
+    VIEW_PASSPORT,
+    Delegation,
+    Document,
+    FocalPoint,
+    Invitation,
+    Member,
+)
+from delegations.portal.views import site_url
 from hanoi_summit.admin import status_pill
-
-from . import services
-from .errors import DelegationError
-from .forms import InvitationUploadForm
-from .invitations import invitation_rows_check, invitation_rows_parse
-from .models import PASSPORT_FIELDS, VIEW_PASSPORT, Delegation, Document, FocalPoint, Invitation, Member
-from .views import site_url
 
 _IMPORT_SALT = "delegations.invitation-import"
 

@@ -1,4 +1,4 @@
-from hanoi_summit.errors import DomainError
+from hanoi_summit.core.errors import DomainError
 
 
 class DelegationError(DomainError):

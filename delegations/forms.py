@@ -5,8 +5,8 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Delegation, DocumentKind, Member
-from .services import MEMBER_FIELDS, delegation_editable_fields
+from delegations.models import Delegation, DocumentKind, Member
+from delegations.services import MEMBER_FIELDS, delegation_editable_fields
 
 
 class DomainErrorFormMixin:

@@ -5,7 +5,7 @@ import io
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from .errors import DelegationError
+from delegations.errors import DelegationError
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MIN_WIDTH = 300

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
-from .models import Document, DocumentKind, FocalPoint, Member, ProtocolRank
+from delegations.models import Document, DocumentKind, FocalPoint, Member, ProtocolRank
 
 
 def focal_point_delegation(*, user):

@@ -17,12 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hanoi_summit.audit import audit_record
-from hanoi_summit.outbox import email_queue
-
-from .documents import document_clean
-from .errors import DelegationError
-from .models import (
+from delegations.documents import document_clean
+from delegations.errors import DelegationError
+from delegations.models import (
     PASSPORT_FIELDS,
     Delegation,
     DelegationStatus,
@@ -33,7 +30,9 @@ from .models import (
     Member,
     MemberRole,
 )
-from .photos import photo_clean
+from delegations.photos import photo_clean
+from hanoi_summit.core.audit import audit_record
+from hanoi_summit.core.outbox.queue import email_queue
 
 #: What a focal point may change about their delegation, by kind (a State's name is official).
 DELEGATION_STATE_FIELDS = ("ministry", "mission", "address", "contact_email", "contact_phone", "language")

@@ -10,7 +10,7 @@ import io
 
 from django.utils.translation import gettext as _
 
-from .errors import DelegationError
+from delegations.errors import DelegationError
 
 
 def spreadsheet_rows(data):

@@ -11,9 +11,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import outbox
-from .errors import DomainError
-from .models import AuditEntry, EmailStatus, OutgoingEmail
+from hanoi_summit.core.errors import DomainError
+from hanoi_summit.core.outbox import queue as outbox
+from hanoi_summit.models import AuditEntry, EmailStatus, OutgoingEmail
 
 admin.site.site_header = _("Hanoi Summit — Secretariat")
 admin.site.site_title = _("Hanoi Summit")

@@ -10,8 +10,8 @@ class HanoiSummitConfig(AppConfig):
         from django.contrib import admin
         from django.core import checks
 
-        from .admin_composition import compose_admin
-        from .checks import event_clock_is_real
+        from hanoi_summit.checks import event_clock_is_real
+        from hanoi_summit.secretariat.admin_composition import compose_admin
 
         compose_admin(admin.site)
         checks.register(event_clock_is_real, checks.Tags.security, deploy=True)

@@ -56,7 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "hanoi_summit.middleware.StaffOnlyAdminMiddleware",
+    "hanoi_summit.web.middleware.StaffOnlyAdminMiddleware",
     "delegations.access.PortalNoStoreMiddleware",
     # Axes last: it turns a locked-out login into its own response.
     "axes.middleware.AxesMiddleware",
@@ -76,7 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "hanoi_summit.context_processors.event",
+                "hanoi_summit.web.context_processors.event",
             ],
         },
     },
@@ -202,7 +202,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "hanoi_summit.api.exception_handler",
+    "EXCEPTION_HANDLER": "hanoi_summit.core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
 }

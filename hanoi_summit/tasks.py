@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import outbox_sending
+from hanoi_summit.core.outbox import sending as outbox_sending
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)

@@ -4,28 +4,32 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from accreditation.gate import urls as gate_urls
+from accreditation.review import urls as review_urls
+from hanoi_summit.web import views
 
 urlpatterns = [
     # First: every gate scan is resolved against this list, and each pattern tried costs it.
-    path("api/", include("accreditation.gate_api_urls")),
+    path("api/", include(gate_urls.api_urlpatterns)),
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("dashboard/", include(("hanoi_summit.dashboard_urls", "dashboard"))),
+    path("dashboard/", include(("hanoi_summit.secretariat.urls", "dashboard"))),
     # The focal points' portal: delegation and members, then accreditation, then programme.
-    path("portal/", include(("delegations.urls", "portal"))),
-    path("portal/accreditation/", include(("accreditation.portal_urls", "portal_accreditation"))),
-    path("portal/programme/", include(("sessions.portal_urls", "portal_programme"))),
+    path("portal/", include(("delegations.portal.urls", "portal"))),
+    path("portal/accreditation/", include(("accreditation.portal.urls", "portal_accreditation"))),
+    path("portal/programme/", include(("sessions.portal.urls", "portal_programme"))),
     # Accreditation and security officers' screens.
-    path("accreditation/", include(("accreditation.urls", "review"))),
+    path("accreditation/", include(("accreditation.review.urls", "review"))),
     # Protocol: badges, desk, gates; and the programme's protocol pages.
-    path("protocol/", include(("accreditation.protocol_urls", "protocol"))),
-    path("protocol/programme/", include(("sessions.protocol_urls", "protocol_programme"))),
+    path("protocol/", include(("accreditation.protocol.urls", "protocol"))),
+    path("protocol/programme/", include(("sessions.protocol.urls", "protocol_programme"))),
     # The public programme (and /programme.ics).
-    path("", include(("sessions.urls", "programme"))),
-    path("api/", include("hanoi_summit.api_urls")),
+    path("", include(("sessions.public.urls", "programme"))),
+    path("api/", include("delegations.api.urls")),
+    path("api/", include(review_urls.api_urlpatterns)),
+    path("api/", include("sessions.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

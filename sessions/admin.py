@@ -13,8 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from hanoi_summit.admin import ReadOnlyAdmin, choice_pill, date_set_filter, status_pill
-
-from .models import (
+from sessions.models import (
     Booking,
     BookingStatus,
     FullPowersStatus,

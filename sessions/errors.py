@@ -1,6 +1,6 @@
 """The programme's own refusal, so callers can tell which rule said no."""
 
-from hanoi_summit.errors import DomainError
+from hanoi_summit.core.errors import DomainError
 
 
 class ProgrammeError(DomainError):

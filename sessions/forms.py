@@ -9,9 +9,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Member
-
-from .ical import HANOI
-from .models import GalaInvitation, Session, SessionKind, SigningBasis
+from sessions.ical import HANOI
+from sessions.models import GalaInvitation, Session, SessionKind, SigningBasis
 
 
 def event_days():

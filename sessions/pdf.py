@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .ical import HANOI
+from sessions.ical import HANOI
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 

@@ -5,9 +5,8 @@ import datetime as dt
 from django.db.models import Case, Count, F, Prefetch, Q, When
 
 from delegations.models import SIGNATORY_KINDS, DelegationKind, Member
-
-from .ical import HANOI
-from .models import (
+from sessions.ical import HANOI
+from sessions.models import (
     Booking,
     BookingMode,
     BookingStatus,

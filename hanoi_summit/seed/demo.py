@@ -19,11 +19,16 @@ from django.db import connection, transaction
 
 from accreditation.models import Accreditation, Badge, Category, Scan, Zone
 from delegations.models import Delegation, Document, DocumentKind, FocalPoint, Member
+from hanoi_summit.seed.accounts import (
+    STAFF_ACCOUNTS,
+    align_passwords,
+    demo_password,
+    ensure_staff_accounts,
+    focal_username,
+)
+from hanoi_summit.seed.demo_plan import BADGE_VALID_FROM, BADGE_VALID_UNTIL, plan_demo
+from hanoi_summit.seed.photos import ensure_demo_photos
 from sessions.models import Booking, GalaInvitation, Session, Signature, SpeakerRequest
-
-from .accounts import STAFF_ACCOUNTS, align_passwords, demo_password, ensure_staff_accounts, focal_username
-from .demo_plan import BADGE_VALID_FROM, BADGE_VALID_UNTIL, plan_demo
-from .photos import ensure_demo_photos
 
 BATCH = 1000
 FULL_POWERS_FILE = "documents/demo/full-powers.pdf"

@@ -22,12 +22,11 @@ from delegations.models import DelegationStatus as DS
 from delegations.models import Gender
 from delegations.models import MemberRole as R
 from delegations.models import ProtocolRank as PR
+from hanoi_summit.seed import participants, reference
+from hanoi_summit.seed.loader import local_time
+from hanoi_summit.seed.names import FAMILY_FIRST, NAMES
+from hanoi_summit.seed.photos import PHOTO_COUNT, photo_name
 from sessions.models import SigningBasis
-
-from . import participants, reference
-from .loader import local_time
-from .names import FAMILY_FIRST, NAMES
-from .photos import PHOTO_COUNT, photo_name
 
 SEED = "hanoi-summit-2025"
 SNAPSHOT = local_time(reference.DAY_1, "11:00")

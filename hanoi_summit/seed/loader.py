@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from accreditation.models import Category, Zone
+from hanoi_summit.seed import reference
 from sessions.models import Room, Session, SessionRole, Venue
-
-from . import reference
 
 HANOI = zoneinfo.ZoneInfo(reference.TIME_ZONE)
 #: Namespace of the sessions' calendar UIDs: the same slug gives the same UID on every

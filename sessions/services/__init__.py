@@ -1,8 +1,8 @@
 """Every write of the programme. One module per area; import from here."""
 
-from .bookings import booking_cancel, booking_request
-from .gala import gala_invite_heads, gala_respond
-from .signing import (
+from sessions.services.bookings import booking_cancel, booking_request
+from sessions.services.gala import gala_invite_heads, gala_respond
+from sessions.services.signing import (
     full_powers_refuse,
     full_powers_upload,
     full_powers_verify,
@@ -10,7 +10,7 @@ from .signing import (
     signature_record,
     signing_order_generate,
 )
-from .speakers import (
+from sessions.services.speakers import (
     speaker_request_create,
     speaker_request_withdraw,
     speakers_list_close,

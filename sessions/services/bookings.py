@@ -4,13 +4,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from hanoi_summit.audit import audit_record
-from hanoi_summit.clock import event_now
-from hanoi_summit.outbox import email_queue
-
-from .. import ical
-from ..errors import ProgrammeError
-from ..models import ACTIVE_BOOKING_STATUSES, Booking, BookingMode, BookingStatus, Session
+from hanoi_summit.core.audit import audit_record
+from hanoi_summit.core.clock import event_now
+from hanoi_summit.core.outbox.queue import email_queue
+from sessions import ical
+from sessions.errors import ProgrammeError
+from sessions.models import ACTIVE_BOOKING_STATUSES, Booking, BookingMode, BookingStatus, Session
 
 
 def _check_bookable(session, *, now):

@@ -5,12 +5,11 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from delegations.models import SIGNATORY_KINDS, DelegationStatus, Member, MemberRole
-from hanoi_summit.audit import audit_record
-from hanoi_summit.clock import event_now
-from hanoi_summit.outbox import email_queue
-
-from ..errors import ProgrammeError
-from ..models import GalaInvitation, Session, SessionKind
+from hanoi_summit.core.audit import audit_record
+from hanoi_summit.core.clock import event_now
+from hanoi_summit.core.outbox.queue import email_queue
+from sessions.errors import ProgrammeError
+from sessions.models import GalaInvitation, Session, SessionKind
 
 
 def gala_invite_heads(*, session, by):

@@ -10,12 +10,11 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from delegations.models import SIGNATORY_KINDS, DelegationKind, Document, DocumentKind
-from hanoi_summit.audit import audit_record
-from hanoi_summit.clock import event_now
-from hanoi_summit.outbox import email_queue
-
-from ..errors import ProgrammeError
-from ..models import NO_FULL_POWERS_NEEDED, FullPowersStatus, SessionKind, Signature, SigningBasis
+from hanoi_summit.core.audit import audit_record
+from hanoi_summit.core.clock import event_now
+from hanoi_summit.core.outbox.queue import email_queue
+from sessions.errors import ProgrammeError
+from sessions.models import NO_FULL_POWERS_NEEDED, FullPowersStatus, SessionKind, Signature, SigningBasis
 
 FULL_POWERS_MAX_BYTES = 10 * 1024 * 1024
 

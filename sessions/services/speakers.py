@@ -3,12 +3,11 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from hanoi_summit.audit import audit_record
-from hanoi_summit.clock import event_now
-
-from ..errors import ProgrammeError
-from ..models import Session, SessionKind, SpeakerRequest
-from ..selectors import speakers_list
+from hanoi_summit.core.audit import audit_record
+from hanoi_summit.core.clock import event_now
+from sessions.errors import ProgrammeError
+from sessions.models import Session, SessionKind, SpeakerRequest
+from sessions.selectors import speakers_list
 
 
 def speaker_request_create(*, session, delegation, speaker, by):

@@ -245,7 +245,7 @@ def test_detail_pages_open_for_the_secretariat(secretariat_client, factory, mode
 
 
 def test_badge_page_shows_the_text_of_its_qr_code(secretariat_client):
-    from accreditation import codes
+    from accreditation.badges import codes
 
     badge = factories.BadgeFactory()
     response = secretariat_client.get(reverse("admin:accreditation_badge_change", args=[badge.pk]))

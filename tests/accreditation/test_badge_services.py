@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from accreditation import pdf, services
+from accreditation import services
+from accreditation.badges import pdf
 from accreditation.models import AccreditationStatus, Badge, BadgeLayout, PrintBatch
 from accreditation.workflow import AccreditationError
 from hanoi_summit.models import AuditEntry

@@ -4,8 +4,8 @@ import pytest
 
 from delegations import services
 from delegations.models import Delegation
-from hanoi_summit import group_emails
 from hanoi_summit.models import OutgoingEmail
+from hanoi_summit.secretariat import group_emails
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -105,9 +105,8 @@ def test_officer_security_protocol_and_gate(browser, live_server, settings):
 
     if not _gate_page_exists():
         return
-    from accreditation import codes
+    from accreditation.badges import codes
 
-    # The badge is valid on the event's days: the gate judges by the event clock, pinned.
     settings.EVENT_NOW = "2025-10-25T08:30:00+07:00"
     code = codes.badge_code(Badge.objects.select_related("category").get(pk=badge.pk))
     gate = _logged_in(browser, live_server, "gate", reverse("protocol:checkin"))

@@ -4,9 +4,10 @@ the focused field; the answer is green for a collected badge and red once it is 
 import pytest
 from django.urls import reverse
 
-from accreditation import codes, services
+from accreditation import services
+from accreditation.badges import codes
 from tests import factories
-from tests.accreditation.test_checkin import collected_badge
+from tests.accreditation.gate.test_scan import collected_badge
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-Hanoi-2025"

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils.html import escape
 
-from hanoi_summit import outbox
-from hanoi_summit.errors import DomainError
+from hanoi_summit.core.errors import DomainError
+from hanoi_summit.core.outbox import queue as outbox
 from hanoi_summit.models import AuditEntry, EmailStatus, OutgoingEmail
 from tests import factories
 

@@ -129,7 +129,7 @@ def test_the_demo_clock_is_the_moment_the_demo_data_depicts(tmp_path):
     a gate admits the demo's badges and the dashboard shows that morning's scans."""
     result = settings_printed(
         tmp_path,
-        "from hanoi_summit.clock import event_now, event_today; "
+        "from hanoi_summit.core.clock import event_now, event_today; "
         "from hanoi_summit.seed.demo_plan import SNAPSHOT; "
         "print(s.EVENT_FIRST_DAY <= event_today().isoformat() <= s.EVENT_LAST_DAY, event_now() == SNAPSHOT)",
         DJANGO_DEBUG="1",

@@ -1,0 +1,186 @@
+"""Gate API for scanner devices and the gate page: check-in, the public key, revoked badges."""
+
+import base64
+import functools
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import TokenScheme
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from rest_framework import exceptions, permissions, serializers
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accreditation.badges import codes, keys
+from accreditation.gate import device as device_checkin
+from accreditation.gate.lookup import gate_account
+from accreditation.gate.wire import CheckInInput, CheckInOutput, checkin_input, outcome_data, scan_of_input
+from accreditation.models import AccreditationStatus, Badge
+
+
+class GateTokenAuthentication(TokenAuthentication):
+    """DRF's token authentication that also answers "may this account check in?".
+
+    The token, its user and the check_in permission come in one query (gate_token) instead
+    of DRF's three; CanCheckIn reads the answer from ``user.may_check_in``.
+    """
+
+    def authenticate_credentials(self, key):
+        account = gate_account(key)
+        if account is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not account.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return account.user_and_token()
+
+
+class GateTokenScheme(TokenScheme):
+    """The OpenAPI security scheme of GateTokenAuthentication: the same "Token <key>" header."""
+
+    target_class = GateTokenAuthentication
+    name = "gateTokenAuth"
+    priority = 1
+
+
+class CanCheckIn(permissions.BasePermission):
+    """Gate accounts and protocol officers: the `accreditation.check_in` permission."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        known = getattr(user, "may_check_in", None)
+        return known if known is not None else user.has_perm("accreditation.check_in")
+
+
+ERROR_SCHEMA = inline_serializer(
+    "GateError", fields={"code": serializers.CharField(), "detail": serializers.CharField()}
+)
+
+
+class CheckInView(APIView):
+    """The documented check-in endpoint. A device's plain scan is answered by device_checkin
+    before DRF's request cycle starts; this view answers the rest (the gate page's session,
+    refusals, malformed input) and defines the OpenAPI description of both."""
+
+    authentication_classes = [SessionAuthentication, GateTokenAuthentication]
+    permission_classes = [CanCheckIn]
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        drf_view = super().as_view(**initkwargs)
+
+        # wraps() copies the attributes the schema generator and CSRF middleware read
+        # (cls, initkwargs, csrf_exempt: a token request has no CSRF token; DRF checks it
+        # for sessions).
+        @functools.wraps(drf_view)
+        def view(request, *args, **kwargs):
+            response = device_checkin.answer(request)
+            return response if response is not None else drf_view(request, *args, **kwargs)
+
+        return view
+
+    @extend_schema(
+        operation_id="checkin_scan",
+        summary="Scan a badge at a zone's gate",
+        description=(
+            "Verifies the code's Ed25519 signature, then revocation, collection, validity "
+            "dates and zone, and logs the scan. A denied badge is still a 200: `result` says "
+            "`denied` and `reason` why. Malformed input is a 400 with a `code` "
+            "(`invalid`, `parse_error`, `unknown_zone`, `bad_direction`, `nonce_reused`)."
+        ),
+        request=CheckInInput,
+        responses={200: CheckInOutput, 400: ERROR_SCHEMA, 403: ERROR_SCHEMA},
+        examples=[
+            OpenApiExample(
+                "Scan at the plenary hall",
+                value={"code": "HS1:AEAAD...", "zone": "PLN", "direction": "in", "nonce": "gate3-000184"},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request):
+        outcome = scan_of_input(checkin_input(request.data), officer=request.user)
+        return Response(outcome_data(outcome))
+
+
+class PublicKeyView(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        operation_id="badges_public_key",
+        summary="The public key that verifies badge codes offline",
+        description="Ed25519 public key as PEM and as 32 raw bytes in base64; the code format "
+        "is documented in accreditation/codes.py.",
+        responses={
+            200: inline_serializer(
+                "BadgePublicKey",
+                fields={
+                    "algorithm": serializers.CharField(),
+                    "format_version": serializers.IntegerField(),
+                    "prefix": serializers.CharField(),
+                    "epoch": serializers.DateField(),
+                    "public_key_pem": serializers.CharField(),
+                    "public_key_raw_base64": serializers.CharField(),
+                },
+            )
+        },
+    )
+    def get(self, request):
+        return Response(
+            {
+                "algorithm": "Ed25519",
+                "format_version": codes.FORMAT_VERSION,
+                "prefix": codes.PREFIX,
+                "epoch": codes.EPOCH.isoformat(),
+                "public_key_pem": keys.public_key_pem(),
+                "public_key_raw_base64": base64.b64encode(keys.public_key_raw()).decode(),
+            }
+        )
+
+
+def revoked_badges():
+    """(number, version) of every badge a gate must deny although its signature is genuine."""
+    newer = Badge.objects.filter(number=OuterRef("number"), version__gt=OuterRef("version"))
+    return (
+        Badge.objects.filter(
+            Q(revoked_at__isnull=False)
+            | Q(accreditation__status__in=[AccreditationStatus.REVOKED, AccreditationStatus.REFUSED])
+            | Exists(newer)
+        )
+        .order_by("number", "version")
+        .values_list("number", "version")
+    )
+
+
+class RevokedListView(APIView):
+    authentication_classes = [SessionAuthentication, GateTokenAuthentication]
+    permission_classes = [CanCheckIn]
+
+    @extend_schema(
+        operation_id="badges_revoked",
+        summary="Revoked badge versions, for offline scanners",
+        description="Every (number, version) that is revoked, replaced by a newer print, or "
+        "whose accreditation was revoked or refused. Not paginated: scanners load it whole.",
+        responses={
+            200: inline_serializer(
+                "RevokedBadges",
+                fields={
+                    "generated_at": serializers.DateTimeField(),
+                    "count": serializers.IntegerField(),
+                    "badges": inline_serializer(
+                        "RevokedBadge",
+                        fields={"number": serializers.IntegerField(), "version": serializers.IntegerField()},
+                        many=True,
+                    ),
+                },
+            ),
+            403: ERROR_SCHEMA,
+        },
+    )
+    def get(self, request):
+        rows = [{"number": number, "version": version} for number, version in revoked_badges()]
+        return Response({"generated_at": timezone.now(), "count": len(rows), "badges": rows})

@@ -1,0 +1,144 @@
+"""The gate page, the live occupancy page, and the photo the gate shows."""
+
+import uuid
+
+from django import forms
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from accreditation import selectors
+from accreditation.access import staff_required
+from accreditation.gate.scan import CheckInError, badge_scan
+from accreditation.models import Badge, Direction, Zone
+
+CHECK_IN = "accreditation.check_in"
+VIEW_SCAN = "accreditation.view_scan"
+SESSION_KEY = "gate"
+#: How often the occupancy page refreshes itself, in seconds.
+OCCUPANCY_REFRESH = 5
+
+
+class GateForm(forms.Form):
+    zone = forms.ModelChoiceField(
+        label=_("Zone"), queryset=Zone.objects.none(), to_field_name="code", empty_label=None
+    )
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, widget=forms.RadioSelect)
+    code = forms.CharField(label=_("Badge code"), max_length=1000, required=False, strip=True)
+    nonce = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, zones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = zones
+
+
+def _gate_settings(request, zones):
+    """Zone and direction from the query string, else as last used in this session."""
+    remembered = request.session.get(SESSION_KEY, {})
+    zone = request.GET.get("zone") or remembered.get("zone")
+    if zone not in {z.code for z in zones}:
+        zone = zones[0].code if zones else None
+    direction = request.GET.get("direction") or remembered.get("direction")
+    if direction not in Direction.values:
+        direction = Direction.IN
+    return {"zone": zone, "direction": direction}
+
+
+@never_cache
+@staff_required(CHECK_IN)
+def gate(request):
+    """Scan at a gate: a normal form POST renders the answer; checkin.js posts to the API."""
+    zones = list(Zone.objects.only("id", "code", "name"))
+    outcome = None
+    status = 200
+    if request.method == "POST":
+        form = GateForm(request.POST, zones=Zone.objects.all())
+        if form.is_valid():
+            chosen = {"zone": form.cleaned_data["zone"].code, "direction": form.cleaned_data["direction"]}
+            request.session[SESSION_KEY] = chosen
+            if form.cleaned_data["code"]:
+                try:
+                    outcome = badge_scan(
+                        code=form.cleaned_data["code"],
+                        zone_code=chosen["zone"],
+                        direction=chosen["direction"],
+                        officer=request.user,
+                        device="gate page",
+                        nonce=form.cleaned_data["nonce"] or None,
+                    )
+                except CheckInError as error:
+                    form.add_error(None, error.message)
+                    status = 400
+        else:
+            status = 400
+            chosen = _gate_settings(request, zones)
+        # A fresh form keeps zone and direction and a new nonce; the code field is emptied.
+        if status == 200:
+            form = GateForm(initial={**chosen, "nonce": uuid.uuid4().hex}, zones=Zone.objects.all())
+    else:
+        chosen = _gate_settings(request, zones)
+        request.session[SESSION_KEY] = chosen
+        form = GateForm(initial={**chosen, "nonce": uuid.uuid4().hex}, zones=Zone.objects.all())
+    return render(
+        request,
+        "protocol/checkin.html",
+        {"form": form, "outcome": outcome, "zones": zones, "chosen": chosen},
+        status=status,
+    )
+
+
+@never_cache
+@staff_required(CHECK_IN, VIEW_SCAN)
+def occupancy(request):
+    """Live occupancy per zone, as the dashboard counts it; the page reloads its table every
+    few seconds."""
+    rows = [
+        # The bar stops at full; the number says how far over capacity a zone is.
+        {
+            "zone": row.zone,
+            "ins": row.ins,
+            "outs": row.outs,
+            "inside": row.inside,
+            "percent": None if row.percent is None else min(row.percent, 100),
+        }
+        for row in selectors.zone_occupancy()
+    ]
+    context = {
+        "rows": rows,
+        "total_inside": sum(row["inside"] for row in rows),
+        "refresh_seconds": OCCUPANCY_REFRESH,
+    }
+    template = "protocol/occupancy_table.html" if request.GET.get("partial") else "protocol/occupancy.html"
+    return render(request, template, context)
+
+
+def _token_user(request):
+    """Scanner devices authenticate with their API token, as on /api/checkin/."""
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return None
+    return found[0] if found else None
+
+
+@never_cache
+def badge_photo(request, badge_pk):
+    """The photo of a badge's holder, for gate staff only; never cached, never public."""
+    user = request.user if request.user.is_authenticated else _token_user(request)
+    if user is None:
+        return redirect_to_login(request.get_full_path())
+    if not user.has_perm(CHECK_IN):
+        raise PermissionDenied
+    badge = get_object_or_404(Badge.objects.select_related("accreditation__member"), pk=badge_pk)
+    photo = badge.accreditation.member.photo
+    if not photo:
+        raise Http404
+    response = FileResponse(photo.open("rb"), content_type="image/jpeg")
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,19 @@
+"""The gates: the gate page, live occupancy and gate photos under /protocol/checkin/
+(namespace "protocol"), and the devices' API under /api/ (`api_urlpatterns`): check-in, the
+badge public key, the revocation list."""
+
+from django.urls import path
+
+from accreditation.gate import api, pages
+
+urlpatterns = [
+    path("", pages.gate, name="checkin"),
+    path("occupancy/", pages.occupancy, name="occupancy"),
+    path("photo/<int:badge_pk>/", pages.badge_photo, name="checkin-photo"),
+]
+
+api_urlpatterns = [
+    path("checkin/", api.CheckInView.as_view(), name="api-checkin"),
+    path("badges/public-key/", api.PublicKeyView.as_view(), name="api-badges-public-key"),
+    path("badges/revoked/", api.RevokedListView.as_view(), name="api-badges-revoked"),
+]

@@ -1,0 +1,152 @@
+"""The portal's accreditation pages: every member with their status, and submission.
+
+Written over the delegations portal (same access rule: `focal_point_required`); the page
+reads each member's accreditation through one join.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accreditation.models import AccreditationStatus
+from accreditation.submission import SubmissionError, delegation_submit, submission_plan
+from delegations.access import focal_point_required
+from delegations.api.views import IsFocalPoint
+from delegations.portal.views import site_url
+from delegations.selectors import delegation_members
+
+STATUS_BADGES = {
+    AccreditationStatus.DRAFT: "secondary",
+    AccreditationStatus.SUBMITTED: "info",
+    AccreditationStatus.UNDER_REVIEW: "info",
+    AccreditationStatus.RETURNED: "warning",
+    AccreditationStatus.REJECTED: "danger",
+    AccreditationStatus.APPROVED: "primary",
+    AccreditationStatus.CLEARED: "success",
+    AccreditationStatus.REFUSED: "danger",
+    AccreditationStatus.BADGE_ISSUED: "success",
+    AccreditationStatus.PRINTED: "success",
+    AccreditationStatus.COLLECTED: "success",
+    AccreditationStatus.REVOKED: "dark",
+}
+
+
+def delegation_members_with_status(*, delegation):
+    """The delegation's members, each with `accreditation` loaded (None for a draft) in one query."""
+    return list(delegation_members(delegation=delegation).select_related("accreditation"))
+
+
+def _rows(members):
+    rows = []
+    for member in members:
+        accreditation = getattr(member, "accreditation", None)
+        code = accreditation.status if accreditation else AccreditationStatus.DRAFT
+        rows.append(
+            {
+                "member": member,
+                "status": code,
+                "status_label": AccreditationStatus(code).label,
+                "badge": STATUS_BADGES[code],
+                "reason": accreditation.decision_reason if code == AccreditationStatus.RETURNED else "",
+            }
+        )
+    return rows
+
+
+@focal_point_required
+@require_http_methods(["GET", "POST"])
+def status_page(request):
+    delegation = request.delegation
+    if request.method == "POST":
+        try:
+            result = delegation_submit(delegation=delegation, user=request.user, site_url=site_url(request))
+        except SubmissionError as error:
+            if error.code != "incomplete":
+                messages.warning(request, error.message)
+                return redirect("portal_accreditation:status")
+            messages.error(request, error.message)
+        else:
+            n = len(result.submitted)
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s member submitted for accreditation. A confirmation e-mail is on its way.",
+                    "%(n)s members submitted for accreditation. A confirmation e-mail is on its way.",
+                    n,
+                )
+                % {"n": n},
+            )
+            return redirect("portal_accreditation:status")
+    members = delegation_members_with_status(delegation=delegation)
+    to_submit, unchanged, missing = submission_plan(delegation=delegation, members=members)
+    rows = _rows(members)
+    for row in rows:
+        row["missing"] = missing.get(row["member"], [])
+        row["will_submit"] = row["member"] in to_submit
+        row["unchanged"] = row["member"] in unchanged
+    return render(
+        request,
+        "portal/accreditation_status.html",
+        {
+            "delegation": delegation,
+            "rows": rows,
+            "to_submit": to_submit,
+            "delegation_missing": missing.get("delegation", []),
+            "can_submit": bool(to_submit) and not missing,
+        },
+    )
+
+
+class MemberStatusOutput(serializers.Serializer):
+    member_id = serializers.IntegerField(source="member.pk")
+    name = serializers.CharField(source="member.full_name")
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class StatusAPI(APIView):
+    """Every member of the caller's delegation with their accreditation status."""
+
+    permission_classes = [permissions.IsAuthenticated, IsFocalPoint]
+
+    @extend_schema(responses=MemberStatusOutput(many=True))
+    def get(self, request):
+        rows = _rows(delegation_members_with_status(delegation=request.delegation))
+        return Response(MemberStatusOutput(rows, many=True).data)
+
+
+class SubmitAPI(APIView):
+    """Submit the delegation's new or changed members for accreditation."""
+
+    permission_classes = [permissions.IsAuthenticated, IsFocalPoint]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "SubmitResult", {"submitted": serializers.ListField(), "unchanged": serializers.ListField()}
+            )
+        },
+    )
+    def post(self, request):
+        try:
+            result = delegation_submit(
+                delegation=request.delegation, user=request.user, site_url=site_url(request)
+            )
+        except SubmissionError as error:
+            body = {"code": error.code, "detail": error.message}
+            if error.missing:
+                body["errors"] = {
+                    ("delegation" if key == "delegation" else f"member:{key.pk}"): [str(m) for m in value]
+                    for key, value in error.missing.items()
+                }
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"submitted": [m.pk for m in result.submitted], "unchanged": [m.pk for m in result.unchanged]}
+        )

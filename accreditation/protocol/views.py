@@ -1,0 +1,194 @@
+"""Protocol's badge pages at /protocol/: the print queue, batches, reprints and the desk."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accreditation import selectors, services
+from accreditation.access import staff_required
+from accreditation.forms import DeskSearchForm, HandOverForm, PrintFilterForm, PrintForm, ReasonForm
+from accreditation.models import Badge, BadgeLayout, PrintBatch
+from accreditation.review.views import HAND_OVER, PRINT, _page, _querystring
+from accreditation.workflow import AccreditationError
+
+CHECK_IN = "accreditation.check_in"
+
+
+@staff_required(PRINT, HAND_OVER, CHECK_IN, "accreditation.view_scan")
+def protocol_home(request):
+    return render(request, "protocol/home.html")
+
+
+@staff_required(PRINT)
+def print_queue(request):
+    form = PrintFilterForm(request.GET)
+    page = _page(request, selectors.print_queue(filters=form.filters()))
+    return render(
+        request,
+        "protocol/print_queue.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": _querystring(request),
+            "layouts": BadgeLayout.choices,
+        },
+    )
+
+
+@staff_required(PRINT)
+@require_POST
+def print_batch_create(request):
+    """Print the ticked rows, or with `all_matching` every row the queue's filters match."""
+    all_matching = request.POST.get("all_matching") == "1"
+    form = PrintForm(request.POST, queryset=selectors.print_queue())
+    form.fields["accreditations"].required = not all_matching
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("protocol:print-queue")
+    if all_matching:
+        accreditations = list(selectors.print_queue(filters=PrintFilterForm(request.POST).filters()))
+    else:
+        accreditations = form.cleaned_data["accreditations"]
+    try:
+        batch = services.badge_print_accreditations(
+            accreditations=accreditations, layout=form.cleaned_data["layout"], by=request.user
+        )
+    except AccreditationError as error:
+        messages.error(request, error.message)
+        return redirect("protocol:print-queue")
+    return redirect("protocol:batch", pk=batch.pk)
+
+
+@staff_required(PRINT)
+def batch_list(request):
+    return render(request, "protocol/batches.html", {"page": _page(request, selectors.print_batches())})
+
+
+@staff_required(PRINT)
+def batch_detail(request, pk):
+    batch = get_object_or_404(selectors.print_batches(), pk=pk)
+    return render(request, "protocol/batch.html", {"batch": batch})
+
+
+@staff_required(PRINT)
+def batch_status(request, pk):
+    """The progress the batch page polls while a large batch renders."""
+    batch = get_object_or_404(PrintBatch, pk=pk)
+    return JsonResponse(
+        {
+            "status": batch.status,
+            "rendered": batch.rendered,
+            "total": batch.total,
+            "download": reverse("protocol:batch-pdf", args=[batch.pk]) if batch.file else None,
+        }
+    )
+
+
+@staff_required(PRINT)
+def batch_pdf(request, pk):
+    batch = get_object_or_404(PrintBatch, pk=pk)
+    if batch.status != PrintBatch.Status.DONE or not batch.file:
+        raise Http404
+    response = FileResponse(
+        batch.file.open("rb"), content_type="application/pdf", as_attachment=True, filename=f"badges-{pk}.pdf"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required(PRINT)
+@require_POST
+def batch_render_again(request, pk):
+    batch = get_object_or_404(PrintBatch, pk=pk, status=PrintBatch.Status.FAILED)
+    services.badge_batch_render_again(batch=batch)
+    return redirect("protocol:batch", pk=batch.pk)
+
+
+@staff_required(HAND_OVER, PRINT)
+def desk(request):
+    form = DeskSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    badges = list(selectors.desk_search(query=query)[:50]) if query else []
+    return render(
+        request,
+        "protocol/desk.html",
+        {
+            "form": form,
+            "query": query,
+            "badges": badges,
+            "hand_over_form": HandOverForm(),
+            "reason_form": ReasonForm(),
+            "can_print": request.user.has_perm(PRINT),
+            "can_hand_over": request.user.has_perm(HAND_OVER),
+        },
+    )
+
+
+def _back_to_desk(badge):
+    return redirect(f"{reverse('protocol:desk')}?q={badge.number}")
+
+
+@staff_required(HAND_OVER)
+@require_POST
+def badge_hand_over(request, pk):
+    badge = get_object_or_404(Badge.objects.select_related("accreditation__member"), pk=pk)
+    form = HandOverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Type the number of the passport you were shown."))
+        return _back_to_desk(badge)
+    try:
+        services.badge_hand_over(
+            badge=badge, by=request.user, id_document_seen=form.cleaned_data["id_document_seen"]
+        )
+    except AccreditationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Badge %(badge)s handed over to %(member)s.")
+            % {"badge": badge, "member": badge.accreditation.member},
+        )
+    return _back_to_desk(badge)
+
+
+@staff_required(PRINT)
+@require_POST
+def badge_reprint(request, pk):
+    badge = get_object_or_404(Badge, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason for the reprint."))
+        return _back_to_desk(badge)
+    try:
+        new = services.badge_reprint(badge=badge, by=request.user, reason=form.cleaned_data["reason"])
+    except AccreditationError as error:
+        messages.error(request, error.message)
+        return _back_to_desk(badge)
+    messages.success(
+        request,
+        _("Badge %(old)s revoked; version %(version)d is in the print queue.")
+        % {"old": badge, "version": new.version},
+    )
+    return redirect("protocol:print-queue")
+
+
+@staff_required(PRINT)
+@require_POST
+def badge_revoke(request, pk):
+    badge = get_object_or_404(Badge, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason."))
+        return _back_to_desk(badge)
+    try:
+        services.badge_revoke(badge=badge, by=request.user, reason=form.cleaned_data["reason"])
+    except AccreditationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.warning(request, _("Badge %(badge)s revoked.") % {"badge": badge})
+    return redirect("protocol:desk")

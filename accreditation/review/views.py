@@ -1,0 +1,235 @@
+"""The accreditation officers' and security officers' pages: queues, review, vetting.
+
+Views parse, call a selector or a service, and render; the rules live in services.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accreditation import selectors, services
+from accreditation.access import staff_required
+from accreditation.forms import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm, VettingForm
+from accreditation.models import Accreditation, AccreditationStatus
+from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE, AccreditationError, can_move
+from delegations.models import Member
+from hanoi_summit.core.audit import audit_history
+
+REVIEW = "accreditation.review_accreditation"
+VET = "accreditation.vet_accreditation"
+PRINT = "accreditation.print_badge"
+HAND_OVER = "accreditation.hand_over_badge"
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _querystring(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- accreditation officers ------------------------------------------------------------------
+
+
+@staff_required(REVIEW)
+def review_queue(request):
+    form = QueueFilterForm(request.GET, statuses=sorted(REVIEW_QUEUE))
+    page = _page(request, selectors.review_queue(filters=form.filters()))
+    return render(
+        request,
+        "accreditation/review_queue.html",
+        {"form": form, "page": page, "querystring": _querystring(request)},
+    )
+
+
+@staff_required(REVIEW)
+@require_POST
+def review_bulk_approve(request):
+    form = BulkApproveForm(request.POST, queryset=selectors.review_queue())
+    if not form.is_valid():
+        messages.error(request, _("Select at least one request waiting for review."))
+        return redirect("review:queue")
+    approved, refused = services.accreditation_approve_many(
+        accreditations=form.cleaned_data["accreditations"], officer=request.user
+    )
+    if approved:
+        messages.success(
+            request, _("%(count)d approved with their suggested category.") % {"count": len(approved)}
+        )
+    for accreditation, error in refused:
+        messages.error(request, f"{accreditation.member}: {error.message}")
+    return redirect("review:queue")
+
+
+def _review_page(request, accreditation, *, approve_form=None, reason_form=None, status=200):
+    if approve_form is None:
+        category, zones = accreditation.category, list(accreditation.zones.all())
+        if category is None:
+            category, zones = selectors.assignment_suggested(member=accreditation.member)
+        approve_form = ApproveForm(initial={"category": category, "zones": zones})
+    return render(
+        request,
+        "accreditation/review.html",
+        {
+            "accreditation": accreditation,
+            "member": accreditation.member,
+            "approve_form": approve_form,
+            "reason_form": reason_form or ReasonForm(),
+            "can_decide": accreditation.status in REVIEW_QUEUE,
+            "history": audit_history(target=accreditation)[:20],
+        },
+        status=status,
+    )
+
+
+def _accreditation(pk):
+    try:
+        return selectors.accreditation_for_review(pk=pk)
+    except Accreditation.DoesNotExist:
+        raise Http404 from None
+
+
+@staff_required(REVIEW)
+def review_detail(request, pk):
+    return _review_page(request, _accreditation(pk))
+
+
+@staff_required(REVIEW)
+@require_POST
+def review_start(request, pk):
+    try:
+        services.accreditation_start_review(accreditation=_accreditation(pk), officer=request.user)
+    except AccreditationError as error:
+        messages.error(request, error.message)
+    return redirect("review:detail", pk=pk)
+
+
+@staff_required(REVIEW)
+@require_POST
+def review_approve(request, pk):
+    accreditation = _accreditation(pk)
+    form = ApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.accreditation_approve(
+                accreditation=accreditation,
+                officer=request.user,
+                category=form.cleaned_data["category"],
+                zones=form.cleaned_data["zones"],
+            )
+        except AccreditationError as error:
+            messages.error(request, error.message)
+            return redirect("review:detail", pk=pk)
+        messages.success(
+            request, _("%(member)s approved: now with security.") % {"member": accreditation.member}
+        )
+        return redirect("review:queue")
+    return _review_page(request, accreditation, approve_form=form, status=400)
+
+
+def _decide(request, pk, service, done_message):
+    accreditation = _accreditation(pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            service(accreditation=accreditation, officer=request.user, reason=form.cleaned_data["reason"])
+        except AccreditationError as error:
+            messages.error(request, error.message)
+            return redirect("review:detail", pk=pk)
+        messages.success(request, done_message % {"member": accreditation.member})
+        return redirect("review:queue")
+    return _review_page(request, accreditation, reason_form=form, status=400)
+
+
+@staff_required(REVIEW)
+@require_POST
+def review_return(request, pk):
+    return _decide(request, pk, services.accreditation_return, _("%(member)s returned to the delegation."))
+
+
+@staff_required(REVIEW)
+@require_POST
+def review_reject(request, pk):
+    return _decide(request, pk, services.accreditation_reject, _("%(member)s rejected."))
+
+
+# --- security officers -----------------------------------------------------------------------
+
+
+@staff_required(VET)
+def vetting_queue(request):
+    form = QueueFilterForm(request.GET, statuses=sorted(VETTING_QUEUE))
+    page = _page(request, selectors.vetting_queue(filters=form.filters()))
+    return render(
+        request,
+        "accreditation/vetting_queue.html",
+        {"form": form, "page": page, "querystring": _querystring(request)},
+    )
+
+
+def _vetting_page(request, accreditation, *, form=None, status=200):
+    return render(
+        request,
+        "accreditation/vetting.html",
+        {
+            "accreditation": accreditation,
+            "member": accreditation.member,
+            "form": form or VettingForm(),
+            # What the workflow allows from here (the template shows only those buttons).
+            "can_clear": can_move(accreditation.status, AccreditationStatus.CLEARED),
+            "can_refuse": can_move(accreditation.status, AccreditationStatus.REFUSED),
+        },
+        status=status,
+    )
+
+
+@staff_required(VET)
+def vetting_detail(request, pk):
+    accreditation = _accreditation(pk)
+    services.accreditation_record_vetting_view(accreditation=accreditation, officer=request.user)
+    return _vetting_page(request, accreditation)
+
+
+@staff_required(VET)
+@require_POST
+def vetting_decide(request, pk, decision):
+    accreditation = _accreditation(pk)
+    form = VettingForm(request.POST)
+    if form.is_valid():
+        service = services.accreditation_clear if decision == "clear" else services.accreditation_refuse
+        try:
+            service(accreditation=accreditation, officer=request.user, note=form.cleaned_data["note"])
+        except AccreditationError as error:
+            form.add_error("note", error.message)
+            return _vetting_page(request, accreditation, form=form, status=400)
+        if decision == "clear":
+            messages.success(request, _("%(member)s cleared.") % {"member": accreditation.member})
+        else:
+            messages.warning(request, _("%(member)s refused.") % {"member": accreditation.member})
+        return redirect("review:vetting-queue")
+    return _vetting_page(request, accreditation, form=form, status=400)
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+
+@staff_required(REVIEW, VET, PRINT, HAND_OVER)
+def member_photo(request, member_pk):
+    """A member's photo for staff screens: never cached, never a public URL."""
+    member = get_object_or_404(Member.objects.only("id", "photo", "given_names", "family_name"), pk=member_pk)
+    if not member.photo:
+        raise Http404
+    if request.user.has_perm(VET):
+        # Security's every look at a person is on the record, the photo included.
+        services.member_record_photo_view(member=member, officer=request.user)
+    response = FileResponse(member.photo.open("rb"), content_type="image/jpeg")
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,29 @@
+"""/dashboard/: the secretariat's dashboard, exports, List of Participants, group e-mails
+and audit history (namespace "dashboard")."""
+
+from django.urls import path, register_converter
+
+from hanoi_summit.secretariat import views
+
+
+class ModelLabelConverter:
+    """ "app_label.model", e.g. "delegations.member"."""
+
+    regex = r"[a-z_]+\.[a-z_]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ModelLabelConverter, "model_label")
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("exports/<slug:kind>.<str:fmt>", views.export, name="export"),
+    path("participants.pdf", views.participants_pdf, name="participants"),
+    path("emails/", views.group_email, name="group_email"),
+    path("history/<model_label:label>/<int:pk>/", views.history, name="history"),
+]

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from hanoi_summit.core.clock import HANOI, pinned_now
+
+
+def event(request):
+    """The event's name and dates, shown in every page's header and footer, in the page's language."""
+    return {
+        "EVENT_NAME": gettext(settings.EVENT_NAME),
+        "EVENT_LONG_NAME": gettext(settings.EVENT_LONG_NAME),
+        "EVENT_DATES": gettext(settings.EVENT_DATES),
+        # Set when the event clock is pinned (demo, rehearsal): every page says so.
+        "EVENT_CLOCK_PINNED": _in_hanoi(pinned_now()),
+    }
+
+
+def _in_hanoi(moment):
+    return timezone.localtime(moment, HANOI) if moment else None

@@ -1,0 +1,39 @@
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from hanoi_summit.secretariat.views import DASHBOARD_PERMISSIONS
+from hanoi_summit.web import health
+
+#: Where each kind of staff starts its day, first match wins: the page its work begins on.
+STAFF_LANDING = (
+    (DASHBOARD_PERMISSIONS, "dashboard:index"),
+    (("accreditation.review_accreditation",), "review:queue"),
+    (("accreditation.vet_accreditation",), "review:vetting-queue"),
+    (("accreditation.print_badge",), "protocol:home"),
+    (("accreditation.check_in",), "protocol:checkin"),
+)
+
+
+def home(request):
+    """Everyone's landing page after login: staff by role, focal points their portal,
+    everyone else the public programme."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("programme:index")
+    if not user.is_staff:
+        return redirect("portal:home")
+    for permissions, url_name in STAFF_LANDING:
+        if user.has_perms(permissions):
+            return redirect(url_name)
+    return redirect("admin:index")
+
+
+# A cached "ok" would hide an outage from the load balancer.
+@never_cache
+@require_safe
+def healthz(request):
+    """200 with the status of each dependency; 503 when the database cannot be reached."""
+    report = health.check_all()
+    return JsonResponse(report, status=200 if report["database"]["ok"] else 503)

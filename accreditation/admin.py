@@ -20,7 +20,7 @@ from accreditation.models import (
     ScanResult,
     Zone,
 )
-from hanoi_summit.admin import ReadOnlyAdmin, choice_pill, date_set_filter, short_time, status_pill
+from hanoi_summit.core.admin import ReadOnlyAdmin, choice_pill, date_set_filter, short_time, status_pill
 
 S = AccreditationStatus
 ACCREDITATION_TONES = {

@@ -28,8 +28,8 @@ from accreditation.models import (
 )
 from accreditation.workflow import AccreditationError, check_move
 from hanoi_summit.core.audit import audit_record
+from hanoi_summit.core.models import AuditEntry
 from hanoi_summit.core.outbox.queue import email_queue
-from hanoi_summit.models import AuditEntry
 
 S = AccreditationStatus
 logger = logging.getLogger(__name__)

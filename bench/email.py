@@ -97,8 +97,8 @@ def main():
     from django.db import connection, transaction
 
     from bench.results import append
+    from hanoi_summit.core.models import OutgoingEmail
     from hanoi_summit.core.outbox.queue import email_queue
-    from hanoi_summit.models import OutgoingEmail
     from tests.integration.support import CountingSmtpSink, start_worker, stop_worker, wait_until
 
     # Spawned first, before this process holds threads or busy connections.

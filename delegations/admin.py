@@ -26,7 +26,7 @@ from delegations.models import (
     Member,
 )
 from delegations.portal.views import site_url
-from hanoi_summit.admin import status_pill
+from hanoi_summit.core.admin import status_pill
 
 _IMPORT_SALT = "delegations.invitation-import"
 

@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from hanoi_summit.admin import ReadOnlyAdmin, choice_pill, date_set_filter, status_pill
+from hanoi_summit.core.admin import ReadOnlyAdmin, choice_pill, date_set_filter, status_pill
 from sessions.models import (
     Booking,
     BookingStatus,

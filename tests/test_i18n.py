@@ -20,7 +20,7 @@ from django.utils.translation.template import templatize
 
 from accreditation import services as accreditation_services
 from accreditation.submission import delegation_submit
-from hanoi_summit.models import OutgoingEmail
+from hanoi_summit.core.models import OutgoingEmail
 from tests import factories
 from tests.accreditation.review_helpers import approved, reference_data
 

@@ -8,21 +8,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accreditation import selectors, services
-from accreditation.access import staff_required
 from accreditation.forms import DeskSearchForm, HandOverForm, PrintFilterForm, PrintForm, ReasonForm
 from accreditation.models import Badge, BadgeLayout, PrintBatch
 from accreditation.review.views import HAND_OVER, PRINT, _page, _querystring
 from accreditation.workflow import AccreditationError
+from hanoi_summit.core.access import any_perm_required
 
 CHECK_IN = "accreditation.check_in"
 
 
-@staff_required(PRINT, HAND_OVER, CHECK_IN, "accreditation.view_scan")
+@any_perm_required(PRINT, HAND_OVER, CHECK_IN, "accreditation.view_scan")
 def protocol_home(request):
     return render(request, "protocol/home.html")
 
 
-@staff_required(PRINT)
+@any_perm_required(PRINT)
 def print_queue(request):
     form = PrintFilterForm(request.GET)
     page = _page(request, selectors.print_queue(filters=form.filters()))
@@ -38,7 +38,7 @@ def print_queue(request):
     )
 
 
-@staff_required(PRINT)
+@any_perm_required(PRINT)
 @require_POST
 def print_batch_create(request):
     """Print the ticked rows, or with `all_matching` every row the queue's filters match."""
@@ -64,18 +64,18 @@ def print_batch_create(request):
     return redirect("protocol:batch", pk=batch.pk)
 
 
-@staff_required(PRINT)
+@any_perm_required(PRINT)
 def batch_list(request):
     return render(request, "protocol/batches.html", {"page": _page(request, selectors.print_batches())})
 
 
-@staff_required(PRINT)
+@any_perm_required(PRINT)
 def batch_detail(request, pk):
     batch = get_object_or_404(selectors.print_batches(), pk=pk)
     return render(request, "protocol/batch.html", {"batch": batch})
 
 
-@staff_required(PRINT)
+@any_perm_required(PRINT)
 def batch_status(request, pk):
     """The progress the batch page polls while a large batch renders."""
     batch = get_object_or_404(PrintBatch, pk=pk)
@@ -89,7 +89,7 @@ def batch_status(request, pk):
     )
 
 
-@staff_required(PRINT)
+@any_perm_required(PRINT)
 def batch_pdf(request, pk):
     batch = get_object_or_404(PrintBatch, pk=pk)
     if batch.status != PrintBatch.Status.DONE or not batch.file:
@@ -101,7 +101,7 @@ def batch_pdf(request, pk):
     return response
 
 
-@staff_required(PRINT)
+@any_perm_required(PRINT)
 @require_POST
 def batch_render_again(request, pk):
     batch = get_object_or_404(PrintBatch, pk=pk, status=PrintBatch.Status.FAILED)
@@ -109,7 +109,7 @@ def batch_render_again(request, pk):
     return redirect("protocol:batch", pk=batch.pk)
 
 
-@staff_required(HAND_OVER, PRINT)
+@any_perm_required(HAND_OVER, PRINT)
 def desk(request):
     form = DeskSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -133,7 +133,7 @@ def _back_to_desk(badge):
     return redirect(f"{reverse('protocol:desk')}?q={badge.number}")
 
 
-@staff_required(HAND_OVER)
+@any_perm_required(HAND_OVER)
 @require_POST
 def badge_hand_over(request, pk):
     badge = get_object_or_404(Badge.objects.select_related("accreditation__member"), pk=pk)
@@ -156,7 +156,7 @@ def badge_hand_over(request, pk):
     return _back_to_desk(badge)
 
 
-@staff_required(PRINT)
+@any_perm_required(PRINT)
 @require_POST
 def badge_reprint(request, pk):
     badge = get_object_or_404(Badge, pk=pk)
@@ -177,7 +177,7 @@ def badge_reprint(request, pk):
     return redirect("protocol:print-queue")
 
 
-@staff_required(PRINT)
+@any_perm_required(PRINT)
 @require_POST
 def badge_revoke(request, pk):
     badge = get_object_or_404(Badge, pk=pk)

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accreditation import selectors, services
-from accreditation.access import staff_required
 from accreditation.forms import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm, VettingForm
 from accreditation.models import Accreditation, AccreditationStatus
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE, AccreditationError, can_move
 from delegations.models import Member
+from hanoi_summit.core.access import any_perm_required
 from hanoi_summit.core.audit import audit_history
 
 REVIEW = "accreditation.review_accreditation"
@@ -38,7 +38,7 @@ def _querystring(request):
 # --- accreditation officers ------------------------------------------------------------------
 
 
-@staff_required(REVIEW)
+@any_perm_required(REVIEW)
 def review_queue(request):
     form = QueueFilterForm(request.GET, statuses=sorted(REVIEW_QUEUE))
     page = _page(request, selectors.review_queue(filters=form.filters()))
@@ -49,7 +49,7 @@ def review_queue(request):
     )
 
 
-@staff_required(REVIEW)
+@any_perm_required(REVIEW)
 @require_POST
 def review_bulk_approve(request):
     form = BulkApproveForm(request.POST, queryset=selectors.review_queue())
@@ -96,12 +96,12 @@ def _accreditation(pk):
         raise Http404 from None
 
 
-@staff_required(REVIEW)
+@any_perm_required(REVIEW)
 def review_detail(request, pk):
     return _review_page(request, _accreditation(pk))
 
 
-@staff_required(REVIEW)
+@any_perm_required(REVIEW)
 @require_POST
 def review_start(request, pk):
     try:
@@ -111,7 +111,7 @@ def review_start(request, pk):
     return redirect("review:detail", pk=pk)
 
 
-@staff_required(REVIEW)
+@any_perm_required(REVIEW)
 @require_POST
 def review_approve(request, pk):
     accreditation = _accreditation(pk)
@@ -148,13 +148,13 @@ def _decide(request, pk, service, done_message):
     return _review_page(request, accreditation, reason_form=form, status=400)
 
 
-@staff_required(REVIEW)
+@any_perm_required(REVIEW)
 @require_POST
 def review_return(request, pk):
     return _decide(request, pk, services.accreditation_return, _("%(member)s returned to the delegation."))
 
 
-@staff_required(REVIEW)
+@any_perm_required(REVIEW)
 @require_POST
 def review_reject(request, pk):
     return _decide(request, pk, services.accreditation_reject, _("%(member)s rejected."))
@@ -163,7 +163,7 @@ def review_reject(request, pk):
 # --- security officers -----------------------------------------------------------------------
 
 
-@staff_required(VET)
+@any_perm_required(VET)
 def vetting_queue(request):
     form = QueueFilterForm(request.GET, statuses=sorted(VETTING_QUEUE))
     page = _page(request, selectors.vetting_queue(filters=form.filters()))
@@ -190,14 +190,14 @@ def _vetting_page(request, accreditation, *, form=None, status=200):
     )
 
 
-@staff_required(VET)
+@any_perm_required(VET)
 def vetting_detail(request, pk):
     accreditation = _accreditation(pk)
     services.accreditation_record_vetting_view(accreditation=accreditation, officer=request.user)
     return _vetting_page(request, accreditation)
 
 
-@staff_required(VET)
+@any_perm_required(VET)
 @require_POST
 def vetting_decide(request, pk, decision):
     accreditation = _accreditation(pk)
@@ -220,7 +220,7 @@ def vetting_decide(request, pk, decision):
 # --- photos ----------------------------------------------------------------------------------
 
 
-@staff_required(REVIEW, VET, PRINT, HAND_OVER)
+@any_perm_required(REVIEW, VET, PRINT, HAND_OVER)
 def member_photo(request, member_pk):
     """A member's photo for staff screens: never cached, never a public URL."""
     member = get_object_or_404(Member.objects.only("id", "photo", "given_names", "family_name"), pk=member_pk)

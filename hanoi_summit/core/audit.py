@@ -1,6 +1,6 @@
 """The append-only audit trail: one call per thing worth knowing later."""
 
-from hanoi_summit.models import AuditEntry
+from hanoi_summit.core.models import AuditEntry
 
 
 def audit_record(*, actor, action, target, before=None, after=None, note=""):

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from accreditation.models import AccreditationStatus
 from delegations.models import Delegation, DelegationStatus, FocalPoint, Member, MemberRole
 from hanoi_summit.core.errors import DomainError
+from hanoi_summit.core.models import OutgoingEmail
 from hanoi_summit.core.outbox.queue import email_queue
-from hanoi_summit.models import OutgoingEmail
 from sessions.models import BookingStatus
 
 PLACEHOLDERS = {

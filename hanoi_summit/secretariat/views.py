@@ -2,12 +2,10 @@
 Participants, group e-mails and audit history. Thin: they check who asks, call a selector
 or a service and render."""
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -19,8 +17,9 @@ from django.utils.translation import ngettext
 from accreditation.models import AccreditationStatus
 from accreditation.selectors import zone_occupancy
 from delegations.models import PASSPORT_FIELDS, STATE_KINDS, VIEW_PASSPORT, DelegationKind, DelegationStatus
+from hanoi_summit.core.access import all_perms_required
 from hanoi_summit.core.audit import audit_history
-from hanoi_summit.models import EmailStatus
+from hanoi_summit.core.models import EmailStatus
 from hanoi_summit.secretariat import group_emails
 from hanoi_summit.secretariat.dashboard import charts
 from hanoi_summit.secretariat.dashboard import figures as dashboard
@@ -49,24 +48,6 @@ HISTORY_MODELS = (
     "programme.booking",
     "programme.signature",
 )
-
-
-def staff_required(*permissions):
-    """Staff holding every one of `permissions`; others are sent to log in, or refused (403)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            user = request.user
-            if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-            if not (user.is_staff and user.has_perms(permissions)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def changelist_url(label, **params):
@@ -154,7 +135,7 @@ def _funnel_charts(figures):
     )
 
 
-@staff_required(*DASHBOARD_PERMISSIONS)
+@all_perms_required(*DASHBOARD_PERMISSIONS)
 def index(request):
     """The event at a glance; every figure links to the list behind it."""
     delegations = dashboard.delegation_figures()
@@ -237,7 +218,7 @@ def _export_permission_or_403(request, kind):
     return spec
 
 
-@staff_required()
+@all_perms_required()
 def export(request, kind, fmt):
     """/dashboard/exports/<kind>.<csv|xlsx>, filtered by the admin list's query string."""
     _export_permission_or_403(request, kind)
@@ -249,7 +230,7 @@ def export(request, kind, fmt):
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
 
 
-@staff_required("delegations.view_delegation", "delegations.view_member")
+@all_perms_required("delegations.view_delegation", "delegations.view_member")
 def participants_pdf(request):
     """The official List of Participants, as a PDF."""
     from hanoi_summit.secretariat import participants_pdf as participants
@@ -259,7 +240,7 @@ def participants_pdf(request):
     return response
 
 
-@staff_required(*GROUP_EMAIL_PERMISSIONS)
+@all_perms_required(*GROUP_EMAIL_PERMISSIONS)
 def group_email(request):
     """Compose, preview (count and the first recipient's e-mail), then send through the outbox."""
     form = GroupEmailForm(request.POST or None)
@@ -301,7 +282,7 @@ def _sent_message(result):
     return text
 
 
-@staff_required()
+@all_perms_required()
 def history(request, label, pk):
     """Every audit entry about one record, newest first, with what changed."""
     if label not in HISTORY_MODELS:

@@ -8,7 +8,7 @@ from accreditation import services
 from accreditation.badges import pdf
 from accreditation.models import AccreditationStatus, Badge, BadgeLayout, PrintBatch
 from accreditation.workflow import AccreditationError
-from hanoi_summit.models import AuditEntry
+from hanoi_summit.core.models import AuditEntry
 from tests import factories
 from tests.accreditation.review_helpers import approved, reference_data, staff
 from tests.factories import hanoi_time

@@ -5,7 +5,7 @@ import pytest
 from accreditation import rules, services
 from accreditation.models import AccreditationStatus, Badge
 from accreditation.workflow import TRANSITIONS, AccreditationError
-from hanoi_summit.models import AuditEntry, OutgoingEmail
+from hanoi_summit.core.models import AuditEntry, OutgoingEmail
 from tests import factories
 from tests.accreditation.review_helpers import accreditation, approved, reference_data, staff
 

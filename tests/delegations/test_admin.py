@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from delegations.models import Invitation
-from hanoi_summit.models import OutgoingEmail
+from hanoi_summit.core.models import OutgoingEmail
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 
 from delegations import services
 from delegations.models import Delegation
-from hanoi_summit.models import OutgoingEmail
+from hanoi_summit.core.models import OutgoingEmail
 from hanoi_summit.secretariat import group_emails
 from tests import factories
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from delegations import services
 from delegations.errors import DelegationError
 from delegations.models import DelegationStatus, FocalPoint, Invitation, Member, MemberRole
-from hanoi_summit.models import AuditEntry, OutgoingEmail
+from hanoi_summit.core.models import AuditEntry, OutgoingEmail
 from tests import factories
 from tests.delegations.conftest import member_data
 

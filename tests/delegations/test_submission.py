@@ -6,7 +6,7 @@ from django.urls import reverse
 from accreditation.models import Accreditation, AccreditationStatus
 from accreditation.submission import SubmissionError, delegation_submit, member_fingerprint
 from delegations.models import ProtocolRank
-from hanoi_summit.models import AuditEntry, OutgoingEmail
+from hanoi_summit.core.models import AuditEntry, OutgoingEmail
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from accreditation.models import Accreditation, AccreditationStatus
 from delegations.models import DelegationStatus, Member
 from delegations.services import invitation_create
-from hanoi_summit.models import OutgoingEmail
+from hanoi_summit.core.models import OutgoingEmail
 from tests import factories
 
 MEMBERS = [

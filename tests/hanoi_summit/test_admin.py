@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from hanoi_summit.core.errors import DomainError
+from hanoi_summit.core.models import AuditEntry, EmailStatus, OutgoingEmail
 from hanoi_summit.core.outbox import queue as outbox
-from hanoi_summit.models import AuditEntry, EmailStatus, OutgoingEmail
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from hanoi_summit.core.models import EmailStatus, OutgoingEmail
 from hanoi_summit.core.outbox.queue import email_dispatch, email_queue
-from hanoi_summit.models import EmailStatus, OutgoingEmail
 from hanoi_summit.tasks import outbox_requeue_stale, outbox_send
 from tests.integration.support import wait_until
 

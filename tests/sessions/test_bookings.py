@@ -1,6 +1,6 @@
 import pytest
 
-from hanoi_summit.models import OutgoingEmail
+from hanoi_summit.core.models import OutgoingEmail
 from sessions.errors import ProgrammeError
 from sessions.models import Booking, BookingMode, BookingStatus
 from sessions.services import booking_cancel, booking_request

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 
 from delegations.models import DelegationKind, ProtocolRank
-from hanoi_summit.models import OutgoingEmail
+from hanoi_summit.core.models import OutgoingEmail
 from sessions.errors import ProgrammeError
 from sessions.models import FullPowersStatus, SessionKind, Signature, SigningBasis
 from sessions.services import (

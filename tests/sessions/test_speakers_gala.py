@@ -1,7 +1,7 @@
 import pytest
 
 from delegations.models import DelegationKind, MemberRole, ProtocolRank
-from hanoi_summit.models import OutgoingEmail
+from hanoi_summit.core.models import OutgoingEmail
 from sessions import selectors
 from sessions.errors import ProgrammeError
 from sessions.models import GalaInvitation, SessionKind, SpeakerRequest

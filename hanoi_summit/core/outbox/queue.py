@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from hanoi_summit.core.audit import audit_record
 from hanoi_summit.core.errors import DomainError
-from hanoi_summit.models import EmailStatus, OutgoingEmail
+from hanoi_summit.core.models import EmailStatus, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def email_dispatch(*, email_id):
     (outbox_requeue_stale) dispatches it later. No publish retries: a web request must not
     hang waiting for Redis.
     """
-    from hanoi_summit.tasks import outbox_send
+    from hanoi_summit.core.outbox.tasks import outbox_send
 
     try:
         outbox_send.apply_async((email_id,), retry=False)

@@ -25,7 +25,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from hanoi_summit.models import EmailStatus, OutgoingEmail
+from hanoi_summit.core.models import EmailStatus, OutgoingEmail
 
 # A task that reaches a row a little before its backoff ends (clocks of two hosts differ)
 # still sends: refusing it would leave the row to the next sweep.

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from accreditation.models import Accreditation, AccreditationStatus
 from delegations.models import STATE_KINDS, Delegation, DelegationKind, DelegationStatus
 from hanoi_summit.core.clock import event_now
-from hanoi_summit.models import EmailStatus, OutgoingEmail
+from hanoi_summit.core.models import EmailStatus, OutgoingEmail
 from sessions.models import BookingMode, BookingStatus, Session, Signature
 
 ZERO = dt.timedelta(0)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accreditation.models import AccreditationStatus
-from hanoi_summit.models import AuditEntry, OutgoingEmail
+from hanoi_summit.core.models import AuditEntry, OutgoingEmail
 from tests import factories
 from tests.accreditation.review_helpers import accreditation, approved, reference_data, staff
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accreditation.models import AccreditationStatus
-from hanoi_summit.models import AuditEntry, OutgoingEmail
+from hanoi_summit.core.models import AuditEntry, OutgoingEmail
 from tests import factories
 from tests.accreditation.review_helpers import accreditation, approved, reference_data, staff
 

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from delegations.errors import DelegationError
-from delegations.imports.members import COLUMNS, member_import_check, member_import_read, members_import
 from delegations.imports import members as imports
+from delegations.imports.members import COLUMNS, member_import_check, member_import_read, members_import
 from delegations.models import Member, MemberRole, ProtocolRank
-from hanoi_summit.models import AuditEntry
+from hanoi_summit.core.models import AuditEntry
 from tests import factories
 
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from delegations.imports.members import COLUMNS
 from delegations.models import Member
-from hanoi_summit.models import AuditEntry
+from hanoi_summit.core.models import AuditEntry
 from tests import factories
 from tests.delegations.imports.test_members import csv_upload, row
 

@@ -4,7 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from delegations.models import Document, Member
-from hanoi_summit.models import AuditEntry, OutgoingEmail
+from hanoi_summit.core.models import AuditEntry, OutgoingEmail
 from tests import factories
 from tests.delegations.conftest import member_data
 

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from hanoi_summit.core.models import AuditEntry, EmailStatus, OutgoingEmail
 from hanoi_summit.core.outbox.queue import OutboxError, email_cancel, email_queue, email_retry
 from hanoi_summit.core.outbox.sending import email_purge_sent, email_requeue_stale, email_send
-from hanoi_summit.models import AuditEntry, EmailStatus, OutgoingEmail
 from hanoi_summit.tasks import outbox_send
 from tests.factories import OutgoingEmailFactory, StaffUserFactory
 from tests.postgres import session_setting

@@ -12,8 +12,8 @@ from django.core.mail.backends import locmem
 from django.db import connection
 from django.db.models import F
 
+from hanoi_summit.core.models import EmailStatus, OutgoingEmail
 from hanoi_summit.core.outbox import sending as outbox_sending
-from hanoi_summit.models import EmailStatus, OutgoingEmail
 from tests.factories import OutgoingEmailFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

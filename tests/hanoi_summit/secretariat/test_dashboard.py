@@ -12,7 +12,7 @@ from accreditation.models import Direction, Scan, ScanResult
 from accreditation.selectors import zone_occupancy
 from delegations.models import DelegationKind as K
 from delegations.models import DelegationStatus
-from hanoi_summit.models import EmailStatus
+from hanoi_summit.core.models import EmailStatus
 from hanoi_summit.secretariat.dashboard import figures as dashboard
 from sessions.models import BookingMode, BookingStatus
 from tests import factories as f

@@ -7,7 +7,7 @@ from django.core import mail
 from accreditation.models import AccreditationStatus as S
 from delegations.models import DelegationKind as K
 from delegations.models import DelegationStatus, MemberRole
-from hanoi_summit.models import OutgoingEmail
+from hanoi_summit.core.models import OutgoingEmail
 from hanoi_summit.secretariat import group_emails as ge
 from sessions.models import BookingStatus
 from tests import factories as f

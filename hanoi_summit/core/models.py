@@ -1,0 +1,103 @@
+"""Cross-cutting tables: the e-mail outbox and the append-only audit trail."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail to one recipient, written in the same transaction as the change behind it.
+
+    The sending task locks the row and sends only from `queued`, so a task delivered twice
+    cannot send twice; the periodic sweep re-queues rows that were never picked up.
+    """
+
+    Status = EmailStatus
+
+    #: What makes this e-mail unique, e.g. "submission-confirmation:member:42:v3"
+    #: (outgoingemail_dedupe_key_unique).
+    dedupe_key = models.CharField(max_length=200)
+    to = models.EmailField()
+    #: Language the e-mail was rendered in (the recipient's).
+    language = models.CharField(max_length=8, default="en")
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    #: [{"filename": "agenda.ics", "mimetype": "text/calendar", "content": "<text>"}]
+    attachments = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    #: The earliest time the next attempt may run (backoff after a temporary error).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outbox")
+        ordering = ["-created_at"]
+        # Every e-mail is written three times (queued, claimed, sent). With no index on the
+        # columns those writes change, PostgreSQL updates the row in place (HOT: no index
+        # entry written) when its page has room, which the table's fillfactor of 80 keeps
+        # (migration 0005). The sweep that reads by status runs once a minute and scans the
+        # table; a few tens of thousands of rows at this event. A constraint rather than
+        # unique=True, which on PostgreSQL adds a second (LIKE) index on the key.
+        constraints = [
+            models.UniqueConstraint(fields=["dedupe_key"], name="outgoingemail_dedupe_key_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in EmailStatus]),
+                name="outgoingemail_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} -> {self.to}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which record, when, with before/after. Append-only: never updated.
+
+    It lives here rather than in `accreditation` because every app writes to it, and the
+    apps' dependencies point one way (delegations knows nothing of accreditation).
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: Dotted verb, e.g. "accreditation.approve", "member.view", "badge.reprint".
+    action = models.CharField(max_length=80)
+    #: "app_label.model" of the record acted on.
+    target_type = models.CharField(max_length=80)
+    target_id = models.CharField(max_length=40)
+    target_repr = models.CharField(max_length=300, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.action} {self.target_type}#{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit entries are append-only.")

@@ -7,16 +7,14 @@ export PORT
 
 .PHONY: run test install install-dev lint format migrate seed messages bench clean
 
-# XStatic-Bootstrap ships only as a source package whose build needs setuptools'
-# pkg_resources, gone from setuptools 81: build it against an older one, without isolation.
 $(BIN)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip "setuptools<81" wheel
-	$(BIN)/pip install -q --no-build-isolation -r requirements.txt
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
 	touch $@
 
 $(BIN)/.dev: $(BIN)/.runtime requirements-dev.txt
-	$(BIN)/pip install -q --no-build-isolation -r requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
 install: $(BIN)/.runtime

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_noop
-from xstatic.pkg import bootstrap as xstatic_bootstrap
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("HANOI_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -228,11 +227,8 @@ USE_TZ = True
 # --- Static files and uploads ---------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    # Bootstrap ships inside a Python package: venues run on closed networks, no CDN.
-    ("bootstrap", xstatic_bootstrap.BASE_DIR),
-]
+# Bootstrap is copied into static/vendor/: venues run on closed networks, no CDN.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploads (passports' photos, notes verbales) live outside any served folder; they
     # leave only through permission-checked views. MEDIA_URL is deliberately unset.

@@ -1,7 +1,8 @@
 """Printable lists for protocol: the speakers' list and the signing order (A4, reportlab).
 
 reportlab is imported inside the functions: it is slow to import and only these pages need it.
-DejaVu Sans carries the diacritics of Vietnamese and of delegations' names.
+Set in DejaVu Sans (hanoi_summit.core.fonts), which carries the diacritics of Vietnamese and
+of delegations' names.
 """
 
 import io
@@ -10,18 +11,8 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hanoi_summit.core import fonts
 from sessions.ical import HANOI
-
-FONT_DIR = "/usr/share/fonts/truetype/dejavu"
-
-
-def _fonts():
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", f"{FONT_DIR}/DejaVuSans.ttf"))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", f"{FONT_DIR}/DejaVuSans-Bold.ttf"))
 
 
 def _document(title, subtitle, header, rows, widths):
@@ -31,7 +22,7 @@ def _document(title, subtitle, header, rows, widths):
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    _fonts()
+    fonts.register_fonts()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -42,16 +33,16 @@ def _document(title, subtitle, header, rows, widths):
         bottomMargin=15 * mm,
         title=title,
     )
-    heading = ParagraphStyle("heading", fontName="DejaVuSans-Bold", fontSize=15, leading=19)
-    small = ParagraphStyle("small", fontName="DejaVuSans", fontSize=9, leading=12, textColor=colors.grey)
-    cell = ParagraphStyle("cell", fontName="DejaVuSans", fontSize=9, leading=11)
+    heading = ParagraphStyle("heading", fontName=fonts.BOLD, fontSize=15, leading=19)
+    small = ParagraphStyle("small", fontName=fonts.REGULAR, fontSize=9, leading=12, textColor=colors.grey)
+    cell = ParagraphStyle("cell", fontName=fonts.REGULAR, fontSize=9, leading=11)
     # Paragraph reads its text as markup: what people typed (a name with "<" or "&") is escaped.
     data = [header] + [[Paragraph(escape(str(value)), cell) for value in row] for row in rows]
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, 0), "DejaVuSans-Bold", 9),
+                ("FONT", (0, 0), (-1, 0), fonts.BOLD, 9),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b3d6e")),
                 ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#eef2f7")]),

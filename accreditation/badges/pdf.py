@@ -11,7 +11,6 @@ without decoding (in-memory ImageReaders were 30% slower); the QR code is one ve
 built from segno's matrix (reportlab's QR widget was 4.5x slower).
 """
 
-import importlib.util
 import logging
 import tempfile
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from django_countries import countries
 
 from accreditation.badges import codes
 from delegations.models import STATE_KINDS
+from hanoi_summit.core.fonts import BOLD, REGULAR, register_fonts
 
 logger = logging.getLogger(__name__)
 
@@ -31,22 +31,9 @@ PHOTO_JPEG_QUALITY = 80
 PROGRESS_EVERY = 50
 QR_MASK = 4
 
-FONT = "HanoiSans"
-FONT_BOLD = "HanoiSans-Bold"
-# Fonts with the Vietnamese letters (ư ơ ễ ị ặ...) and the rest of Latin script, best first:
-# Debian's DejaVu (fonts-dejavu-core), then Source Sans Pro shipped in a PyPI package.
-# Reportlab's own Vera is the last resort: it lacks Vietnamese, so we log loudly.
-_FONT_CANDIDATES = [
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    ),
-    (
-        "pkg:font_source_sans_pro/files/SourceSansPro-Regular.ttf",
-        "pkg:font_source_sans_pro/files/SourceSansPro-Bold.ttf",
-    ),
-    ("pkg:reportlab/fonts/Vera.ttf", "pkg:reportlab/fonts/VeraBd.ttf"),
-]
+# DejaVu Sans, shipped in the repository: every Vietnamese letter and the rest of Latin script.
+FONT = REGULAR
+FONT_BOLD = BOLD
 
 
 @dataclass(frozen=True)
@@ -144,34 +131,6 @@ LAYOUTS = {
     "a6": PageLayout(105, 148, A6_BADGE, ((0, 0),)),
     "a4x4": PageLayout(210, 297, A6_BADGE, ((0, 148.5), (105, 148.5), (0, 0.5), (105, 0.5)), crop_marks=True),
 }
-
-
-def _font_path(spec):
-    if not spec.startswith("pkg:"):
-        return Path(spec)
-    package, _, relative = spec[4:].partition("/")
-    found = importlib.util.find_spec(package)
-    if found is None or not found.submodule_search_locations:
-        return None
-    return Path(next(iter(found.submodule_search_locations))) / relative
-
-
-def register_fonts():
-    """Register the badge fonts once per process; return the regular font's file."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return pdfmetrics.getFont(FONT).face.filename
-    for index, (regular, bold) in enumerate(_FONT_CANDIDATES):
-        paths = [_font_path(regular), _font_path(bold)]
-        if all(p is not None and p.exists() for p in paths):
-            if index == len(_FONT_CANDIDATES) - 1:
-                logger.error("No font with Vietnamese letters found: badges fall back to Vera.")
-            pdfmetrics.registerFont(TTFont(FONT, str(paths[0])))
-            pdfmetrics.registerFont(TTFont(FONT_BOLD, str(paths[1])))
-            return str(paths[0])
-    raise RuntimeError("No TrueType font found for badges")  # pragma: no cover
 
 
 def fit_size(text, font, size, max_width, *, min_size=3.0):

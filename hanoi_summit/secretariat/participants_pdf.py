@@ -8,7 +8,8 @@ with title, name and function: the head of delegation first, then by protocol ra
 people whose accreditation has been approved (and not since refused or revoked) appear;
 withdrawn delegations and delegations with nobody to list are left out.
 
-Rendered with reportlab in DejaVu Sans, which has every Vietnamese letter.
+Rendered with reportlab in DejaVu Sans (hanoi_summit.core.fonts), which has every Vietnamese
+letter.
 """
 
 import io
@@ -26,8 +27,6 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
@@ -41,6 +40,7 @@ from reportlab.platypus import (
 
 from accreditation.models import AccreditationStatus
 from delegations.models import Delegation, DelegationKind, DelegationStatus, Member, MemberRole
+from hanoi_summit.core import fonts
 
 K = DelegationKind
 S = AccreditationStatus
@@ -67,8 +67,7 @@ SECTIONS = (
     ),
 )
 
-FONT_DIR = "/usr/share/fonts/truetype/dejavu"
-FONT = "DejaVuSans"
+FONT = fonts.REGULAR
 
 
 @dataclass
@@ -138,34 +137,20 @@ def _member_markup(member):
     markup = escape(member_line(member))
     function = member_function(member)
     if function:
-        markup += f'<br/><font name="{FONT}-Oblique" size="7.5" color="#444444">{escape(function)}</font>'
+        markup += f'<br/><font name="{fonts.OBLIQUE}" size="7.5" color="#444444">{escape(function)}</font>'
     return markup
-
-
-def _register_fonts():
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    pdfmetrics.registerFont(TTFont(FONT, f"{FONT_DIR}/DejaVuSans.ttf"))
-    pdfmetrics.registerFont(TTFont(f"{FONT}-Bold", f"{FONT_DIR}/DejaVuSans-Bold.ttf"))
-    pdfmetrics.registerFont(TTFont(f"{FONT}-Oblique", f"{FONT_DIR}/DejaVuSans-Oblique.ttf"))
-    pdfmetrics.registerFont(TTFont(f"{FONT}-BoldOblique", f"{FONT_DIR}/DejaVuSans-BoldOblique.ttf"))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=f"{FONT}-Bold", italic=f"{FONT}-Oblique", boldItalic=f"{FONT}-BoldOblique"
-    )
 
 
 def _styles():
     blue = colors.HexColor("#0b4f8a")
     return {
-        "title": ParagraphStyle(
-            "title", fontName=f"{FONT}-Bold", fontSize=18, leading=22, alignment=TA_CENTER
-        ),
+        "title": ParagraphStyle("title", fontName=fonts.BOLD, fontSize=18, leading=22, alignment=TA_CENTER),
         "subtitle": ParagraphStyle(
             "subtitle", fontName=FONT, fontSize=10, leading=13, alignment=TA_CENTER, textColor=colors.grey
         ),
         "section": ParagraphStyle(
             "section",
-            fontName=f"{FONT}-Bold",
+            fontName=fonts.BOLD,
             fontSize=12,
             leading=15,
             textColor=blue,
@@ -175,7 +160,7 @@ def _styles():
         ),
         "group": ParagraphStyle(
             "group",
-            fontName=f"{FONT}-Oblique",
+            fontName=fonts.OBLIQUE,
             fontSize=10,
             leading=13,
             textColor=blue,
@@ -183,7 +168,7 @@ def _styles():
             spaceAfter=4,
         ),
         "delegation": ParagraphStyle(
-            "delegation", fontName=f"{FONT}-Bold", fontSize=9.5, leading=12, spaceBefore=6, spaceAfter=2
+            "delegation", fontName=fonts.BOLD, fontSize=9.5, leading=12, spaceBefore=6, spaceAfter=2
         ),
         "member": ParagraphStyle(
             "member", fontName=FONT, fontSize=8.5, leading=10.5, leftIndent=8, spaceAfter=2.5
@@ -223,7 +208,7 @@ def _story(sections, styles):
 
 def participants_pdf():
     """The List of Participants as PDF bytes, in English (the list's official language)."""
-    _register_fonts()
+    fonts.register_fonts()
     with translation.override("en"):
         sections = participants_list()
         styles = _styles()

@@ -41,6 +41,7 @@ test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/python manage.py check
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev

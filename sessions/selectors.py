@@ -119,6 +119,16 @@ def gala_guest_list(*, session):
     )
 
 
+def gala_seats_taken(*, session, excluding=None):
+    """Seats held at the gala: one per accepted head, one more for each named guest.
+    `excluding` leaves out one invitation, whose answer is being changed."""
+    accepted = GalaInvitation.objects.filter(session=session, status=GalaInvitation.Status.ACCEPTED)
+    if excluding is not None:
+        accepted = accepted.exclude(pk=excluding.pk)
+    counts = accepted.aggregate(people=Count("pk"), guests=Count("pk", filter=~Q(guest_name="")))
+    return counts["people"] + counts["guests"]
+
+
 def gala_invitations(*, session):
     return (
         GalaInvitation.objects.filter(session=session)

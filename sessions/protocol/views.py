@@ -93,11 +93,15 @@ def gala(request):
         raise Http404(_("There is no gala dinner in the programme."))
     guests = list(selectors.gala_guest_list(session=session))
     invitations = list(selectors.gala_invitations(session=session))
-    seats = sum(2 if guest.guest_name else 1 for guest in guests)
     return render(
         request,
         "protocol/programme/gala.html",
-        {"session": session, "guests": guests, "invitations": invitations, "seats_taken": seats},
+        {
+            "session": session,
+            "guests": guests,
+            "invitations": invitations,
+            "seats_taken": selectors.gala_seats_taken(session=session),
+        },
     )
 
 

@@ -34,11 +34,11 @@ def _overlapping_confirmed(member, session):
     )
 
 
-def _lock_session(session, *, lock):
-    sessions = Session.objects.select_related("room__venue")
-    if lock:
-        sessions = sessions.select_for_update(of=("self",))
-    return sessions.get(pk=session.pk)
+def lock_session(session):
+    """The session, with its room and venue, its row locked until the transaction ends: the
+    bookings and cancellations of one session queue up here, so seats are counted by one
+    transaction at a time and never overbooked."""
+    return Session.objects.select_related("room__venue").select_for_update(of=("self",)).get(pk=session.pk)
 
 
 def _email_confirmation(booking, *, template):
@@ -77,12 +77,11 @@ def _email_waitlisted(booking):
         )
 
 
-def booking_request(*, session, member, delegation, by, now=None, lock=True):
+def booking_request(*, session, member, delegation, by, now=None):
     """Book `member` of `delegation` into `session`: confirmed if a seat is free, else waitlisted.
 
-    The session row is locked (SELECT ... FOR UPDATE) while seats are counted, so parallel
-    requests queue up behind each other and never overbook. `lock=False` exists only for the
-    test that shows the race without the lock.
+    The session row is locked (see lock_session) while seats are counted, so parallel
+    requests queue up behind each other and never overbook.
     Side effects: one Booking row; an audit entry; an e-mail (confirmation with an .ics
     attachment, or waitlist notice) to the member, or to the booking user if the member has
     no e-mail address.
@@ -93,7 +92,7 @@ def booking_request(*, session, member, delegation, by, now=None, lock=True):
             _("This person is not a member of your delegation."), code="member_not_in_delegation"
         )
     with transaction.atomic():
-        session = _lock_session(session, lock=lock)
+        session = lock_session(session)
         _check_bookable(session, now=now)
         # One aggregate under the lock: the member's own booking, the delegation's places
         # and the confirmed seats.
@@ -165,7 +164,7 @@ def booking_cancel(*, booking, delegation, by):
     if booking.member.delegation_id != delegation.pk:
         raise ProgrammeError(_("This booking is not your delegation's."), code="not_your_booking")
     with transaction.atomic():
-        session = _lock_session(booking.session, lock=True)
+        session = lock_session(booking.session)
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status not in ACTIVE_BOOKING_STATUSES:
             raise ProgrammeError(_("This booking is already cancelled."), code="booking_not_active")

@@ -121,7 +121,7 @@ def test_protocol_speakers(protocol_client, plenary, django_assert_num_queries, 
 def test_protocol_gala_and_csv(protocol_client, gala, django_assert_num_queries, rows):
     for _ in range(rows):
         factories.GalaInvitationFactory(session=gala, status="accepted")
-    with django_assert_num_queries(7):  # session, user, permissions x2; gala; guests; invitations
+    with django_assert_num_queries(8):  # session, user, permissions x2; gala; guests; invitations; seats
         body = protocol_client.get(reverse("protocol_programme:gala")).content.decode()
     assert body.count("data-guest=") == rows
     with django_assert_num_queries(6):  # session, user, permissions x2; gala; guests

@@ -140,7 +140,7 @@ class BookingListAPI(APIView):
             session=session,
             member=_own_member(request.delegation, data.validated_data["member"]),
             delegation=request.delegation,
-            by=request.user,
+            actor=request.user,
         )
         return Response(BookingOutput(booking).data, status=status.HTTP_201_CREATED)
 
@@ -158,7 +158,7 @@ class BookingCancelAPI(APIView):
         booking = get_object_or_404(
             Booking.objects.select_related("member", "session"), pk=pk, member__delegation=request.delegation
         )
-        promoted = services.booking_cancel(booking=booking, delegation=request.delegation, by=request.user)
+        promoted = services.booking_cancel(booking=booking, delegation=request.delegation, actor=request.user)
         booking.refresh_from_db()
         return Response(
             {
@@ -222,7 +222,7 @@ class SpeakerRequestListAPI(APIView):
             raise ProgrammeError(_("There is no such session."), code="unknown_session", field="session")
         speaker = _own_member(request.delegation, data.validated_data["speaker"])
         entry = services.speaker_request_create(
-            session=session, delegation=request.delegation, speaker=speaker, by=request.user
+            session=session, delegation=request.delegation, speaker=speaker, actor=request.user
         )
         return Response(SpeakerRequestOutput(entry).data, status=status.HTTP_201_CREATED)
 
@@ -235,7 +235,9 @@ class SpeakerRequestWithdrawAPI(APIView):
         entry = get_object_or_404(
             SpeakerRequest.objects.select_related("speaker"), pk=pk, delegation=request.delegation
         )
-        entry = services.speaker_request_withdraw(entry=entry, delegation=request.delegation, by=request.user)
+        entry = services.speaker_request_withdraw(
+            entry=entry, delegation=request.delegation, actor=request.user
+        )
         return Response(SpeakerRequestOutput(entry).data)
 
 
@@ -292,7 +294,7 @@ class OwnSignatureAPI(APIView):
             signatory=member,
             basis=data.validated_data["basis"],
             intends_to_sign=data.validated_data["intends_to_sign"],
-            by=request.user,
+            actor=request.user,
         )
         return Response(SignatureOutput(signature).data)
 
@@ -318,7 +320,7 @@ class FullPowersUploadAPI(APIView):
             delegation=request.delegation,
             upload=data.validated_data["file"],
             reference=data.validated_data["reference"],
-            by=request.user,
+            actor=request.user,
         )
         return Response(SignatureOutput(signature).data)
 
@@ -339,10 +341,10 @@ class FullPowersDecisionAPI(APIView):
         data = FullPowersDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         if data.validated_data["decision"] == "verify":
-            signature = services.full_powers_verify(signature=signature, by=request.user)
+            signature = services.full_powers_verify(signature=signature, actor=request.user)
         else:
             signature = services.full_powers_refuse(
-                signature=signature, reason=data.validated_data["reason"], by=request.user
+                signature=signature, reason=data.validated_data["reason"], actor=request.user
             )
         return Response(SignatureOutput(signature).data)
 
@@ -363,7 +365,7 @@ class SignatureRecordAPI(APIView):
     @extend_schema(request=None, responses=SignatureOutput)
     def post(self, request, pk):
         signature = get_object_or_404(Signature, pk=pk)
-        signature = services.signature_record(signature=signature, by=request.user)
+        signature = services.signature_record(signature=signature, actor=request.user)
         return Response(
             SignatureOutput(
                 Signature.objects.select_related("delegation", "signatory").get(pk=signature.pk)

@@ -46,7 +46,7 @@ def bookings(request):
                     session=form.cleaned_data["session"],
                     member=form.cleaned_data["member"],
                     delegation=request.delegation,
-                    by=request.user,
+                    actor=request.user,
                 )
             except ProgrammeError as error:
                 _refused(request, error, form)
@@ -76,7 +76,7 @@ def booking_cancel(request, pk):
         Booking.objects.select_related("member", "session"), pk=pk, member__delegation=request.delegation
     )
     try:
-        promoted = services.booking_cancel(booking=booking, delegation=request.delegation, by=request.user)
+        promoted = services.booking_cancel(booking=booking, delegation=request.delegation, actor=request.user)
     except ProgrammeError as error:
         messages.error(request, error.message)
     else:
@@ -129,7 +129,7 @@ def speakers(request):
                     session=form.cleaned_data["session"],
                     delegation=request.delegation,
                     speaker=form.cleaned_data["speaker"],
-                    by=request.user,
+                    actor=request.user,
                 )
             except ProgrammeError as error:
                 _refused(request, error, form)
@@ -150,7 +150,7 @@ def speakers(request):
 def speaker_withdraw(request, pk):
     entry = get_object_or_404(SpeakerRequest, pk=pk, delegation=request.delegation)
     try:
-        services.speaker_request_withdraw(entry=entry, delegation=request.delegation, by=request.user)
+        services.speaker_request_withdraw(entry=entry, delegation=request.delegation, actor=request.user)
     except ProgrammeError as error:
         messages.error(request, error.message)
     else:
@@ -187,7 +187,7 @@ def gala_respond(request, pk):
             accept=form.cleaned_data["answer"] == "accept",
             guest_name=form.cleaned_data.get("guest_name", ""),
             dietary_needs=form.cleaned_data["dietary_needs"],
-            by=request.user,
+            actor=request.user,
         )
     except ProgrammeError as error:
         messages.error(request, error.message)
@@ -237,7 +237,7 @@ def signing(request):
                     signatory=form.cleaned_data["signatory"],
                     basis=form.cleaned_data["basis"],
                     intends_to_sign=form.cleaned_data["intends_to_sign"],
-                    by=request.user,
+                    actor=request.user,
                 )
             except ProgrammeError as error:
                 _refused(request, error, form)
@@ -262,7 +262,7 @@ def full_powers_upload(request):
                 delegation=request.delegation,
                 upload=upload_form.cleaned_data["file"],
                 reference=upload_form.cleaned_data["reference"],
-                by=request.user,
+                actor=request.user,
             )
         except ProgrammeError as error:
             _refused(request, error, upload_form)

@@ -56,7 +56,9 @@ def speakers_move(request, pk):
     form = SpeakerMoveForm(request.POST)
     if form.is_valid():
         try:
-            services.speakers_list_move(entry=entry, position=form.cleaned_data["position"], by=request.user)
+            services.speakers_list_move(
+                entry=entry, position=form.cleaned_data["position"], actor=request.user
+            )
         except ProgrammeError as error:
             messages.error(request, error.message)
     else:
@@ -69,7 +71,7 @@ def speakers_move(request, pk):
 def speakers_close(request, slug):
     session = get_object_or_404(Session, slug=slug, kind=SessionKind.PLENARY)
     closed = request.POST.get("closed", "1") == "1"
-    services.speakers_list_close(session=session, closed=closed, by=request.user)
+    services.speakers_list_close(session=session, closed=closed, actor=request.user)
     messages.success(
         request, _("The speakers' list is closed.") if closed else _("The speakers' list is open again.")
     )
@@ -111,7 +113,7 @@ def gala_invite(request):
     session = selectors.gala_session()
     if session is None:
         raise Http404
-    created = services.gala_invite_heads(session=session, by=request.user)
+    created = services.gala_invite_heads(session=session, actor=request.user)
     messages.success(request, _("%(n)s heads of delegation invited.") % {"n": created})
     return redirect("protocol_programme:gala")
 
@@ -178,7 +180,7 @@ def signing_generate(request):
     form = SigningOrderForm(request.POST)
     if form.is_valid():
         ordered = services.signing_order_generate(
-            ceremony=ceremony, slot_minutes=form.cleaned_data["slot_minutes"], by=request.user
+            ceremony=ceremony, slot_minutes=form.cleaned_data["slot_minutes"], actor=request.user
         )
         messages.success(request, _("Signing order generated: %(n)s slots.") % {"n": len(ordered)})
     else:
@@ -191,7 +193,7 @@ def signing_generate(request):
 def signing_record(request, pk):
     signature = get_object_or_404(Signature, pk=pk)
     try:
-        services.signature_record(signature=signature, by=request.user)
+        services.signature_record(signature=signature, actor=request.user)
     except ProgrammeError as error:
         messages.error(request, error.message)
     else:
@@ -216,7 +218,7 @@ def signing_pdf(request):
 def full_powers_verify(request, pk):
     signature = get_object_or_404(Signature, pk=pk)
     try:
-        services.full_powers_verify(signature=signature, by=request.user)
+        services.full_powers_verify(signature=signature, actor=request.user)
     except ProgrammeError as error:
         messages.error(request, error.message)
     else:
@@ -232,7 +234,7 @@ def full_powers_refuse(request, pk):
     # An empty reason is the service's refusal to make, with its message.
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.full_powers_refuse(signature=signature, reason=reason, by=request.user)
+        services.full_powers_refuse(signature=signature, reason=reason, actor=request.user)
     except ProgrammeError as error:
         messages.error(request, error.message)
     else:

@@ -77,7 +77,7 @@ def _email_waitlisted(booking):
         )
 
 
-def booking_request(*, session, member, delegation, by, now=None):
+def booking_request(*, session, member, delegation, actor, now=None):
     """Book `member` of `delegation` into `session`: confirmed if a seat is free, else waitlisted.
 
     The session row is locked (see lock_session) while seats are counted, so parallel
@@ -117,12 +117,14 @@ def booking_request(*, session, member, delegation, by, now=None):
         status = BookingStatus.CONFIRMED if counts["confirmed"] < session.seats else BookingStatus.WAITLISTED
         try:
             with transaction.atomic():
-                booking = Booking.objects.create(session=session, member=member, status=status, booked_by=by)
+                booking = Booking.objects.create(
+                    session=session, member=member, status=status, booked_by=actor
+                )
         except IntegrityError as exc:
             raise ProgrammeError(
                 _("This member is already booked for this session."), code="already_booked"
             ) from exc
-        audit_record(actor=by, action="booking.request", target=booking, after={"status": status})
+        audit_record(actor=actor, action="booking.request", target=booking, after={"status": status})
         if status == BookingStatus.CONFIRMED:
             _email_confirmation(booking, template="programme_booking_confirmed")
         else:
@@ -154,7 +156,7 @@ def _promote_first_waitlisted(session):
     return None
 
 
-def booking_cancel(*, booking, delegation, by):
+def booking_cancel(*, booking, delegation, actor):
     """Cancel an active booking of `delegation`; a freed seat goes at once, in the same
     transaction, to the first waitlisted member. Returns the promoted booking or None.
 
@@ -172,7 +174,7 @@ def booking_cancel(*, booking, delegation, by):
         booking.status = BookingStatus.CANCELLED
         booking.save(update_fields=["status", "updated_at"])
         audit_record(
-            actor=by,
+            actor=actor,
             action="booking.cancel",
             target=booking,
             before={"status": was},

@@ -12,7 +12,7 @@ from sessions.models import GalaInvitation, Session, SessionKind
 from sessions.selectors import gala_seats_taken
 
 
-def gala_invite_heads(*, session, by):
+def gala_invite_heads(*, session, actor):
     """Invite every head of delegation not yet invited; heads of States and of regional
     organisations may bring one guest. Returns the number of new invitations.
 
@@ -43,11 +43,11 @@ def gala_invite_heads(*, session, by):
                     context={"invitation": invitation, "member": head, "session": session},
                     language=head.language,
                 )
-        audit_record(actor=by, action="gala.invite", target=session, after={"invited": created})
+        audit_record(actor=actor, action="gala.invite", target=session, after={"invited": created})
     return created
 
 
-def gala_respond(*, invitation, delegation, accept, by, guest_name="", dietary_needs=""):
+def gala_respond(*, invitation, delegation, accept, actor, guest_name="", dietary_needs=""):
     """Accept or decline the gala invitation of a delegation's head.
 
     Accepting needs a seat for the head (and the guest, if named): the banquet hall's
@@ -75,14 +75,14 @@ def gala_respond(*, invitation, delegation, accept, by, guest_name="", dietary_n
         invitation.responded_at = event_now()
         invitation.save()
         audit_record(
-            actor=by,
+            actor=actor,
             action="gala.respond",
             target=invitation,
             before=before,
             after={"status": invitation.status},
         )
         member = invitation.member
-        recipient = member.email or (by.email if by else "")
+        recipient = member.email or (actor.email if actor else "")
         if accept and recipient:
             email_queue(
                 to=recipient,

@@ -61,7 +61,7 @@ def _fire():
                 session=session,
                 member=members[index],
                 delegation=focal_points[index].delegation,
-                by=focal_points[index].user,
+                actor=focal_points[index].user,
             )
         except Exception as exc:  # every failure is reported by the assertion below
             errors.append(exc)

@@ -21,7 +21,7 @@ def _members(focal, n):
 
 def _book(session, member, focal, **kwargs):
     return booking_request(
-        session=session, member=member, delegation=focal.delegation, by=focal.user, **kwargs
+        session=session, member=member, delegation=focal.delegation, actor=focal.user, **kwargs
     )
 
 
@@ -53,7 +53,7 @@ def test_cancel_promotes_first_waitlisted_at_once_with_email(focal):
     confirmed = _book(session, first, focal)
     waiting = _book(session, second, focal)
     _book(session, third, focal)
-    promoted = booking_cancel(booking=confirmed, delegation=focal.delegation, by=focal.user)
+    promoted = booking_cancel(booking=confirmed, delegation=focal.delegation, actor=focal.user)
     assert promoted.pk == waiting.pk
     statuses = dict(Booking.objects.filter(session=session).values_list("member_id", "status"))
     assert statuses == {
@@ -70,7 +70,7 @@ def test_cancelling_a_waitlisted_booking_promotes_nobody(focal):
     first, second = _members(focal, 2)
     _book(session, first, focal)
     waiting = _book(session, second, focal)
-    assert booking_cancel(booking=waiting, delegation=focal.delegation, by=focal.user) is None
+    assert booking_cancel(booking=waiting, delegation=focal.delegation, actor=focal.user) is None
     assert Booking.objects.get(pk=waiting.pk).status == BookingStatus.CANCELLED
 
 
@@ -82,7 +82,7 @@ def test_promotion_skips_a_member_with_a_clashing_confirmed_booking(focal):
     _book(session, busy, focal)
     _book(session, free, focal)
     _book(clash, busy, focal)
-    promoted = booking_cancel(booking=confirmed, delegation=focal.delegation, by=focal.user)
+    promoted = booking_cancel(booking=confirmed, delegation=focal.delegation, actor=focal.user)
     assert promoted.member_id == free.pk
 
 
@@ -167,7 +167,7 @@ def test_overlapping_confirmed_booking_is_refused(focal):
 def test_cancel_someone_elses_booking_is_refused(focal):
     booking = factories.BookingFactory()
     with pytest.raises(ProgrammeError) as error:
-        booking_cancel(booking=booking, delegation=focal.delegation, by=focal.user)
+        booking_cancel(booking=booking, delegation=focal.delegation, actor=focal.user)
     assert error.value.code == "not_your_booking"
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
@@ -175,7 +175,7 @@ def test_cancel_someone_elses_booking_is_refused(focal):
 
 def test_cancel_twice_is_refused(focal):
     booking = _book(factories.SessionFactory(), _members(focal, 1)[0], focal)
-    booking_cancel(booking=booking, delegation=focal.delegation, by=focal.user)
+    booking_cancel(booking=booking, delegation=focal.delegation, actor=focal.user)
     with pytest.raises(ProgrammeError) as error:
-        booking_cancel(booking=booking, delegation=focal.delegation, by=focal.user)
+        booking_cancel(booking=booking, delegation=focal.delegation, actor=focal.user)
     assert error.value.code == "booking_not_active"

@@ -38,7 +38,7 @@ def officer():
 
 def _declare(delegation, rank, basis, *, at):
     member = factories.MemberFactory(delegation=delegation, protocol_rank=rank)
-    return signature_declare(delegation=delegation, signatory=member, basis=basis, by=None, now=at)
+    return signature_declare(delegation=delegation, signatory=member, basis=basis, actor=None, now=at)
 
 
 def _pdf(name="powers.pdf"):
@@ -65,7 +65,7 @@ def test_signatory_from_another_delegation_is_refused():
             delegation=delegation,
             signatory=factories.MemberFactory(),
             basis=SigningBasis.HEAD_OF_STATE,
-            by=None,
+            actor=None,
         )
     assert error.value.code == "signatory_not_in_delegation"
     assert not Signature.objects.exists()
@@ -87,7 +87,7 @@ def test_full_powers_must_be_a_real_pdf():
                 signature=signature,
                 delegation=delegation,
                 upload=SimpleUploadedFile("x.pdf", content),
-                by=None,
+                actor=None,
             )
         assert error.value.code == "not_pdf"
     signature.refresh_from_db()
@@ -99,18 +99,18 @@ def test_verify_and_refuse_email_the_focal_points():
         delegation=factories.StateDelegationFactory(), user__email="dao@example.org"
     )
     signature = _declare(focal.delegation, ProtocolRank.HEAD_OF_DELEGATION, SigningBasis.FULL_POWERS, at=None)
-    full_powers_upload(signature=signature, delegation=focal.delegation, upload=_pdf(), by=focal.user)
+    full_powers_upload(signature=signature, delegation=focal.delegation, upload=_pdf(), actor=focal.user)
     with pytest.raises(ProgrammeError):
-        full_powers_refuse(signature=signature, reason="  ", by=None)
-    refused = full_powers_refuse(signature=signature, reason="Not signed by the Minister", by=None)
+        full_powers_refuse(signature=signature, reason="  ", actor=None)
+    refused = full_powers_refuse(signature=signature, reason="Not signed by the Minister", actor=None)
     assert refused.full_powers_status == FullPowersStatus.REFUSED
     email = OutgoingEmail.objects.get(to="dao@example.org")
     assert "Not signed by the Minister" in email.body_text
     with pytest.raises(ProgrammeError) as error:
-        full_powers_verify(signature=signature, by=None)
+        full_powers_verify(signature=signature, actor=None)
     assert error.value.code == "nothing_to_verify"
-    full_powers_upload(signature=signature, delegation=focal.delegation, upload=_pdf(), by=focal.user)
-    assert full_powers_verify(signature=signature, by=None).full_powers_status == FullPowersStatus.VERIFIED
+    full_powers_upload(signature=signature, delegation=focal.delegation, upload=_pdf(), actor=focal.user)
+    assert full_powers_verify(signature=signature, actor=None).full_powers_status == FullPowersStatus.VERIFIED
     assert OutgoingEmail.objects.filter(to="dao@example.org").count() == 2
 
 
@@ -147,7 +147,7 @@ def test_signing_order_host_first_then_level_then_confirmation(ceremony, officer
         at=factories.hanoi_time(-9, 8),
     )
 
-    ordered = signing_order_generate(ceremony=ceremony, by=officer)
+    ordered = signing_order_generate(ceremony=ceremony, actor=officer)
 
     assert [s.pk for s in ordered] == [host_signature.pk, president.pk, early_minister.pk, late_minister.pk]
     slots = dict(Signature.objects.values_list("pk", "slot_starts_at"))
@@ -169,12 +169,12 @@ def test_slot_length_is_configurable(ceremony, officer, settings):
         SigningBasis.FOREIGN_MINISTER,
         at=factories.hanoi_time(-3, 9),
     )
-    signing_order_generate(ceremony=ceremony, by=officer, slot_minutes=5)
+    signing_order_generate(ceremony=ceremony, actor=officer, slot_minutes=5)
     second.refresh_from_db()
     first.refresh_from_db()
     assert second.slot_starts_at - first.slot_starts_at == dt.timedelta(minutes=5)
     settings.PROGRAMME_SIGNING_SLOT_MINUTES = 4
-    signing_order_generate(ceremony=ceremony, by=officer)
+    signing_order_generate(ceremony=ceremony, actor=officer)
     second.refresh_from_db()
     assert second.slot_starts_at == factories.hanoi_time(1, 10, 4)
 
@@ -182,9 +182,9 @@ def test_slot_length_is_configurable(ceremony, officer, settings):
 def test_verified_full_powers_get_a_slot(ceremony, officer):
     delegation = factories.StateDelegationFactory()
     signature = _declare(delegation, ProtocolRank.HEAD_OF_DELEGATION, SigningBasis.FULL_POWERS, at=None)
-    full_powers_upload(signature=signature, delegation=delegation, upload=_pdf(), by=None)
-    full_powers_verify(signature=signature, by=None)
-    assert [s.pk for s in signing_order_generate(ceremony=ceremony, by=officer)] == [signature.pk]
+    full_powers_upload(signature=signature, delegation=delegation, upload=_pdf(), actor=None)
+    full_powers_verify(signature=signature, actor=None)
+    assert [s.pk for s in signing_order_generate(ceremony=ceremony, actor=officer)] == [signature.pk]
 
 
 def test_the_database_refuses_a_slot_without_verified_powers():
@@ -201,23 +201,23 @@ def test_record_signature_with_time(ceremony, officer):
         factories.StateDelegationFactory(), ProtocolRank.HEAD_OF_STATE, SigningBasis.HEAD_OF_STATE, at=None
     )
     with pytest.raises(ProgrammeError) as error:
-        signature_record(signature=signature, by=officer)
+        signature_record(signature=signature, actor=officer)
     assert error.value.code == "no_slot"
-    signing_order_generate(ceremony=ceremony, by=officer)
-    recorded = signature_record(signature=signature, by=officer, now=factories.hanoi_time(1, 10, 2))
+    signing_order_generate(ceremony=ceremony, actor=officer)
+    recorded = signature_record(signature=signature, actor=officer, now=factories.hanoi_time(1, 10, 2))
     assert recorded.signed_at == factories.hanoi_time(1, 10, 2) and recorded.recorded_by == officer
     with pytest.raises(ProgrammeError) as error:
-        signature_record(signature=signature, by=officer)
+        signature_record(signature=signature, actor=officer)
     assert error.value.code == "already_signed"
 
 
 def test_changing_the_signatory_resets_powers_and_slot(ceremony, officer):
     delegation = factories.StateDelegationFactory()
     signature = _declare(delegation, ProtocolRank.HEAD_OF_STATE, SigningBasis.HEAD_OF_STATE, at=None)
-    signing_order_generate(ceremony=ceremony, by=officer)
+    signing_order_generate(ceremony=ceremony, actor=officer)
     other = factories.MemberFactory(delegation=delegation)
     changed = signature_declare(
-        delegation=delegation, signatory=other, basis=SigningBasis.FULL_POWERS, by=None
+        delegation=delegation, signatory=other, basis=SigningBasis.FULL_POWERS, actor=None
     )
     assert changed.pk == signature.pk
     assert (changed.slot_order, changed.full_powers_status) == (None, FullPowersStatus.AWAITED)

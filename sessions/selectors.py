@@ -11,6 +11,7 @@ from sessions.models import (
     BookingMode,
     BookingStatus,
     GalaInvitation,
+    Room,
     Session,
     SessionKind,
     SessionRole,
@@ -37,6 +38,11 @@ def public_sessions(*, day=None, kind=None, room=None):
     if room:
         sessions = sessions.filter(room_id=room)
     return sessions.order_by("starts_at", "room__sort_order", "title")
+
+
+def public_rooms():
+    """Rooms that hold at least one public item, for the programme's room filter."""
+    return Room.objects.filter(sessions__is_public=True).distinct().order_by("sort_order", "name")
 
 
 def bookable_sessions(*, now):
@@ -89,6 +95,15 @@ def speakers_list(*, session):
 
 def plenary_sessions():
     return Session.objects.filter(kind=SessionKind.PLENARY, is_cancelled=False).select_related("room")
+
+
+def public_plenary_sessions():
+    return plenary_sessions().filter(is_public=True)
+
+
+def plenaries_taking_requests():
+    """Plenaries whose speakers' list is still open to requests from delegations."""
+    return plenary_sessions().filter(speakers_list_closed_at__isnull=True)
 
 
 def delegation_speaker_requests(*, delegation):
@@ -152,6 +167,11 @@ def signing_ceremony():
         .order_by("starts_at")
         .first()
     )
+
+
+def delegation_signature(*, delegation):
+    """The delegation's declaration with its signatory and full powers, or None."""
+    return Signature.objects.select_related("signatory", "full_powers").filter(delegation=delegation).first()
 
 
 def signatures():

@@ -69,7 +69,7 @@ class SessionFilter(serializers.Serializer):
         OpenApiParameter("room", int),
     ]
 )
-class SessionListAPI(ListAPIView):
+class SessionListView(ListAPIView):
     """The public programme: no login needed."""
 
     permission_classes = [permissions.AllowAny]
@@ -82,7 +82,7 @@ class SessionListAPI(ListAPIView):
         return selectors.public_sessions(**filters.validated_data)
 
 
-class SessionDetailAPI(RetrieveAPIView):
+class SessionDetailView(RetrieveAPIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
     serializer_class = SessionOutput
@@ -121,7 +121,7 @@ def _own_member(delegation, pk):
     return member
 
 
-class BookingListAPI(APIView):
+class BookingListView(APIView):
     permission_classes = FOCAL
 
     @extend_schema(responses=BookingOutput(many=True))
@@ -145,7 +145,7 @@ class BookingListAPI(APIView):
         return Response(BookingOutput(booking).data, status=status.HTTP_201_CREATED)
 
 
-class BookingCancelAPI(APIView):
+class BookingCancelView(APIView):
     permission_classes = FOCAL
 
     @extend_schema(
@@ -168,7 +168,7 @@ class BookingCancelAPI(APIView):
         )
 
 
-class BookableSessionsAPI(ListAPIView):
+class BookableSessionsView(ListAPIView):
     """Sessions open for booking now, with the confirmed seat count."""
 
     permission_classes = FOCAL
@@ -205,7 +205,7 @@ class SpeakerRequestInput(serializers.Serializer):
     speaker = row_id_field()
 
 
-class SpeakerRequestListAPI(APIView):
+class SpeakerRequestListView(APIView):
     permission_classes = FOCAL
 
     @extend_schema(responses=SpeakerRequestOutput(many=True))
@@ -227,7 +227,7 @@ class SpeakerRequestListAPI(APIView):
         return Response(SpeakerRequestOutput(entry).data, status=status.HTTP_201_CREATED)
 
 
-class SpeakerRequestWithdrawAPI(APIView):
+class SpeakerRequestWithdrawView(APIView):
     permission_classes = FOCAL
 
     @extend_schema(request=None, responses=SpeakerRequestOutput)
@@ -262,7 +262,7 @@ class SignatureInput(serializers.Serializer):
     basis = serializers.ChoiceField(choices=SigningBasis.choices)
 
 
-class OwnSignatureAPI(APIView):
+class OwnSignatureView(APIView):
     """The caller's delegation's declaration: who signs, on what authority, and its slot."""
 
     permission_classes = FOCAL
@@ -304,7 +304,7 @@ class FullPowersInput(serializers.Serializer):
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class FullPowersUploadAPI(APIView):
+class FullPowersUploadView(APIView):
     """Upload the signatory's full powers: a PDF, checked by its content."""
 
     permission_classes = FOCAL
@@ -330,7 +330,7 @@ class FullPowersDecisionInput(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
-class FullPowersDecisionAPI(APIView):
+class FullPowersDecisionView(APIView):
     """The secretariat verifies the full powers, or refuses them with a reason (e-mailed)."""
 
     permission_classes = [permissions.IsAuthenticated, _has("programme.verify_full_powers")]
@@ -349,7 +349,7 @@ class FullPowersDecisionAPI(APIView):
         return Response(SignatureOutput(signature).data)
 
 
-class SignatureListAPI(ListAPIView):
+class SignatureListView(ListAPIView):
     """Every declaration in signing order, for protocol."""
 
     permission_classes = [permissions.IsAuthenticated, _has("programme.view_signature")]
@@ -359,7 +359,7 @@ class SignatureListAPI(ListAPIView):
         return selectors.signatures()
 
 
-class SignatureRecordAPI(APIView):
+class SignatureRecordView(APIView):
     permission_classes = [permissions.IsAuthenticated, _has("programme.manage_signing")]
 
     @extend_schema(request=None, responses=SignatureOutput)
@@ -373,7 +373,7 @@ class SignatureRecordAPI(APIView):
         )
 
 
-class SignatoriesCountAPI(APIView):
+class SignatoriesCountView(APIView):
     """The live count of signatories: public, like the page."""
 
     permission_classes = [permissions.AllowAny]

@@ -16,7 +16,7 @@ from hanoi_summit.core.clock import event_now
 from sessions import ical, selectors, services
 from sessions.errors import ProgrammeError
 from sessions.forms import BookingForm, FullPowersForm, GalaResponseForm, SignatureForm, SpeakerRequestForm
-from sessions.models import Booking, GalaInvitation, Signature, SpeakerRequest
+from sessions.models import Booking, BookingStatus, GalaInvitation, Signature, SpeakerRequest
 
 
 def _booking_form(request, data=None):
@@ -51,7 +51,7 @@ def bookings(request):
             except ProgrammeError as error:
                 _refused(request, error, form)
             else:
-                if booking.status == "confirmed":
+                if booking.status == BookingStatus.CONFIRMED:
                     messages.success(request, _("%(name)s is booked.") % {"name": booking.member.badge_name})
                 else:
                     messages.warning(
@@ -113,7 +113,7 @@ def agendas(request):
 def _speaker_form(request, data=None):
     return SpeakerRequestForm(
         data,
-        sessions=selectors.plenary_sessions().filter(speakers_list_closed_at__isnull=True),
+        sessions=selectors.plenaries_taking_requests(),
         members=selectors.delegation_members(delegation=request.delegation),
     )
 
@@ -197,11 +197,7 @@ def gala_respond(request, pk):
 
 
 def _signing_context(request, *, form=None, upload_form=None):
-    signature = (
-        Signature.objects.select_related("signatory", "full_powers")
-        .filter(delegation=request.delegation)
-        .first()
-    )
+    signature = selectors.delegation_signature(delegation=request.delegation)
     members = selectors.delegation_members(delegation=request.delegation)
     if form is None:
         initial = {}

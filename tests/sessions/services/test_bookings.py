@@ -10,11 +10,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def focal():
-    return factories.FocalPointFactory(user__email="focal@example.org")
-
-
 def _members(focal, n):
     return [factories.MemberFactory(delegation=focal.delegation) for _ in range(n)]
 

@@ -7,7 +7,7 @@ from django.db import IntegrityError
 from delegations.models import DelegationKind, ProtocolRank
 from hanoi_summit.core.models import OutgoingEmail
 from sessions.errors import ProgrammeError
-from sessions.models import FullPowersStatus, SessionKind, Signature, SigningBasis
+from sessions.models import FullPowersStatus, Signature, SigningBasis
 from sessions.services import (
     full_powers_refuse,
     full_powers_upload,
@@ -19,21 +19,6 @@ from sessions.services import (
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ceremony():
-    return factories.SessionFactory(
-        kind=SessionKind.SIGNING_CEREMONY,
-        booking_mode="none",
-        starts_at=factories.hanoi_time(1, 10),
-        ends_at=factories.hanoi_time(1, 12),
-    )
-
-
-@pytest.fixture
-def officer():
-    return factories.StaffUserFactory(role="Protocol officer")
 
 
 def _declare(delegation, rank, basis, *, at):

@@ -18,17 +18,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def focal():
-    return factories.FocalPointFactory(delegation=factories.StateDelegationFactory())
-
-
-@pytest.fixture
-def focal_client(client, focal):
-    client.force_login(focal.user)
-    return client
-
-
 def test_portal_programme_needs_a_focal_point(client):
     response = client.get(reverse("portal_programme:index"))
     assert response.status_code == 302 and "login" in response["Location"]

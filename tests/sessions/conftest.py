@@ -37,13 +37,13 @@ def api(focal):
 
 
 @pytest.fixture
-def officer(db):
+def protocol_officer(db):
     return factories.StaffUserFactory(role="Protocol officer")
 
 
 @pytest.fixture
-def protocol_client(client, officer):
-    client.force_login(officer)
+def protocol_client(client, protocol_officer):
+    client.force_login(protocol_officer)
     return client
 
 

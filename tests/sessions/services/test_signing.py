@@ -99,7 +99,7 @@ def test_verify_and_refuse_email_the_focal_points():
     assert OutgoingEmail.objects.filter(to="dao@example.org").count() == 2
 
 
-def test_signing_order_host_first_then_level_then_confirmation(ceremony, officer):
+def test_signing_order_host_first_then_level_then_confirmation(ceremony, protocol_officer):
     host = factories.StateDelegationFactory(kind=DelegationKind.HOST_COUNTRY, country="VN")
     early_minister = _declare(
         factories.StateDelegationFactory(),
@@ -132,7 +132,7 @@ def test_signing_order_host_first_then_level_then_confirmation(ceremony, officer
         at=factories.hanoi_time(-9, 8),
     )
 
-    ordered = signing_order_generate(ceremony=ceremony, actor=officer)
+    ordered = signing_order_generate(ceremony=ceremony, actor=protocol_officer)
 
     assert [s.pk for s in ordered] == [host_signature.pk, president.pk, early_minister.pk, late_minister.pk]
     slots = dict(Signature.objects.values_list("pk", "slot_starts_at"))
@@ -141,7 +141,7 @@ def test_signing_order_host_first_then_level_then_confirmation(ceremony, officer
     assert slots[awaited.pk] is None  # full powers required and not verified: no slot
 
 
-def test_slot_length_is_configurable(ceremony, officer, settings):
+def test_slot_length_is_configurable(ceremony, protocol_officer, settings):
     first = _declare(
         factories.StateDelegationFactory(),
         ProtocolRank.HEAD_OF_STATE,
@@ -154,22 +154,22 @@ def test_slot_length_is_configurable(ceremony, officer, settings):
         SigningBasis.FOREIGN_MINISTER,
         at=factories.hanoi_time(-3, 9),
     )
-    signing_order_generate(ceremony=ceremony, actor=officer, slot_minutes=5)
+    signing_order_generate(ceremony=ceremony, actor=protocol_officer, slot_minutes=5)
     second.refresh_from_db()
     first.refresh_from_db()
     assert second.slot_starts_at - first.slot_starts_at == dt.timedelta(minutes=5)
     settings.PROGRAMME_SIGNING_SLOT_MINUTES = 4
-    signing_order_generate(ceremony=ceremony, actor=officer)
+    signing_order_generate(ceremony=ceremony, actor=protocol_officer)
     second.refresh_from_db()
     assert second.slot_starts_at == factories.hanoi_time(1, 10, 4)
 
 
-def test_verified_full_powers_get_a_slot(ceremony, officer):
+def test_verified_full_powers_get_a_slot(ceremony, protocol_officer):
     delegation = factories.StateDelegationFactory()
     signature = _declare(delegation, ProtocolRank.HEAD_OF_DELEGATION, SigningBasis.FULL_POWERS, at=None)
     full_powers_upload(signature=signature, delegation=delegation, upload=_pdf(), actor=None)
     full_powers_verify(signature=signature, actor=None)
-    assert [s.pk for s in signing_order_generate(ceremony=ceremony, actor=officer)] == [signature.pk]
+    assert [s.pk for s in signing_order_generate(ceremony=ceremony, actor=protocol_officer)] == [signature.pk]
 
 
 def test_the_database_refuses_a_slot_without_verified_powers():
@@ -181,25 +181,27 @@ def test_the_database_refuses_a_slot_without_verified_powers():
         signature.save()
 
 
-def test_record_signature_with_time(ceremony, officer):
+def test_record_signature_with_time(ceremony, protocol_officer):
     signature = _declare(
         factories.StateDelegationFactory(), ProtocolRank.HEAD_OF_STATE, SigningBasis.HEAD_OF_STATE, at=None
     )
     with pytest.raises(ProgrammeError) as error:
-        signature_record(signature=signature, actor=officer)
+        signature_record(signature=signature, actor=protocol_officer)
     assert error.value.code == "no_slot"
-    signing_order_generate(ceremony=ceremony, actor=officer)
-    recorded = signature_record(signature=signature, actor=officer, now=factories.hanoi_time(1, 10, 2))
-    assert recorded.signed_at == factories.hanoi_time(1, 10, 2) and recorded.recorded_by == officer
+    signing_order_generate(ceremony=ceremony, actor=protocol_officer)
+    recorded = signature_record(
+        signature=signature, actor=protocol_officer, now=factories.hanoi_time(1, 10, 2)
+    )
+    assert recorded.signed_at == factories.hanoi_time(1, 10, 2) and recorded.recorded_by == protocol_officer
     with pytest.raises(ProgrammeError) as error:
-        signature_record(signature=signature, actor=officer)
+        signature_record(signature=signature, actor=protocol_officer)
     assert error.value.code == "already_signed"
 
 
-def test_changing_the_signatory_resets_powers_and_slot(ceremony, officer):
+def test_changing_the_signatory_resets_powers_and_slot(ceremony, protocol_officer):
     delegation = factories.StateDelegationFactory()
     signature = _declare(delegation, ProtocolRank.HEAD_OF_STATE, SigningBasis.HEAD_OF_STATE, at=None)
-    signing_order_generate(ceremony=ceremony, actor=officer)
+    signing_order_generate(ceremony=ceremony, actor=protocol_officer)
     other = factories.MemberFactory(delegation=delegation)
     changed = signature_declare(
         delegation=delegation, signatory=other, basis=SigningBasis.FULL_POWERS, actor=None

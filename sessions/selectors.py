@@ -56,7 +56,7 @@ def bookable_sessions(*, now):
 
 
 def delegation_bookings(*, delegation):
-    """A delegation's active and past bookings, newest session first within status."""
+    """A delegation's bookings, whatever their status, in the order of the sessions."""
     return (
         Booking.objects.filter(member__delegation=delegation)
         .select_related("member", "session__room")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hanoi_summit.core import fonts
-from sessions.ical import HANOI
+from hanoi_summit.core.clock import HANOI
 
 
 def _document(title, subtitle, header, rows, widths):

@@ -5,12 +5,13 @@ import datetime as dt
 from django.db.models import Case, Count, F, Prefetch, Q, When
 
 from delegations.models import SIGNATORY_KINDS, DelegationKind, Member
-from sessions.ical import HANOI
+from hanoi_summit.core.clock import HANOI
 from sessions.models import (
     Booking,
     BookingMode,
     BookingStatus,
     GalaInvitation,
+    Room,
     Session,
     SessionKind,
     SessionRole,
@@ -39,6 +40,11 @@ def public_sessions(*, day=None, kind=None, room=None):
     return sessions.order_by("starts_at", "room__sort_order", "title")
 
 
+def public_rooms():
+    """Rooms that hold at least one public item, for the programme's room filter."""
+    return Room.objects.filter(sessions__is_public=True).distinct().order_by("sort_order", "name")
+
+
 def bookable_sessions(*, now):
     """Sessions a focal point may book now, with their confirmed seat count."""
     return (
@@ -50,7 +56,7 @@ def bookable_sessions(*, now):
 
 
 def delegation_bookings(*, delegation):
-    """A delegation's active and past bookings, newest session first within status."""
+    """A delegation's bookings, whatever their status, in the order of the sessions."""
     return (
         Booking.objects.filter(member__delegation=delegation)
         .select_related("member", "session__room")
@@ -91,6 +97,15 @@ def plenary_sessions():
     return Session.objects.filter(kind=SessionKind.PLENARY, is_cancelled=False).select_related("room")
 
 
+def public_plenary_sessions():
+    return plenary_sessions().filter(is_public=True)
+
+
+def plenaries_taking_requests():
+    """Plenaries whose speakers' list is still open to requests from delegations."""
+    return plenary_sessions().filter(speakers_list_closed_at__isnull=True)
+
+
 def delegation_speaker_requests(*, delegation):
     return (
         SpeakerRequest.objects.filter(delegation=delegation)
@@ -119,6 +134,16 @@ def gala_guest_list(*, session):
     )
 
 
+def gala_seats_taken(*, session, excluding=None):
+    """Seats held at the gala: one per accepted head, one more for each named guest.
+    `excluding` leaves out one invitation, whose answer is being changed."""
+    accepted = GalaInvitation.objects.filter(session=session, status=GalaInvitation.Status.ACCEPTED)
+    if excluding is not None:
+        accepted = accepted.exclude(pk=excluding.pk)
+    counts = accepted.aggregate(people=Count("pk"), guests=Count("pk", filter=~Q(guest_name="")))
+    return counts["people"] + counts["guests"]
+
+
 def gala_invitations(*, session):
     return (
         GalaInvitation.objects.filter(session=session)
@@ -142,6 +167,11 @@ def signing_ceremony():
         .order_by("starts_at")
         .first()
     )
+
+
+def delegation_signature(*, delegation):
+    """The delegation's declaration with its signatory and full powers, or None."""
+    return Signature.objects.select_related("signatory", "full_powers").filter(delegation=delegation).first()
 
 
 def signatures():

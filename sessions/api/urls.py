@@ -3,45 +3,45 @@ from django.urls import path
 from sessions.api import views as api
 
 urlpatterns = [
-    path("programme/sessions/", api.SessionListAPI.as_view(), name="api-programme-sessions"),
-    path("programme/sessions/<uuid:uid>/", api.SessionDetailAPI.as_view(), name="api-programme-session"),
-    path("programme/bookable-sessions/", api.BookableSessionsAPI.as_view(), name="api-programme-bookable"),
-    path("programme/bookings/", api.BookingListAPI.as_view(), name="api-programme-bookings"),
+    path("programme/sessions/", api.SessionListView.as_view(), name="api-programme-sessions"),
+    path("programme/sessions/<uuid:uid>/", api.SessionDetailView.as_view(), name="api-programme-session"),
+    path("programme/bookable-sessions/", api.BookableSessionsView.as_view(), name="api-programme-bookable"),
+    path("programme/bookings/", api.BookingListView.as_view(), name="api-programme-bookings"),
     path(
         "programme/bookings/<int:pk>/cancel/",
-        api.BookingCancelAPI.as_view(),
+        api.BookingCancelView.as_view(),
         name="api-programme-booking-cancel",
     ),
     path(
         "programme/speaker-requests/",
-        api.SpeakerRequestListAPI.as_view(),
+        api.SpeakerRequestListView.as_view(),
         name="api-programme-speaker-requests",
     ),
     path(
         "programme/speaker-requests/<int:pk>/withdraw/",
-        api.SpeakerRequestWithdrawAPI.as_view(),
+        api.SpeakerRequestWithdrawView.as_view(),
         name="api-programme-speaker-request-withdraw",
     ),
-    path("programme/signature/", api.OwnSignatureAPI.as_view(), name="api-programme-own-signature"),
+    path("programme/signature/", api.OwnSignatureView.as_view(), name="api-programme-own-signature"),
     path(
         "programme/signature/full-powers/",
-        api.FullPowersUploadAPI.as_view(),
+        api.FullPowersUploadView.as_view(),
         name="api-programme-full-powers-upload",
     ),
-    path("programme/signatures/", api.SignatureListAPI.as_view(), name="api-programme-signatures"),
+    path("programme/signatures/", api.SignatureListView.as_view(), name="api-programme-signatures"),
     path(
         "programme/signatures/<int:pk>/full-powers/",
-        api.FullPowersDecisionAPI.as_view(),
+        api.FullPowersDecisionView.as_view(),
         name="api-programme-full-powers-decision",
     ),
     path(
         "programme/signatures/<int:pk>/record/",
-        api.SignatureRecordAPI.as_view(),
+        api.SignatureRecordView.as_view(),
         name="api-programme-signature-record",
     ),
     path(
         "programme/signatories/count/",
-        api.SignatoriesCountAPI.as_view(),
+        api.SignatoriesCountView.as_view(),
         name="api-programme-signatories-count",
     ),
 ]

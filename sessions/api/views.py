@@ -69,7 +69,7 @@ class SessionFilter(serializers.Serializer):
         OpenApiParameter("room", int),
     ]
 )
-class SessionListAPI(ListAPIView):
+class SessionListView(ListAPIView):
     """The public programme: no login needed."""
 
     permission_classes = [permissions.AllowAny]
@@ -82,7 +82,7 @@ class SessionListAPI(ListAPIView):
         return selectors.public_sessions(**filters.validated_data)
 
 
-class SessionDetailAPI(RetrieveAPIView):
+class SessionDetailView(RetrieveAPIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
     serializer_class = SessionOutput
@@ -121,7 +121,7 @@ def _own_member(delegation, pk):
     return member
 
 
-class BookingListAPI(APIView):
+class BookingListView(APIView):
     permission_classes = FOCAL
 
     @extend_schema(responses=BookingOutput(many=True))
@@ -140,12 +140,12 @@ class BookingListAPI(APIView):
             session=session,
             member=_own_member(request.delegation, data.validated_data["member"]),
             delegation=request.delegation,
-            by=request.user,
+            actor=request.user,
         )
         return Response(BookingOutput(booking).data, status=status.HTTP_201_CREATED)
 
 
-class BookingCancelAPI(APIView):
+class BookingCancelView(APIView):
     permission_classes = FOCAL
 
     @extend_schema(
@@ -158,7 +158,7 @@ class BookingCancelAPI(APIView):
         booking = get_object_or_404(
             Booking.objects.select_related("member", "session"), pk=pk, member__delegation=request.delegation
         )
-        promoted = services.booking_cancel(booking=booking, delegation=request.delegation, by=request.user)
+        promoted = services.booking_cancel(booking=booking, delegation=request.delegation, actor=request.user)
         booking.refresh_from_db()
         return Response(
             {
@@ -168,7 +168,7 @@ class BookingCancelAPI(APIView):
         )
 
 
-class BookableSessionsAPI(ListAPIView):
+class BookableSessionsView(ListAPIView):
     """Sessions open for booking now, with the confirmed seat count."""
 
     permission_classes = FOCAL
@@ -205,7 +205,7 @@ class SpeakerRequestInput(serializers.Serializer):
     speaker = row_id_field()
 
 
-class SpeakerRequestListAPI(APIView):
+class SpeakerRequestListView(APIView):
     permission_classes = FOCAL
 
     @extend_schema(responses=SpeakerRequestOutput(many=True))
@@ -222,12 +222,12 @@ class SpeakerRequestListAPI(APIView):
             raise ProgrammeError(_("There is no such session."), code="unknown_session", field="session")
         speaker = _own_member(request.delegation, data.validated_data["speaker"])
         entry = services.speaker_request_create(
-            session=session, delegation=request.delegation, speaker=speaker, by=request.user
+            session=session, delegation=request.delegation, speaker=speaker, actor=request.user
         )
         return Response(SpeakerRequestOutput(entry).data, status=status.HTTP_201_CREATED)
 
 
-class SpeakerRequestWithdrawAPI(APIView):
+class SpeakerRequestWithdrawView(APIView):
     permission_classes = FOCAL
 
     @extend_schema(request=None, responses=SpeakerRequestOutput)
@@ -235,7 +235,9 @@ class SpeakerRequestWithdrawAPI(APIView):
         entry = get_object_or_404(
             SpeakerRequest.objects.select_related("speaker"), pk=pk, delegation=request.delegation
         )
-        entry = services.speaker_request_withdraw(entry=entry, delegation=request.delegation, by=request.user)
+        entry = services.speaker_request_withdraw(
+            entry=entry, delegation=request.delegation, actor=request.user
+        )
         return Response(SpeakerRequestOutput(entry).data)
 
 
@@ -260,7 +262,7 @@ class SignatureInput(serializers.Serializer):
     basis = serializers.ChoiceField(choices=SigningBasis.choices)
 
 
-class OwnSignatureAPI(APIView):
+class OwnSignatureView(APIView):
     """The caller's delegation's declaration: who signs, on what authority, and its slot."""
 
     permission_classes = FOCAL
@@ -292,7 +294,7 @@ class OwnSignatureAPI(APIView):
             signatory=member,
             basis=data.validated_data["basis"],
             intends_to_sign=data.validated_data["intends_to_sign"],
-            by=request.user,
+            actor=request.user,
         )
         return Response(SignatureOutput(signature).data)
 
@@ -302,7 +304,7 @@ class FullPowersInput(serializers.Serializer):
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class FullPowersUploadAPI(APIView):
+class FullPowersUploadView(APIView):
     """Upload the signatory's full powers: a PDF, checked by its content."""
 
     permission_classes = FOCAL
@@ -318,7 +320,7 @@ class FullPowersUploadAPI(APIView):
             delegation=request.delegation,
             upload=data.validated_data["file"],
             reference=data.validated_data["reference"],
-            by=request.user,
+            actor=request.user,
         )
         return Response(SignatureOutput(signature).data)
 
@@ -328,7 +330,7 @@ class FullPowersDecisionInput(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
-class FullPowersDecisionAPI(APIView):
+class FullPowersDecisionView(APIView):
     """The secretariat verifies the full powers, or refuses them with a reason (e-mailed)."""
 
     permission_classes = [permissions.IsAuthenticated, _has("programme.verify_full_powers")]
@@ -339,15 +341,15 @@ class FullPowersDecisionAPI(APIView):
         data = FullPowersDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         if data.validated_data["decision"] == "verify":
-            signature = services.full_powers_verify(signature=signature, by=request.user)
+            signature = services.full_powers_verify(signature=signature, actor=request.user)
         else:
             signature = services.full_powers_refuse(
-                signature=signature, reason=data.validated_data["reason"], by=request.user
+                signature=signature, reason=data.validated_data["reason"], actor=request.user
             )
         return Response(SignatureOutput(signature).data)
 
 
-class SignatureListAPI(ListAPIView):
+class SignatureListView(ListAPIView):
     """Every declaration in signing order, for protocol."""
 
     permission_classes = [permissions.IsAuthenticated, _has("programme.view_signature")]
@@ -357,13 +359,13 @@ class SignatureListAPI(ListAPIView):
         return selectors.signatures()
 
 
-class SignatureRecordAPI(APIView):
+class SignatureRecordView(APIView):
     permission_classes = [permissions.IsAuthenticated, _has("programme.manage_signing")]
 
     @extend_schema(request=None, responses=SignatureOutput)
     def post(self, request, pk):
         signature = get_object_or_404(Signature, pk=pk)
-        signature = services.signature_record(signature=signature, by=request.user)
+        signature = services.signature_record(signature=signature, actor=request.user)
         return Response(
             SignatureOutput(
                 Signature.objects.select_related("delegation", "signatory").get(pk=signature.pk)
@@ -371,7 +373,7 @@ class SignatureRecordAPI(APIView):
         )
 
 
-class SignatoriesCountAPI(APIView):
+class SignatoriesCountView(APIView):
     """The live count of signatories: public, like the page."""
 
     permission_classes = [permissions.AllowAny]

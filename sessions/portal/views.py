@@ -16,7 +16,7 @@ from hanoi_summit.core.clock import event_now
 from sessions import ical, selectors, services
 from sessions.errors import ProgrammeError
 from sessions.forms import BookingForm, FullPowersForm, GalaResponseForm, SignatureForm, SpeakerRequestForm
-from sessions.models import Booking, GalaInvitation, Signature, SpeakerRequest
+from sessions.models import Booking, BookingStatus, GalaInvitation, Signature, SpeakerRequest
 
 
 def _booking_form(request, data=None):
@@ -46,12 +46,12 @@ def bookings(request):
                     session=form.cleaned_data["session"],
                     member=form.cleaned_data["member"],
                     delegation=request.delegation,
-                    by=request.user,
+                    actor=request.user,
                 )
             except ProgrammeError as error:
                 _refused(request, error, form)
             else:
-                if booking.status == "confirmed":
+                if booking.status == BookingStatus.CONFIRMED:
                     messages.success(request, _("%(name)s is booked.") % {"name": booking.member.badge_name})
                 else:
                     messages.warning(
@@ -76,7 +76,7 @@ def booking_cancel(request, pk):
         Booking.objects.select_related("member", "session"), pk=pk, member__delegation=request.delegation
     )
     try:
-        promoted = services.booking_cancel(booking=booking, delegation=request.delegation, by=request.user)
+        promoted = services.booking_cancel(booking=booking, delegation=request.delegation, actor=request.user)
     except ProgrammeError as error:
         messages.error(request, error.message)
     else:
@@ -113,7 +113,7 @@ def agendas(request):
 def _speaker_form(request, data=None):
     return SpeakerRequestForm(
         data,
-        sessions=selectors.plenary_sessions().filter(speakers_list_closed_at__isnull=True),
+        sessions=selectors.plenaries_taking_requests(),
         members=selectors.delegation_members(delegation=request.delegation),
     )
 
@@ -129,7 +129,7 @@ def speakers(request):
                     session=form.cleaned_data["session"],
                     delegation=request.delegation,
                     speaker=form.cleaned_data["speaker"],
-                    by=request.user,
+                    actor=request.user,
                 )
             except ProgrammeError as error:
                 _refused(request, error, form)
@@ -150,7 +150,7 @@ def speakers(request):
 def speaker_withdraw(request, pk):
     entry = get_object_or_404(SpeakerRequest, pk=pk, delegation=request.delegation)
     try:
-        services.speaker_request_withdraw(entry=entry, delegation=request.delegation, by=request.user)
+        services.speaker_request_withdraw(entry=entry, delegation=request.delegation, actor=request.user)
     except ProgrammeError as error:
         messages.error(request, error.message)
     else:
@@ -187,7 +187,7 @@ def gala_respond(request, pk):
             accept=form.cleaned_data["answer"] == "accept",
             guest_name=form.cleaned_data.get("guest_name", ""),
             dietary_needs=form.cleaned_data["dietary_needs"],
-            by=request.user,
+            actor=request.user,
         )
     except ProgrammeError as error:
         messages.error(request, error.message)
@@ -197,11 +197,7 @@ def gala_respond(request, pk):
 
 
 def _signing_context(request, *, form=None, upload_form=None):
-    signature = (
-        Signature.objects.select_related("signatory", "full_powers")
-        .filter(delegation=request.delegation)
-        .first()
-    )
+    signature = selectors.delegation_signature(delegation=request.delegation)
     members = selectors.delegation_members(delegation=request.delegation)
     if form is None:
         initial = {}
@@ -237,7 +233,7 @@ def signing(request):
                     signatory=form.cleaned_data["signatory"],
                     basis=form.cleaned_data["basis"],
                     intends_to_sign=form.cleaned_data["intends_to_sign"],
-                    by=request.user,
+                    actor=request.user,
                 )
             except ProgrammeError as error:
                 _refused(request, error, form)
@@ -262,7 +258,7 @@ def full_powers_upload(request):
                 delegation=request.delegation,
                 upload=upload_form.cleaned_data["file"],
                 reference=upload_form.cleaned_data["reference"],
-                by=request.user,
+                actor=request.user,
             )
         except ProgrammeError as error:
             _refused(request, error, upload_form)

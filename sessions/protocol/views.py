@@ -6,29 +6,19 @@ Each view names the permission it needs; the rules are in the services.
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hanoi_summit.core.access import any_perm_required
 from sessions import pdf, selectors, services
 from sessions.errors import ProgrammeError
 from sessions.forms import RefuseForm, SigningOrderForm, SpeakerMoveForm
 from sessions.models import Session, SessionKind, Signature, SpeakerRequest
 
 
-def _needs(perm):
-    """Log in first, then the permission (403 rather than a login loop for the wrong role)."""
-
-    def decorate(view):
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorate
-
-
-@_needs("programme.view_session")
+@any_perm_required("programme.view_session")
 def index(request):
     plenaries = list(selectors.plenary_sessions())
     return render(
@@ -42,7 +32,7 @@ def index(request):
     )
 
 
-@_needs("programme.change_speakerrequest")
+@any_perm_required("programme.change_speakerrequest")
 def speakers(request, slug):
     session = get_object_or_404(Session, slug=slug, kind=SessionKind.PLENARY)
     entries = list(selectors.speakers_list(session=session))
@@ -50,13 +40,15 @@ def speakers(request, slug):
 
 
 @require_POST
-@_needs("programme.change_speakerrequest")
+@any_perm_required("programme.change_speakerrequest")
 def speakers_move(request, pk):
     entry = get_object_or_404(SpeakerRequest.objects.select_related("session"), pk=pk)
     form = SpeakerMoveForm(request.POST)
     if form.is_valid():
         try:
-            services.speakers_list_move(entry=entry, position=form.cleaned_data["position"], by=request.user)
+            services.speakers_list_move(
+                entry=entry, position=form.cleaned_data["position"], actor=request.user
+            )
         except ProgrammeError as error:
             messages.error(request, error.message)
     else:
@@ -65,11 +57,11 @@ def speakers_move(request, pk):
 
 
 @require_POST
-@_needs("programme.change_speakerrequest")
+@any_perm_required("programme.change_speakerrequest")
 def speakers_close(request, slug):
     session = get_object_or_404(Session, slug=slug, kind=SessionKind.PLENARY)
     closed = request.POST.get("closed", "1") == "1"
-    services.speakers_list_close(session=session, closed=closed, by=request.user)
+    services.speakers_list_close(session=session, closed=closed, actor=request.user)
     messages.success(
         request, _("The speakers' list is closed.") if closed else _("The speakers' list is open again.")
     )
@@ -77,7 +69,7 @@ def speakers_close(request, slug):
 
 
 @require_GET
-@_needs("programme.view_speakerrequest")
+@any_perm_required("programme.view_speakerrequest")
 def speakers_pdf(request, slug):
     session = get_object_or_404(Session, slug=slug, kind=SessionKind.PLENARY)
     body = pdf.speakers_list_pdf(session=session, entries=list(selectors.speakers_list(session=session)))
@@ -86,34 +78,38 @@ def speakers_pdf(request, slug):
     return response
 
 
-@_needs("programme.view_galainvitation")
+@any_perm_required("programme.view_galainvitation")
 def gala(request):
     session = selectors.gala_session()
     if session is None:
         raise Http404(_("There is no gala dinner in the programme."))
     guests = list(selectors.gala_guest_list(session=session))
     invitations = list(selectors.gala_invitations(session=session))
-    seats = sum(2 if guest.guest_name else 1 for guest in guests)
     return render(
         request,
         "protocol/programme/gala.html",
-        {"session": session, "guests": guests, "invitations": invitations, "seats_taken": seats},
+        {
+            "session": session,
+            "guests": guests,
+            "invitations": invitations,
+            "seats_taken": selectors.gala_seats_taken(session=session),
+        },
     )
 
 
 @require_POST
-@_needs("programme.change_galainvitation")
+@any_perm_required("programme.change_galainvitation")
 def gala_invite(request):
     session = selectors.gala_session()
     if session is None:
         raise Http404
-    created = services.gala_invite_heads(session=session, by=request.user)
+    created = services.gala_invite_heads(session=session, actor=request.user)
     messages.success(request, _("%(n)s heads of delegation invited.") % {"n": created})
     return redirect("protocol_programme:gala")
 
 
 @require_GET
-@_needs("programme.view_galainvitation")
+@any_perm_required("programme.view_galainvitation")
 def gala_csv(request):
     """The guest list in order of precedence, for seating plans and the banquet staff."""
     session = selectors.gala_session()
@@ -140,15 +136,9 @@ def gala_csv(request):
     return response
 
 
-def _can_see_signing(user):
-    return user.has_perm("programme.manage_signing") or user.has_perm("programme.verify_full_powers")
-
-
-@login_required
+@any_perm_required("programme.manage_signing", "programme.verify_full_powers")
 def signing(request):
     """The signing ceremony desk: declarations, full powers, order and slots, live count."""
-    if not _can_see_signing(request.user):
-        raise PermissionDenied
     signatures = list(selectors.signatures())
     return render(
         request,
@@ -166,7 +156,7 @@ def signing(request):
 
 
 @require_POST
-@_needs("programme.manage_signing")
+@any_perm_required("programme.manage_signing")
 def signing_generate(request):
     ceremony = selectors.signing_ceremony()
     if ceremony is None:
@@ -174,7 +164,7 @@ def signing_generate(request):
     form = SigningOrderForm(request.POST)
     if form.is_valid():
         ordered = services.signing_order_generate(
-            ceremony=ceremony, slot_minutes=form.cleaned_data["slot_minutes"], by=request.user
+            ceremony=ceremony, slot_minutes=form.cleaned_data["slot_minutes"], actor=request.user
         )
         messages.success(request, _("Signing order generated: %(n)s slots.") % {"n": len(ordered)})
     else:
@@ -183,11 +173,11 @@ def signing_generate(request):
 
 
 @require_POST
-@_needs("programme.manage_signing")
+@any_perm_required("programme.manage_signing")
 def signing_record(request, pk):
     signature = get_object_or_404(Signature, pk=pk)
     try:
-        services.signature_record(signature=signature, by=request.user)
+        services.signature_record(signature=signature, actor=request.user)
     except ProgrammeError as error:
         messages.error(request, error.message)
     else:
@@ -196,7 +186,7 @@ def signing_record(request, pk):
 
 
 @require_GET
-@_needs("programme.view_signature")
+@any_perm_required("programme.view_signature")
 def signing_pdf(request):
     ceremony = selectors.signing_ceremony()
     if ceremony is None:
@@ -208,11 +198,11 @@ def signing_pdf(request):
 
 
 @require_POST
-@_needs("programme.verify_full_powers")
+@any_perm_required("programme.verify_full_powers")
 def full_powers_verify(request, pk):
     signature = get_object_or_404(Signature, pk=pk)
     try:
-        services.full_powers_verify(signature=signature, by=request.user)
+        services.full_powers_verify(signature=signature, actor=request.user)
     except ProgrammeError as error:
         messages.error(request, error.message)
     else:
@@ -221,14 +211,14 @@ def full_powers_verify(request, pk):
 
 
 @require_POST
-@_needs("programme.verify_full_powers")
+@any_perm_required("programme.verify_full_powers")
 def full_powers_refuse(request, pk):
     signature = get_object_or_404(Signature, pk=pk)
     form = RefuseForm(request.POST)
     # An empty reason is the service's refusal to make, with its message.
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.full_powers_refuse(signature=signature, reason=reason, by=request.user)
+        services.full_powers_refuse(signature=signature, reason=reason, actor=request.user)
     except ProgrammeError as error:
         messages.error(request, error.message)
     else:
@@ -237,7 +227,7 @@ def full_powers_refuse(request, pk):
 
 
 @require_GET
-@_needs("programme.verify_full_powers")
+@any_perm_required("programme.verify_full_powers")
 def full_powers_file(request, pk):
     """The full powers PDF, only to those who verify it (never from a public URL)."""
     signature = get_object_or_404(Signature.objects.select_related("full_powers"), pk=pk)

@@ -8,14 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from hanoi_summit.core.clock import HANOI
 from sessions import ical, selectors
 from sessions.forms import ProgrammeFilterForm
-from sessions.models import Room, Session, SessionKind
+from sessions.models import Session, SessionKind
 
 
 def _group_by_day(sessions):
     def day(session):
-        return timezone.localtime(session.starts_at, ical.HANOI).date()
+        return timezone.localtime(session.starts_at, HANOI).date()
 
     return [(d, list(items)) for d, items in itertools.groupby(sessions, key=day)]
 
@@ -30,7 +31,7 @@ def _group_by_room(sessions):
 @require_GET
 def programme_index(request):
     """The public programme by day, as a timetable or grouped by room, with filters."""
-    rooms = Room.objects.filter(sessions__is_public=True).distinct().order_by("sort_order", "name")
+    rooms = selectors.public_rooms()
     form = ProgrammeFilterForm(request.GET or None, rooms=rooms)
     filters = form.cleaned_data if form.is_valid() else {}
     sessions = list(
@@ -68,7 +69,7 @@ def speakers_public(request, slug):
 
 @require_GET
 def speakers_index(request):
-    sessions = list(selectors.plenary_sessions().filter(is_public=True))
+    sessions = list(selectors.public_plenary_sessions())
     return render(request, "programme/speakers_index.html", {"sessions": sessions})
 
 

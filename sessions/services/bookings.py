@@ -34,11 +34,11 @@ def _overlapping_confirmed(member, session):
     )
 
 
-def _lock_session(session, *, lock):
-    sessions = Session.objects.select_related("room__venue")
-    if lock:
-        sessions = sessions.select_for_update(of=("self",))
-    return sessions.get(pk=session.pk)
+def lock_session(session):
+    """The session, with its room and venue, its row locked until the transaction ends: the
+    bookings and cancellations of one session queue up here, so seats are counted by one
+    transaction at a time and never overbooked."""
+    return Session.objects.select_related("room__venue").select_for_update(of=("self",)).get(pk=session.pk)
 
 
 def _email_confirmation(booking, *, template):
@@ -77,12 +77,11 @@ def _email_waitlisted(booking):
         )
 
 
-def booking_request(*, session, member, delegation, by, now=None, lock=True):
+def booking_request(*, session, member, delegation, actor, now=None):
     """Book `member` of `delegation` into `session`: confirmed if a seat is free, else waitlisted.
 
-    The session row is locked (SELECT ... FOR UPDATE) while seats are counted, so parallel
-    requests queue up behind each other and never overbook. `lock=False` exists only for the
-    test that shows the race without the lock.
+    The session row is locked (see lock_session) while seats are counted, so parallel
+    requests queue up behind each other and never overbook.
     Side effects: one Booking row; an audit entry; an e-mail (confirmation with an .ics
     attachment, or waitlist notice) to the member, or to the booking user if the member has
     no e-mail address.
@@ -93,7 +92,7 @@ def booking_request(*, session, member, delegation, by, now=None, lock=True):
             _("This person is not a member of your delegation."), code="member_not_in_delegation"
         )
     with transaction.atomic():
-        session = _lock_session(session, lock=lock)
+        session = lock_session(session)
         _check_bookable(session, now=now)
         # One aggregate under the lock: the member's own booking, the delegation's places
         # and the confirmed seats.
@@ -118,12 +117,14 @@ def booking_request(*, session, member, delegation, by, now=None, lock=True):
         status = BookingStatus.CONFIRMED if counts["confirmed"] < session.seats else BookingStatus.WAITLISTED
         try:
             with transaction.atomic():
-                booking = Booking.objects.create(session=session, member=member, status=status, booked_by=by)
+                booking = Booking.objects.create(
+                    session=session, member=member, status=status, booked_by=actor
+                )
         except IntegrityError as exc:
             raise ProgrammeError(
                 _("This member is already booked for this session."), code="already_booked"
             ) from exc
-        audit_record(actor=by, action="booking.request", target=booking, after={"status": status})
+        audit_record(actor=actor, action="booking.request", target=booking, after={"status": status})
         if status == BookingStatus.CONFIRMED:
             _email_confirmation(booking, template="programme_booking_confirmed")
         else:
@@ -155,7 +156,7 @@ def _promote_first_waitlisted(session):
     return None
 
 
-def booking_cancel(*, booking, delegation, by):
+def booking_cancel(*, booking, delegation, actor):
     """Cancel an active booking of `delegation`; a freed seat goes at once, in the same
     transaction, to the first waitlisted member. Returns the promoted booking or None.
 
@@ -165,7 +166,7 @@ def booking_cancel(*, booking, delegation, by):
     if booking.member.delegation_id != delegation.pk:
         raise ProgrammeError(_("This booking is not your delegation's."), code="not_your_booking")
     with transaction.atomic():
-        session = _lock_session(booking.session, lock=True)
+        session = lock_session(booking.session)
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status not in ACTIVE_BOOKING_STATUSES:
             raise ProgrammeError(_("This booking is already cancelled."), code="booking_not_active")
@@ -173,7 +174,7 @@ def booking_cancel(*, booking, delegation, by):
         booking.status = BookingStatus.CANCELLED
         booking.save(update_fields=["status", "updated_at"])
         audit_record(
-            actor=by,
+            actor=actor,
             action="booking.cancel",
             target=booking,
             before={"status": was},

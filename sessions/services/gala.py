@@ -1,7 +1,6 @@
 """The gala dinner: invitations to heads of delegation, their answers, the hall's capacity."""
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from delegations.models import SIGNATORY_KINDS, DelegationStatus, Member, MemberRole
@@ -10,9 +9,10 @@ from hanoi_summit.core.clock import event_now
 from hanoi_summit.core.outbox.queue import email_queue
 from sessions.errors import ProgrammeError
 from sessions.models import GalaInvitation, Session, SessionKind
+from sessions.selectors import gala_seats_taken
 
 
-def gala_invite_heads(*, session, by):
+def gala_invite_heads(*, session, actor):
     """Invite every head of delegation not yet invited; heads of States and of regional
     organisations may bring one guest. Returns the number of new invitations.
 
@@ -43,19 +43,11 @@ def gala_invite_heads(*, session, by):
                     context={"invitation": invitation, "member": head, "session": session},
                     language=head.language,
                 )
-        audit_record(actor=by, action="gala.invite", target=session, after={"invited": created})
+        audit_record(actor=actor, action="gala.invite", target=session, after={"invited": created})
     return created
 
 
-def _seats_taken(session, *, excluding):
-    accepted = GalaInvitation.objects.filter(session=session, status=GalaInvitation.Status.ACCEPTED).exclude(
-        pk=excluding.pk
-    )
-    counts = accepted.aggregate(people=Count("pk"), guests=Count("pk", filter=~Q(guest_name="")))
-    return counts["people"] + counts["guests"]
-
-
-def gala_respond(*, invitation, delegation, accept, by, guest_name="", dietary_needs=""):
+def gala_respond(*, invitation, delegation, accept, actor, guest_name="", dietary_needs=""):
     """Accept or decline the gala invitation of a delegation's head.
 
     Accepting needs a seat for the head (and the guest, if named): the banquet hall's
@@ -74,7 +66,7 @@ def gala_respond(*, invitation, delegation, accept, by, guest_name="", dietary_n
         invitation = GalaInvitation.objects.select_for_update().get(pk=invitation.pk)
         if accept:
             needed = 2 if guest_name else 1
-            if _seats_taken(session, excluding=invitation) + needed > session.seats:
+            if gala_seats_taken(session=session, excluding=invitation) + needed > session.seats:
                 raise ProgrammeError(_("The banquet hall is full."), code="gala_full")
         before = {"status": invitation.status}
         invitation.status = GalaInvitation.Status.ACCEPTED if accept else GalaInvitation.Status.DECLINED
@@ -83,14 +75,14 @@ def gala_respond(*, invitation, delegation, accept, by, guest_name="", dietary_n
         invitation.responded_at = event_now()
         invitation.save()
         audit_record(
-            actor=by,
+            actor=actor,
             action="gala.respond",
             target=invitation,
             before=before,
             after={"status": invitation.status},
         )
         member = invitation.member
-        recipient = member.email or (by.email if by else "")
+        recipient = member.email or (actor.email if actor else "")
         if accept and recipient:
             email_queue(
                 to=recipient,

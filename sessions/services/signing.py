@@ -19,7 +19,7 @@ from sessions.models import NO_FULL_POWERS_NEEDED, FullPowersStatus, SessionKind
 FULL_POWERS_MAX_BYTES = 10 * 1024 * 1024
 
 
-def signature_declare(*, delegation, signatory, basis, by, intends_to_sign=True, now=None):
+def signature_declare(*, delegation, signatory, basis, actor, intends_to_sign=True, now=None):
     """State a delegation's intention to sign, its signatory and the basis of authority.
 
     Heads of State, Heads of Government and Ministers for Foreign Affairs sign by virtue of
@@ -62,7 +62,7 @@ def signature_declare(*, delegation, signatory, basis, by, intends_to_sign=True,
             signature.slot_starts_at = None
         signature.save()
         audit_record(
-            actor=by,
+            actor=actor,
             action="signature.declare",
             target=signature,
             before=before,
@@ -85,7 +85,7 @@ def _check_pdf(content):
         raise ProgrammeError(_("This PDF file has no pages."), code="not_pdf", field="file")
 
 
-def full_powers_upload(*, signature, delegation, upload, by, reference=""):
+def full_powers_upload(*, signature, delegation, upload, actor, reference=""):
     """Store the full powers of the signatory (a PDF checked by its content, not its name).
 
     Side effects: a delegations Document of kind full_powers; the signature's full powers
@@ -109,7 +109,7 @@ def full_powers_upload(*, signature, delegation, upload, by, reference=""):
             kind=DocumentKind.FULL_POWERS,
             original_name=(getattr(upload, "name", "") or "")[:200],
             reference=reference[:100],
-            uploaded_by=by,
+            uploaded_by=actor,
         )
         document.file.save("full-powers.pdf", ContentFile(content), save=False)
         document.save()
@@ -118,7 +118,10 @@ def full_powers_upload(*, signature, delegation, upload, by, reference=""):
         signature.full_powers_note = ""
         signature.save()
         audit_record(
-            actor=by, action="signature.full_powers_upload", target=signature, after={"document": document.pk}
+            actor=actor,
+            action="signature.full_powers_upload",
+            target=signature,
+            after={"document": document.pk},
         )
     return signature
 
@@ -138,7 +141,7 @@ def _email_focal_points(signature, *, template, key):
         )
 
 
-def full_powers_verify(*, signature, by):
+def full_powers_verify(*, signature, actor):
     """Secretariat accepts the full powers. Side effects: status verified; e-mail to the
     delegation's focal points; an audit entry."""
     with transaction.atomic():
@@ -150,14 +153,14 @@ def full_powers_verify(*, signature, by):
         signature.full_powers_status = FullPowersStatus.VERIFIED
         signature.full_powers_note = ""
         signature.save()
-        audit_record(actor=by, action="signature.full_powers_verify", target=signature)
+        audit_record(actor=actor, action="signature.full_powers_verify", target=signature)
         _email_focal_points(
             signature, template="programme_full_powers_verified", key=f"verified:{signature.full_powers_id}"
         )
     return signature
 
 
-def full_powers_refuse(*, signature, reason, by):
+def full_powers_refuse(*, signature, reason, actor):
     """Secretariat refuses the full powers, with the reason e-mailed to the focal points.
 
     Side effects: status refused, the reason kept; the slot cleared; e-mail; audit entry.
@@ -176,14 +179,14 @@ def full_powers_refuse(*, signature, reason, by):
         signature.slot_order = None
         signature.slot_starts_at = None
         signature.save()
-        audit_record(actor=by, action="signature.full_powers_refuse", target=signature, note=reason)
+        audit_record(actor=actor, action="signature.full_powers_refuse", target=signature, note=reason)
         _email_focal_points(
             signature, template="programme_full_powers_refused", key=f"refused:{signature.full_powers_id}"
         )
     return signature
 
 
-def signing_order_generate(*, ceremony, by, slot_minutes=None):
+def signing_order_generate(*, ceremony, actor, slot_minutes=None):
     """Order the signatories and give each a slot from the ceremony's start.
 
     Order: the host country first, then the signatory's level of representation, then the
@@ -228,7 +231,7 @@ def signing_order_generate(*, ceremony, by, slot_minutes=None):
             signature.save(update_fields=["slot_order", "slot_starts_at"])
             ordered.append(signature)
         audit_record(
-            actor=by,
+            actor=actor,
             action="signing.order",
             target=ceremony,
             after={"slots": len(ordered), "minutes": slot_minutes},
@@ -236,7 +239,7 @@ def signing_order_generate(*, ceremony, by, slot_minutes=None):
     return ordered
 
 
-def signature_record(*, signature, by, now=None):
+def signature_record(*, signature, actor, now=None):
     """Record that the signatory has signed, with the time. Side effects: signed_at and
     recorded_by; an audit entry."""
     now = now or event_now()
@@ -247,9 +250,9 @@ def signature_record(*, signature, by, now=None):
         if signature.slot_order is None:
             raise ProgrammeError(_("This delegation has no signing slot."), code="no_slot")
         signature.signed_at = now
-        signature.recorded_by = by
+        signature.recorded_by = actor
         signature.save(update_fields=["signed_at", "recorded_by"])
         audit_record(
-            actor=by, action="signature.record", target=signature, after={"signed_at": now.isoformat()}
+            actor=actor, action="signature.record", target=signature, after={"signed_at": now.isoformat()}
         )
     return signature

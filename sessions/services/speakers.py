@@ -10,7 +10,7 @@ from sessions.models import Session, SessionKind, SpeakerRequest
 from sessions.selectors import speakers_list
 
 
-def speaker_request_create(*, session, delegation, speaker, by):
+def speaker_request_create(*, session, delegation, speaker, actor):
     """Put `delegation` on the speakers' list of a plenary, with `speaker` (one of its members).
 
     The entry's level is the speaker's protocol rank at the time of the request.
@@ -35,11 +35,11 @@ def speaker_request_create(*, session, delegation, speaker, by):
             raise ProgrammeError(
                 _("Your delegation is already on this speakers' list."), code="already_requested"
             ) from exc
-        audit_record(actor=by, action="speakers.request", target=entry, after={"speaker": speaker.pk})
+        audit_record(actor=actor, action="speakers.request", target=entry, after={"speaker": speaker.pk})
     return entry
 
 
-def speaker_request_withdraw(*, entry, delegation, by):
+def speaker_request_withdraw(*, entry, delegation, actor):
     """Take a delegation's request off the list. Side effects: status withdrawn; audit entry."""
     if entry.delegation_id != delegation.pk:
         raise ProgrammeError(_("This request is not your delegation's."), code="not_your_request")
@@ -47,11 +47,11 @@ def speaker_request_withdraw(*, entry, delegation, by):
         raise ProgrammeError(_("This request can no longer be withdrawn."), code="request_not_active")
     entry.status = SpeakerRequest.Status.WITHDRAWN
     entry.save(update_fields=["status"])
-    audit_record(actor=by, action="speakers.withdraw", target=entry)
+    audit_record(actor=actor, action="speakers.withdraw", target=entry)
     return entry
 
 
-def speakers_list_move(*, entry, position, by):
+def speakers_list_move(*, entry, position, actor):
     """Move one entry to `position` (1-based) in the list. Protocol's order then becomes the
     manual order of the whole list: every entry gets its explicit position, so later requests
     join at the end until protocol moves them.
@@ -74,13 +74,13 @@ def speakers_list_move(*, entry, position, by):
             if item.position != index:
                 item.position = index
                 item.save(update_fields=["position"])
-        audit_record(actor=by, action="speakers.move", target=entry, after={"position": position})
+        audit_record(actor=actor, action="speakers.move", target=entry, after={"position": position})
     return entry
 
 
-def speakers_list_close(*, session, by, closed=True):
+def speakers_list_close(*, session, actor, closed=True):
     """Close (or reopen) a session's speakers' list. Side effects: the session; audit entry."""
     session.speakers_list_closed_at = event_now() if closed else None
     session.save(update_fields=["speakers_list_closed_at", "updated_at"])
-    audit_record(actor=by, action="speakers.close" if closed else "speakers.reopen", target=session)
+    audit_record(actor=actor, action="speakers.close" if closed else "speakers.reopen", target=session)
     return session

@@ -3,41 +3,12 @@ the number of rows (1 and 3)."""
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
-from sessions.models import GalaInvitation, SessionKind
+from sessions.models import GalaInvitation
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 ROWS = [1, 3]
-
-
-@pytest.fixture
-def focal():
-    return factories.FocalPointFactory(delegation=factories.StateDelegationFactory())
-
-
-@pytest.fixture
-def focal_client(client, focal):
-    client.force_login(focal.user)
-    return client
-
-
-@pytest.fixture
-def protocol_client(client):
-    client.force_login(factories.StaffUserFactory(role="Protocol officer"))
-    return client
-
-
-@pytest.fixture
-def plenary():
-    return factories.SessionFactory(kind=SessionKind.PLENARY, booking_mode="none")
-
-
-@pytest.fixture
-def gala():
-    return factories.SessionFactory(kind=SessionKind.GALA_DINNER, booking_mode="invitation")
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -121,7 +92,7 @@ def test_protocol_speakers(protocol_client, plenary, django_assert_num_queries, 
 def test_protocol_gala_and_csv(protocol_client, gala, django_assert_num_queries, rows):
     for _ in range(rows):
         factories.GalaInvitationFactory(session=gala, status="accepted")
-    with django_assert_num_queries(7):  # session, user, permissions x2; gala; guests; invitations
+    with django_assert_num_queries(8):  # session, user, permissions x2; gala; guests; invitations; seats
         body = protocol_client.get(reverse("protocol_programme:gala")).content.decode()
     assert body.count("data-guest=") == rows
     with django_assert_num_queries(6):  # session, user, permissions x2; gala; guests
@@ -130,22 +101,18 @@ def test_protocol_gala_and_csv(protocol_client, gala, django_assert_num_queries,
 
 
 @pytest.mark.parametrize("rows", ROWS)
-def test_api_speaker_requests(focal, plenary, django_assert_num_queries, rows):
+def test_api_speaker_requests(api, focal, plenary, django_assert_num_queries, rows):
     for _ in range(rows):
         factories.SpeakerRequestFactory(speaker=factories.MemberFactory(delegation=focal.delegation))
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=focal.user).key}")
     with django_assert_num_queries(3):  # token with user; focal point; requests
         response = api.get("/api/programme/speaker-requests/")
     assert len(response.json()) == rows
 
 
 @pytest.mark.parametrize("rows", ROWS)
-def test_api_bookable_sessions(focal, django_assert_num_queries, rows):
+def test_api_bookable_sessions(api, django_assert_num_queries, rows):
     for _ in range(rows):
         factories.SessionRoleFactory()
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=focal.user).key}")
     with django_assert_num_queries(5):  # token with user; focal point; count; sessions; roles
         response = api.get("/api/programme/bookable-sessions/")
     assert len(response.json()["results"]) == rows

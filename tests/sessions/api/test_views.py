@@ -1,24 +1,10 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from sessions.models import Booking, BookingStatus, SessionKind, Signature, SigningBasis, SpeakerRequest
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def focal():
-    return factories.FocalPointFactory(delegation=factories.StateDelegationFactory())
-
-
-@pytest.fixture
-def api(focal):
-    client = APIClient()
-    token = Token.objects.create(user=focal.user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def test_public_sessions_need_no_login_and_hide_private_ones():
@@ -119,6 +105,12 @@ def test_same_member_twice_is_400(api, focal):
     )
     assert response.json()["code"] == "already_booked"
     assert Booking.objects.count() == 1
+
+
+def test_bookings_without_credentials_are_403():
+    # Session authentication comes first and sends no WWW-Authenticate challenge, so DRF
+    # answers 403, not 401.
+    assert APIClient().get("/api/programme/bookings/").status_code == 403
 
 
 def test_other_delegations_bookings_are_invisible_and_404(api):

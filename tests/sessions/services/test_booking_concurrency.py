@@ -7,7 +7,7 @@ import time
 import pytest
 from django.db import close_old_connections, connections
 
-from sessions.models import Booking, BookingStatus
+from sessions.models import Booking, BookingStatus, Session
 from sessions.services import bookings as booking_services
 from tests import factories
 
@@ -32,7 +32,18 @@ def slow_insert(monkeypatch):
     monkeypatch.setattr(Booking.objects, "create", delayed_create)
 
 
-def _fire(*, lock):
+@pytest.fixture
+def no_row_lock(monkeypatch):
+    """lock_session without FOR UPDATE: shows that these threads do race, so the test with
+    the lock proves something."""
+
+    def unlocked(session):
+        return Session.objects.select_related("room__venue").get(pk=session.pk)
+
+    monkeypatch.setattr(booking_services, "lock_session", unlocked)
+
+
+def _fire():
     session = factories.SessionFactory(capacity=10)
     # Eight seats already taken by others: two left.
     for _ in range(10 - SEATS_LEFT):
@@ -50,8 +61,7 @@ def _fire(*, lock):
                 session=session,
                 member=members[index],
                 delegation=focal_points[index].delegation,
-                by=focal_points[index].user,
-                lock=lock,
+                actor=focal_points[index].user,
             )
         except Exception as exc:  # every failure is reported by the assertion below
             errors.append(exc)
@@ -69,13 +79,13 @@ def _fire(*, lock):
     return confirmed, waitlisted
 
 
-def test_without_the_lock_parallel_bookings_overbook(require_postgres, slow_insert):
-    confirmed, waitlisted = _fire(lock=False)
+def test_without_the_lock_parallel_bookings_overbook(require_postgres, slow_insert, no_row_lock):
+    confirmed, waitlisted = _fire()
     assert confirmed > 10, "the race should overbook without the row lock"
     assert confirmed + waitlisted == 10 - SEATS_LEFT + THREADS
 
 
 def test_with_the_lock_capacity_holds(require_postgres, slow_insert):
-    confirmed, waitlisted = _fire(lock=True)
+    confirmed, waitlisted = _fire()
     assert confirmed == 10
     assert waitlisted == THREADS - SEATS_LEFT

@@ -7,7 +7,7 @@ from django.db import IntegrityError
 from delegations.models import DelegationKind, ProtocolRank
 from hanoi_summit.core.models import OutgoingEmail
 from sessions.errors import ProgrammeError
-from sessions.models import FullPowersStatus, SessionKind, Signature, SigningBasis
+from sessions.models import FullPowersStatus, Signature, SigningBasis
 from sessions.services import (
     full_powers_refuse,
     full_powers_upload,
@@ -21,24 +21,9 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ceremony():
-    return factories.SessionFactory(
-        kind=SessionKind.SIGNING_CEREMONY,
-        booking_mode="none",
-        starts_at=factories.hanoi_time(1, 10),
-        ends_at=factories.hanoi_time(1, 12),
-    )
-
-
-@pytest.fixture
-def officer():
-    return factories.StaffUserFactory(role="Protocol officer")
-
-
 def _declare(delegation, rank, basis, *, at):
     member = factories.MemberFactory(delegation=delegation, protocol_rank=rank)
-    return signature_declare(delegation=delegation, signatory=member, basis=basis, by=None, now=at)
+    return signature_declare(delegation=delegation, signatory=member, basis=basis, actor=None, now=at)
 
 
 def _pdf(name="powers.pdf"):
@@ -65,7 +50,7 @@ def test_signatory_from_another_delegation_is_refused():
             delegation=delegation,
             signatory=factories.MemberFactory(),
             basis=SigningBasis.HEAD_OF_STATE,
-            by=None,
+            actor=None,
         )
     assert error.value.code == "signatory_not_in_delegation"
     assert not Signature.objects.exists()
@@ -87,7 +72,7 @@ def test_full_powers_must_be_a_real_pdf():
                 signature=signature,
                 delegation=delegation,
                 upload=SimpleUploadedFile("x.pdf", content),
-                by=None,
+                actor=None,
             )
         assert error.value.code == "not_pdf"
     signature.refresh_from_db()
@@ -99,22 +84,22 @@ def test_verify_and_refuse_email_the_focal_points():
         delegation=factories.StateDelegationFactory(), user__email="dao@example.org"
     )
     signature = _declare(focal.delegation, ProtocolRank.HEAD_OF_DELEGATION, SigningBasis.FULL_POWERS, at=None)
-    full_powers_upload(signature=signature, delegation=focal.delegation, upload=_pdf(), by=focal.user)
+    full_powers_upload(signature=signature, delegation=focal.delegation, upload=_pdf(), actor=focal.user)
     with pytest.raises(ProgrammeError):
-        full_powers_refuse(signature=signature, reason="  ", by=None)
-    refused = full_powers_refuse(signature=signature, reason="Not signed by the Minister", by=None)
+        full_powers_refuse(signature=signature, reason="  ", actor=None)
+    refused = full_powers_refuse(signature=signature, reason="Not signed by the Minister", actor=None)
     assert refused.full_powers_status == FullPowersStatus.REFUSED
     email = OutgoingEmail.objects.get(to="dao@example.org")
     assert "Not signed by the Minister" in email.body_text
     with pytest.raises(ProgrammeError) as error:
-        full_powers_verify(signature=signature, by=None)
+        full_powers_verify(signature=signature, actor=None)
     assert error.value.code == "nothing_to_verify"
-    full_powers_upload(signature=signature, delegation=focal.delegation, upload=_pdf(), by=focal.user)
-    assert full_powers_verify(signature=signature, by=None).full_powers_status == FullPowersStatus.VERIFIED
+    full_powers_upload(signature=signature, delegation=focal.delegation, upload=_pdf(), actor=focal.user)
+    assert full_powers_verify(signature=signature, actor=None).full_powers_status == FullPowersStatus.VERIFIED
     assert OutgoingEmail.objects.filter(to="dao@example.org").count() == 2
 
 
-def test_signing_order_host_first_then_level_then_confirmation(ceremony, officer):
+def test_signing_order_host_first_then_level_then_confirmation(ceremony, protocol_officer):
     host = factories.StateDelegationFactory(kind=DelegationKind.HOST_COUNTRY, country="VN")
     early_minister = _declare(
         factories.StateDelegationFactory(),
@@ -147,7 +132,7 @@ def test_signing_order_host_first_then_level_then_confirmation(ceremony, officer
         at=factories.hanoi_time(-9, 8),
     )
 
-    ordered = signing_order_generate(ceremony=ceremony, by=officer)
+    ordered = signing_order_generate(ceremony=ceremony, actor=protocol_officer)
 
     assert [s.pk for s in ordered] == [host_signature.pk, president.pk, early_minister.pk, late_minister.pk]
     slots = dict(Signature.objects.values_list("pk", "slot_starts_at"))
@@ -156,7 +141,7 @@ def test_signing_order_host_first_then_level_then_confirmation(ceremony, officer
     assert slots[awaited.pk] is None  # full powers required and not verified: no slot
 
 
-def test_slot_length_is_configurable(ceremony, officer, settings):
+def test_slot_length_is_configurable(ceremony, protocol_officer, settings):
     first = _declare(
         factories.StateDelegationFactory(),
         ProtocolRank.HEAD_OF_STATE,
@@ -169,22 +154,22 @@ def test_slot_length_is_configurable(ceremony, officer, settings):
         SigningBasis.FOREIGN_MINISTER,
         at=factories.hanoi_time(-3, 9),
     )
-    signing_order_generate(ceremony=ceremony, by=officer, slot_minutes=5)
+    signing_order_generate(ceremony=ceremony, actor=protocol_officer, slot_minutes=5)
     second.refresh_from_db()
     first.refresh_from_db()
     assert second.slot_starts_at - first.slot_starts_at == dt.timedelta(minutes=5)
     settings.PROGRAMME_SIGNING_SLOT_MINUTES = 4
-    signing_order_generate(ceremony=ceremony, by=officer)
+    signing_order_generate(ceremony=ceremony, actor=protocol_officer)
     second.refresh_from_db()
     assert second.slot_starts_at == factories.hanoi_time(1, 10, 4)
 
 
-def test_verified_full_powers_get_a_slot(ceremony, officer):
+def test_verified_full_powers_get_a_slot(ceremony, protocol_officer):
     delegation = factories.StateDelegationFactory()
     signature = _declare(delegation, ProtocolRank.HEAD_OF_DELEGATION, SigningBasis.FULL_POWERS, at=None)
-    full_powers_upload(signature=signature, delegation=delegation, upload=_pdf(), by=None)
-    full_powers_verify(signature=signature, by=None)
-    assert [s.pk for s in signing_order_generate(ceremony=ceremony, by=officer)] == [signature.pk]
+    full_powers_upload(signature=signature, delegation=delegation, upload=_pdf(), actor=None)
+    full_powers_verify(signature=signature, actor=None)
+    assert [s.pk for s in signing_order_generate(ceremony=ceremony, actor=protocol_officer)] == [signature.pk]
 
 
 def test_the_database_refuses_a_slot_without_verified_powers():
@@ -196,28 +181,30 @@ def test_the_database_refuses_a_slot_without_verified_powers():
         signature.save()
 
 
-def test_record_signature_with_time(ceremony, officer):
+def test_record_signature_with_time(ceremony, protocol_officer):
     signature = _declare(
         factories.StateDelegationFactory(), ProtocolRank.HEAD_OF_STATE, SigningBasis.HEAD_OF_STATE, at=None
     )
     with pytest.raises(ProgrammeError) as error:
-        signature_record(signature=signature, by=officer)
+        signature_record(signature=signature, actor=protocol_officer)
     assert error.value.code == "no_slot"
-    signing_order_generate(ceremony=ceremony, by=officer)
-    recorded = signature_record(signature=signature, by=officer, now=factories.hanoi_time(1, 10, 2))
-    assert recorded.signed_at == factories.hanoi_time(1, 10, 2) and recorded.recorded_by == officer
+    signing_order_generate(ceremony=ceremony, actor=protocol_officer)
+    recorded = signature_record(
+        signature=signature, actor=protocol_officer, now=factories.hanoi_time(1, 10, 2)
+    )
+    assert recorded.signed_at == factories.hanoi_time(1, 10, 2) and recorded.recorded_by == protocol_officer
     with pytest.raises(ProgrammeError) as error:
-        signature_record(signature=signature, by=officer)
+        signature_record(signature=signature, actor=protocol_officer)
     assert error.value.code == "already_signed"
 
 
-def test_changing_the_signatory_resets_powers_and_slot(ceremony, officer):
+def test_changing_the_signatory_resets_powers_and_slot(ceremony, protocol_officer):
     delegation = factories.StateDelegationFactory()
     signature = _declare(delegation, ProtocolRank.HEAD_OF_STATE, SigningBasis.HEAD_OF_STATE, at=None)
-    signing_order_generate(ceremony=ceremony, by=officer)
+    signing_order_generate(ceremony=ceremony, actor=protocol_officer)
     other = factories.MemberFactory(delegation=delegation)
     changed = signature_declare(
-        delegation=delegation, signatory=other, basis=SigningBasis.FULL_POWERS, by=None
+        delegation=delegation, signatory=other, basis=SigningBasis.FULL_POWERS, actor=None
     )
     assert changed.pk == signature.pk
     assert (changed.slot_order, changed.full_powers_status) == (None, FullPowersStatus.AWAITED)

@@ -12,22 +12,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def protocol_client(client):
-    client.force_login(factories.StaffUserFactory(role="Protocol officer"))
-    return client
-
-
-@pytest.fixture
-def ceremony():
-    return factories.SessionFactory(
-        kind=SessionKind.SIGNING_CEREMONY,
-        booking_mode="none",
-        starts_at=factories.hanoi_time(1, 10),
-        ends_at=factories.hanoi_time(1, 12),
-    )
-
-
 def _pdf_text(content):
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 

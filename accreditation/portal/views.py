@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accreditation.models import AccreditationStatus
-from accreditation.submission import SubmissionError, delegation_submit, submission_plan
+from accreditation.services.submission import SubmissionError, delegation_submit, submission_plan
 from delegations.access import focal_point_required
 from delegations.api.views import IsFocalPoint
 from delegations.portal.views import site_url
@@ -64,7 +64,7 @@ def status_page(request):
     delegation = request.delegation
     if request.method == "POST":
         try:
-            result = delegation_submit(delegation=delegation, user=request.user, site_url=site_url(request))
+            result = delegation_submit(delegation=delegation, actor=request.user, site_url=site_url(request))
         except SubmissionError as error:
             if error.code != "incomplete":
                 messages.warning(request, error.message)
@@ -137,7 +137,7 @@ class SubmitAPI(APIView):
     def post(self, request):
         try:
             result = delegation_submit(
-                delegation=request.delegation, user=request.user, site_url=site_url(request)
+                delegation=request.delegation, actor=request.user, site_url=site_url(request)
             )
         except SubmissionError as error:
             body = {"code": error.code, "detail": error.message}

@@ -56,7 +56,7 @@ def print_batch_create(request):
         accreditations = form.cleaned_data["accreditations"]
     try:
         batch = services.badge_print_accreditations(
-            accreditations=accreditations, layout=form.cleaned_data["layout"], by=request.user
+            accreditations=accreditations, layout=form.cleaned_data["layout"], actor=request.user
         )
     except AccreditationError as error:
         messages.error(request, error.message)
@@ -143,7 +143,7 @@ def badge_hand_over(request, pk):
         return _back_to_desk(badge)
     try:
         services.badge_hand_over(
-            badge=badge, by=request.user, id_document_seen=form.cleaned_data["id_document_seen"]
+            badge=badge, actor=request.user, id_document_seen=form.cleaned_data["id_document_seen"]
         )
     except AccreditationError as error:
         messages.error(request, error.message)
@@ -165,7 +165,7 @@ def badge_reprint(request, pk):
         messages.error(request, _("Please give a reason for the reprint."))
         return _back_to_desk(badge)
     try:
-        new = services.badge_reprint(badge=badge, by=request.user, reason=form.cleaned_data["reason"])
+        new = services.badge_reprint(badge=badge, actor=request.user, reason=form.cleaned_data["reason"])
     except AccreditationError as error:
         messages.error(request, error.message)
         return _back_to_desk(badge)
@@ -186,7 +186,7 @@ def badge_revoke(request, pk):
         messages.error(request, _("Please give a reason."))
         return _back_to_desk(badge)
     try:
-        services.badge_revoke(badge=badge, by=request.user, reason=form.cleaned_data["reason"])
+        services.badge_revoke(badge=badge, actor=request.user, reason=form.cleaned_data["reason"])
     except AccreditationError as error:
         messages.error(request, error.message)
     else:

@@ -57,7 +57,7 @@ def review_bulk_approve(request):
         messages.error(request, _("Select at least one request waiting for review."))
         return redirect("review:queue")
     approved, refused = services.accreditation_approve_many(
-        accreditations=form.cleaned_data["accreditations"], officer=request.user
+        accreditations=form.cleaned_data["accreditations"], actor=request.user
     )
     if approved:
         messages.success(
@@ -105,7 +105,7 @@ def review_detail(request, pk):
 @require_POST
 def review_start(request, pk):
     try:
-        services.accreditation_start_review(accreditation=_accreditation(pk), officer=request.user)
+        services.accreditation_start_review(accreditation=_accreditation(pk), actor=request.user)
     except AccreditationError as error:
         messages.error(request, error.message)
     return redirect("review:detail", pk=pk)
@@ -120,7 +120,7 @@ def review_approve(request, pk):
         try:
             services.accreditation_approve(
                 accreditation=accreditation,
-                officer=request.user,
+                actor=request.user,
                 category=form.cleaned_data["category"],
                 zones=form.cleaned_data["zones"],
             )
@@ -139,7 +139,7 @@ def _decide(request, pk, service, done_message):
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            service(accreditation=accreditation, officer=request.user, reason=form.cleaned_data["reason"])
+            service(accreditation=accreditation, actor=request.user, reason=form.cleaned_data["reason"])
         except AccreditationError as error:
             messages.error(request, error.message)
             return redirect("review:detail", pk=pk)
@@ -193,7 +193,7 @@ def _vetting_page(request, accreditation, *, form=None, status=200):
 @any_perm_required(VET)
 def vetting_detail(request, pk):
     accreditation = _accreditation(pk)
-    services.accreditation_record_vetting_view(accreditation=accreditation, officer=request.user)
+    services.accreditation_record_vetting_view(accreditation=accreditation, actor=request.user)
     return _vetting_page(request, accreditation)
 
 
@@ -205,7 +205,7 @@ def vetting_decide(request, pk, decision):
     if form.is_valid():
         service = services.accreditation_clear if decision == "clear" else services.accreditation_refuse
         try:
-            service(accreditation=accreditation, officer=request.user, note=form.cleaned_data["note"])
+            service(accreditation=accreditation, actor=request.user, note=form.cleaned_data["note"])
         except AccreditationError as error:
             form.add_error("note", error.message)
             return _vetting_page(request, accreditation, form=form, status=400)
@@ -228,7 +228,7 @@ def member_photo(request, member_pk):
         raise Http404
     if request.user.has_perm(VET):
         # Security's every look at a person is on the record, the photo included.
-        services.member_record_photo_view(member=member, officer=request.user)
+        services.member_record_photo_view(member=member, actor=request.user)
     response = FileResponse(member.photo.open("rb"), content_type="image/jpeg")
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "no-store"

@@ -33,8 +33,8 @@ def cleared(ref, **member):
 
 
 def printed(ref, by, **member):
-    badge = services.badge_issue(accreditation=cleared(ref, **member), by=by)
-    services.badge_print_batch(badges=[badge], layout=BadgeLayout.CR80, by=by)
+    badge = services.badge_issue(accreditation=cleared(ref, **member), actor=by)
+    services.badge_print_batch(badges=[badge], layout=BadgeLayout.CR80, actor=by)
     badge.refresh_from_db()
     return badge
 
@@ -85,7 +85,7 @@ def test_print_queue_query_count_does_not_grow(client, django_assert_num_queries
     for index in range(rows):
         acc = cleared(ref)
         if index:
-            services.badge_issue(accreditation=acc, by=by)
+            services.badge_issue(accreditation=acc, actor=by)
     client.force_login(by)
     with django_assert_num_queries(11):
         response = client.get(reverse("protocol:print-queue"))
@@ -96,7 +96,9 @@ def test_print_queue_lists_cleared_and_issued_not_printed_with_filters(client, r
     zones, categories = ref
     by = login(client, "Protocol officer")
     early = cleared(ref, arrival=hanoi_time(-1, 9))
-    issued = services.badge_issue(accreditation=cleared(ref, arrival=hanoi_time(0, 9)), by=by).accreditation
+    issued = services.badge_issue(
+        accreditation=cleared(ref, arrival=hanoi_time(0, 9)), actor=by
+    ).accreditation
     printed(ref, by)
     approved(categories, zones)
     other = cleared(ref)
@@ -251,7 +253,7 @@ def test_desk_finds_by_name_number_and_passport_only_valid_versions(client, ref)
     assert found(str(badge.number)) == [badge.pk]
     assert found("b1234567") == [badge.pk]
     assert found("") == []
-    new = services.badge_reprint(badge=badge, by=by, reason="lost")
+    new = services.badge_reprint(badge=badge, actor=by, reason="lost")
     assert found(str(badge.number)) == [new.pk]
 
 

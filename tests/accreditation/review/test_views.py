@@ -204,7 +204,7 @@ def test_review_page_shows_the_history_but_not_securitys_notes(client, ref):
     acc = approved(categories, zones)
     from accreditation import services
 
-    services.accreditation_refuse(accreditation=acc, officer=staff("Security officer"), note="secret finding")
+    services.accreditation_refuse(accreditation=acc, actor=staff("Security officer"), note="secret finding")
     login(client, "Accreditation officer")
     html = client.get(reverse("review:detail", args=[acc.pk])).content.decode()
     assert "accreditation.refuse" in html

@@ -10,14 +10,13 @@ from django.views.decorators.http import require_POST
 from accreditation import selectors, services
 from accreditation.forms import DeskSearchForm, HandOverForm, PrintFilterForm, PrintForm, ReasonForm
 from accreditation.models import Badge, BadgeLayout, PrintBatch
-from accreditation.review.views import HAND_OVER, PRINT, _page, _querystring
+from accreditation.permissions import CHECK_IN, HAND_OVER, PRINT, VIEW_SCAN
 from accreditation.workflow import AccreditationError
 from hanoi_summit.core.access import any_perm_required
+from hanoi_summit.core.pagination import page_of, querystring_without_page
 
-CHECK_IN = "accreditation.check_in"
 
-
-@any_perm_required(PRINT, HAND_OVER, CHECK_IN, "accreditation.view_scan")
+@any_perm_required(PRINT, HAND_OVER, CHECK_IN, VIEW_SCAN)
 def protocol_home(request):
     return render(request, "protocol/home.html")
 
@@ -25,14 +24,14 @@ def protocol_home(request):
 @any_perm_required(PRINT)
 def print_queue(request):
     form = PrintFilterForm(request.GET)
-    page = _page(request, selectors.print_queue(filters=form.filters()))
+    page = page_of(request, selectors.print_queue(filters=form.filters()))
     return render(
         request,
         "protocol/print_queue.html",
         {
             "form": form,
             "page": page,
-            "querystring": _querystring(request),
+            "querystring": querystring_without_page(request),
             "layouts": BadgeLayout.choices,
         },
     )
@@ -66,7 +65,7 @@ def print_batch_create(request):
 
 @any_perm_required(PRINT)
 def batch_list(request):
-    return render(request, "protocol/batches.html", {"page": _page(request, selectors.print_batches())})
+    return render(request, "protocol/batches.html", {"page": page_of(request, selectors.print_batches())})
 
 
 @any_perm_required(PRINT)

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from accreditation import selectors, services
 from accreditation.models import Accreditation, Category, Zone
-from accreditation.review.views import REVIEW, VET
+from accreditation.permissions import REVIEW, VET
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE
 from delegations.models import DelegationKind
 from hanoi_summit.core.api import row_id_field

@@ -4,7 +4,6 @@ Views parse, call a selector or a service, and render; the rules live in service
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,27 +12,12 @@ from django.views.decorators.http import require_POST
 from accreditation import selectors, services
 from accreditation.forms import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm, VettingForm
 from accreditation.models import Accreditation, AccreditationStatus
+from accreditation.permissions import HAND_OVER, PRINT, REVIEW, VET
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE, AccreditationError, can_move
 from delegations.models import Member
 from hanoi_summit.core.access import any_perm_required
 from hanoi_summit.core.audit import audit_history
-
-REVIEW = "accreditation.review_accreditation"
-VET = "accreditation.vet_accreditation"
-PRINT = "accreditation.print_badge"
-HAND_OVER = "accreditation.hand_over_badge"
-PAGE_SIZE = 50
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _querystring(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
+from hanoi_summit.core.pagination import page_of, querystring_without_page
 
 # --- accreditation officers ------------------------------------------------------------------
 
@@ -41,11 +25,11 @@ def _querystring(request):
 @any_perm_required(REVIEW)
 def review_queue(request):
     form = QueueFilterForm(request.GET, statuses=sorted(REVIEW_QUEUE))
-    page = _page(request, selectors.review_queue(filters=form.filters()))
+    page = page_of(request, selectors.review_queue(filters=form.filters()))
     return render(
         request,
         "accreditation/review_queue.html",
-        {"form": form, "page": page, "querystring": _querystring(request)},
+        {"form": form, "page": page, "querystring": querystring_without_page(request)},
     )
 
 
@@ -166,11 +150,11 @@ def review_reject(request, pk):
 @any_perm_required(VET)
 def vetting_queue(request):
     form = QueueFilterForm(request.GET, statuses=sorted(VETTING_QUEUE))
-    page = _page(request, selectors.vetting_queue(filters=form.filters()))
+    page = page_of(request, selectors.vetting_queue(filters=form.filters()))
     return render(
         request,
         "accreditation/vetting_queue.html",
-        {"form": form, "page": page, "querystring": _querystring(request)},
+        {"form": form, "page": page, "querystring": querystring_without_page(request)},
     )
 
 

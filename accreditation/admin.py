@@ -20,25 +20,8 @@ from accreditation.models import (
     ScanResult,
     Zone,
 )
+from accreditation.presentation import ACCREDITATION_TONES, BADGE_TONES, SCAN_TONES
 from hanoi_summit.core.admin import ReadOnlyAdmin, choice_pill, date_set_filter, short_time, status_pill
-
-S = AccreditationStatus
-ACCREDITATION_TONES = {
-    S.DRAFT: "secondary",
-    S.SUBMITTED: "info",
-    S.UNDER_REVIEW: "info",
-    S.RETURNED: "warning",
-    S.REJECTED: "danger",
-    S.APPROVED: "info",
-    S.CLEARED: "success",
-    S.REFUSED: "danger",
-    S.BADGE_ISSUED: "success",
-    S.PRINTED: "success",
-    S.COLLECTED: "success",
-    S.REVOKED: "danger",
-}
-
-SCAN_TONES = {ScanResult.GRANTED: "success", ScanResult.DENIED: "danger"}
 
 
 def colour_swatch(colour, text_colour, label):
@@ -219,9 +202,9 @@ class BadgeAdmin(ReadOnlyAdmin):
     @admin.display(description=_("revoked"), ordering="revoked_at")
     def revoked_display(self, badge):
         if badge.revoked_at is None:
-            return status_pill(_("Valid"), "success")
+            return status_pill(_("Valid"), BADGE_TONES["valid"])
         return format_html(
-            "{}<br><small>{}</small>", status_pill(_("Revoked"), "danger"), badge.revoked_reason
+            "{}<br><small>{}</small>", status_pill(_("Revoked"), BADGE_TONES["revoked"]), badge.revoked_reason
         )
 
 

@@ -14,26 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accreditation.models import AccreditationStatus
+from accreditation.presentation import accreditation_tone
 from accreditation.services.submission import SubmissionError, delegation_submit, submission_plan
 from delegations.access import focal_point_required
 from delegations.api.views import IsFocalPoint
 from delegations.portal.views import site_url
 from delegations.selectors import delegation_members
-
-STATUS_BADGES = {
-    AccreditationStatus.DRAFT: "secondary",
-    AccreditationStatus.SUBMITTED: "info",
-    AccreditationStatus.UNDER_REVIEW: "info",
-    AccreditationStatus.RETURNED: "warning",
-    AccreditationStatus.REJECTED: "danger",
-    AccreditationStatus.APPROVED: "primary",
-    AccreditationStatus.CLEARED: "success",
-    AccreditationStatus.REFUSED: "danger",
-    AccreditationStatus.BADGE_ISSUED: "success",
-    AccreditationStatus.PRINTED: "success",
-    AccreditationStatus.COLLECTED: "success",
-    AccreditationStatus.REVOKED: "dark",
-}
 
 
 def delegation_members_with_status(*, delegation):
@@ -51,7 +37,7 @@ def _rows(members):
                 "member": member,
                 "status": code,
                 "status_label": AccreditationStatus(code).label,
-                "badge": STATUS_BADGES[code],
+                "badge": accreditation_tone(code),
                 "reason": accreditation.decision_reason if code == AccreditationStatus.RETURNED else "",
             }
         )

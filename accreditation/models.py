@@ -229,6 +229,10 @@ class Badge(models.Model):
         return self.revoked_at is not None
 
 
+#: The first badge number ever issued; numbers then follow one another.
+FIRST_BADGE_NUMBER = 100001
+
+
 class BadgeNumberCounter(models.Model):
     """One row: the last badge number handed out. Issuing locks it, so two desks never
     take the same number and numbers follow one another without gaps."""

@@ -1,7 +1,7 @@
 """Every write of accreditation. One module per flow; import from here or from the module."""
 
+from accreditation.models import FIRST_BADGE_NUMBER
 from accreditation.services.badges import (
-    FIRST_BADGE_NUMBER,
     badge_hand_over,
     badge_issue,
     badge_issue_many,

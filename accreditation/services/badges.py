@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.models import Accreditation, Badge, BadgeNumberCounter
+from accreditation.models import FIRST_BADGE_NUMBER, Accreditation, Badge, BadgeNumberCounter
 from accreditation.models import AccreditationStatus as S
 from accreditation.services.transitions import (
     audit_many,
@@ -20,9 +20,6 @@ from accreditation.services.transitions import (
 )
 from accreditation.workflow import AccreditationError, check_move
 from hanoi_summit.core.audit import audit_record
-
-#: The first badge number ever issued; numbers then follow one another.
-FIRST_BADGE_NUMBER = 100001
 
 
 def _validity(member):

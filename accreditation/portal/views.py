@@ -15,16 +15,11 @@ from rest_framework.views import APIView
 
 from accreditation.models import AccreditationStatus
 from accreditation.presentation import accreditation_tone
+from accreditation.selectors import delegation_members_with_status
 from accreditation.services.submission import SubmissionError, delegation_submit, submission_plan
 from delegations.access import focal_point_required
 from delegations.api.views import IsFocalPoint
 from delegations.portal.views import site_url
-from delegations.selectors import delegation_members
-
-
-def delegation_members_with_status(*, delegation):
-    """The delegation's members, each with `accreditation` loaded (None for a draft) in one query."""
-    return list(delegation_members(delegation=delegation).select_related("accreditation"))
 
 
 def _rows(members):
@@ -96,7 +91,7 @@ class MemberStatusOutput(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class StatusAPI(APIView):
+class StatusView(APIView):
     """Every member of the caller's delegation with their accreditation status."""
 
     permission_classes = [permissions.IsAuthenticated, IsFocalPoint]
@@ -107,7 +102,7 @@ class StatusAPI(APIView):
         return Response(MemberStatusOutput(rows, many=True).data)
 
 
-class SubmitAPI(APIView):
+class SubmitView(APIView):
     """Submit the delegation's new or changed members for accreditation."""
 
     permission_classes = [permissions.IsAuthenticated, IsFocalPoint]

@@ -4,39 +4,19 @@ import pytest
 from django.urls import reverse
 
 from accreditation import services
-from accreditation.models import AccreditationStatus, Badge, BadgeLayout, PrintBatch
+from accreditation.models import AccreditationStatus, Badge, PrintBatch
 from tests import factories
-from tests.accreditation.review_helpers import approved, reference_data, staff
+from tests.accreditation.review_helpers import approved, cleared, printed, staff
 from tests.factories import hanoi_time
 
 pytestmark = pytest.mark.django_db
 S = AccreditationStatus
 
 
-@pytest.fixture
-def ref():
-    return reference_data()
-
-
 def login(client, role):
     user = staff(role)
     client.force_login(user)
     return user
-
-
-def cleared(ref, **member):
-    zones, categories = ref
-    acc = approved(categories, zones, **member)
-    acc.status = S.CLEARED
-    acc.save()
-    return acc
-
-
-def printed(ref, by, **member):
-    badge = services.badge_issue(accreditation=cleared(ref, **member), actor=by)
-    services.badge_print_batch(badges=[badge], layout=BadgeLayout.CR80, actor=by)
-    badge.refresh_from_db()
-    return badge
 
 
 @pytest.mark.parametrize(

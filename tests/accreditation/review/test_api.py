@@ -7,15 +7,10 @@ from rest_framework.test import APIClient
 from accreditation.models import AccreditationStatus
 from hanoi_summit.core.models import AuditEntry, OutgoingEmail
 from tests import factories
-from tests.accreditation.review_helpers import accreditation, approved, reference_data, staff
+from tests.accreditation.review_helpers import accreditation, approved, staff
 
 pytestmark = pytest.mark.django_db
 S = AccreditationStatus
-
-
-@pytest.fixture
-def ref():
-    return reference_data()
 
 
 def api(role):

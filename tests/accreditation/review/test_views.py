@@ -6,15 +6,10 @@ from django.urls import reverse
 from accreditation.models import AccreditationStatus
 from hanoi_summit.core.models import AuditEntry, OutgoingEmail
 from tests import factories
-from tests.accreditation.review_helpers import accreditation, approved, reference_data, staff
+from tests.accreditation.review_helpers import accreditation, approved, staff
 
 pytestmark = pytest.mark.django_db
 S = AccreditationStatus
-
-
-@pytest.fixture
-def ref():
-    return reference_data()
 
 
 def login(client, role):

@@ -20,25 +20,8 @@ from accreditation.models import (
     ScanResult,
     Zone,
 )
+from accreditation.presentation import ACCREDITATION_TONES, BADGE_TONES, SCAN_TONES
 from hanoi_summit.core.admin import ReadOnlyAdmin, choice_pill, date_set_filter, short_time, status_pill
-
-S = AccreditationStatus
-ACCREDITATION_TONES = {
-    S.DRAFT: "secondary",
-    S.SUBMITTED: "info",
-    S.UNDER_REVIEW: "info",
-    S.RETURNED: "warning",
-    S.REJECTED: "danger",
-    S.APPROVED: "info",
-    S.CLEARED: "success",
-    S.REFUSED: "danger",
-    S.BADGE_ISSUED: "success",
-    S.PRINTED: "success",
-    S.COLLECTED: "success",
-    S.REVOKED: "danger",
-}
-
-SCAN_TONES = {ScanResult.GRANTED: "success", ScanResult.DENIED: "danger"}
 
 
 def colour_swatch(colour, text_colour, label):
@@ -101,9 +84,9 @@ class AccreditationAdmin(ReadOnlyAdmin):
         "member__delegation__name",
         "member__delegation__code",
     ]
-    # Newest first by primary key: at 25,000 members an index walk takes milliseconds where
-    # sorting by submission time (unindexed) took half a second. Likewise no date_hierarchy:
-    # it scans every row for its dates on each page.
+    # Newest first by primary key: an index walk, where sorting by submission time (not
+    # indexed) sorts the whole table on each page. Likewise no date_hierarchy: it scans every
+    # row for its dates on each page.
     ordering = ["-pk"]
     list_select_related = ["member__delegation", "category"]
     readonly_fields = [
@@ -219,9 +202,9 @@ class BadgeAdmin(ReadOnlyAdmin):
     @admin.display(description=_("revoked"), ordering="revoked_at")
     def revoked_display(self, badge):
         if badge.revoked_at is None:
-            return status_pill(_("Valid"), "success")
+            return status_pill(_("Valid"), BADGE_TONES["valid"])
         return format_html(
-            "{}<br><small>{}</small>", status_pill(_("Revoked"), "danger"), badge.revoked_reason
+            "{}<br><small>{}</small>", status_pill(_("Revoked"), BADGE_TONES["revoked"]), badge.revoked_reason
         )
 
 

@@ -229,6 +229,10 @@ class Badge(models.Model):
         return self.revoked_at is not None
 
 
+#: The first badge number ever issued; numbers then follow one another.
+FIRST_BADGE_NUMBER = 100001
+
+
 class BadgeNumberCounter(models.Model):
     """One row: the last badge number handed out. Issuing locks it, so two desks never
     take the same number and numbers follow one another without gaps."""
@@ -268,8 +272,8 @@ class Scan(models.Model):
 
     The log is written at every gate for every person, so its foreign keys are not database
     constraints (db_constraint=False): PostgreSQL checked each at commit with a share lock on
-    the referenced row, and every gate's scans lock the same zone and officer rows, which cost
-    a scan's INSERT 40% of its time. The ids come from the rows the scan has just read; the
+    the referenced row, and every gate's scans lock the same zone and officer rows, so the
+    gates queued behind one another. The ids come from the rows the scan has just read; the
     on_delete rules (PROTECT the zone, keep the scan when a badge or officer goes) are applied
     by Django, and badges and zones are never deleted in use.
     """

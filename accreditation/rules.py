@@ -2,8 +2,8 @@
 
 The rule reads the delegation's kind and the member's protocol rank and role and names a
 category code (the codes `seed_summit` loads). The zones are the category's default zones, which
-the secretariat keeps as data; CATEGORY_ZONES only stands in for a category that has none.
-A code missing from the database is simply not offered.
+the secretariat keeps as data; `seed_summit` loads CATEGORY_ZONES as those defaults, and they
+stand in for a category that has none. A code missing from the database is simply not offered.
 """
 
 from dataclasses import dataclass
@@ -23,7 +23,8 @@ LBY, PLN, SIG, BIL, VLG, MTG, PRS, EXH, BNQ, BOF = (
 )  # fmt: skip
 ALL_ZONES = (LBY, PLN, SIG, BIL, VLG, MTG, PRS, EXH, BNQ, BOF)
 
-#: Zones of a category the database gives no default zones (the same as seed_summit's).
+#: Each category's default zones: `seed_summit` loads them; they also stand in for a category
+#: the database gives no default zones.
 CATEGORY_ZONES = {
     VIP: ALL_ZONES,
     HOD: (LBY, PLN, SIG, BIL, VLG, MTG, EXH, BNQ),

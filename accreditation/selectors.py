@@ -19,11 +19,17 @@ from accreditation.models import (
 )
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE
 from delegations.models import FocalPoint
+from delegations.selectors import delegation_members
 from hanoi_summit.core.clock import HANOI, event_now
 
 S = AccreditationStatus
 #: Waiting for the print queue: cleared (no badge yet) or issued and not printed.
 PRINT_QUEUE = {S.CLEARED, S.BADGE_ISSUED}
+
+
+def delegation_members_with_status(*, delegation):
+    """The delegation's members, each with `accreditation` loaded (None for a draft) in one query."""
+    return list(delegation_members(delegation=delegation).select_related("accreditation"))
 
 
 def _filtered(queryset, filters):

@@ -55,7 +55,7 @@ def make_photo(path, seed):
 
 
 def make_badges(count, photo_dir):
-    from accreditation.models import Accreditation, Badge, Category
+    from accreditation.models import FIRST_BADGE_NUMBER, Accreditation, Badge, Category
     from delegations.models import Delegation, Member
 
     categories = [
@@ -79,7 +79,7 @@ def make_badges(count, photo_dir):
         badges.append(
             Badge(
                 accreditation=Accreditation(member=member),
-                number=100001 + index,
+                number=FIRST_BADGE_NUMBER + index,
                 version=1,
                 category=categories[index % 3],
                 zone_codes="PLN SIG VIP EXH",

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation.template import templatize
 
 from accreditation import services as accreditation_services
-from accreditation.submission import delegation_submit
+from accreditation.services.submission import delegation_submit
 from hanoi_summit.core.models import OutgoingEmail
 from tests import factories
 from tests.accreditation.review_helpers import approved, reference_data
@@ -194,7 +194,7 @@ def test_approval_email_is_in_the_members_language(language):
     english = approved(categories, zones, email="bob@example.org", language="en")
 
     for accreditation in (member_language, english):
-        accreditation_services.accreditation_clear(accreditation=accreditation, officer=officer)
+        accreditation_services.accreditation_clear(accreditation=accreditation, actor=officer)
 
     translated = OutgoingEmail.objects.get(to="anna@example.org")
     subject, body = APPROVAL[language]
@@ -223,7 +223,7 @@ def test_submission_confirmation_is_in_the_members_language(language):
     factories.DocumentFactory(delegation=delegation)
     member = factories.MemberFactory(delegation=delegation, email="grace@example.org", language=language)
 
-    delegation_submit(delegation=delegation, user=focal_user)
+    delegation_submit(delegation=delegation, actor=focal_user)
 
     email = OutgoingEmail.objects.get(to=member.email)
     subject, body = SUBMISSION[language]

@@ -4,11 +4,11 @@ Layouts and badge designs are plain data (sizes and positions in millimetres); t
 code reads them. Views and tasks import this module lazily: reportlab and Pillow stay out of
 Django's start-up.
 
-Speed, measured on a 2-core machine (bench/badges.py): reportlab's ASCII85 encoding of
-streams (``rl_config.useA85``) made rendering 3.5x slower and is switched off; photos are
-downscaled to print resolution once and handed to reportlab as JPEG files, which it embeds
-without decoding (in-memory ImageReaders were 30% slower); the QR code is one vector path
-built from segno's matrix (reportlab's QR widget was 4.5x slower).
+Large batches must render in reasonable time, so: reportlab's ASCII85 encoding of streams
+(``rl_config.useA85``) is switched off; photos are downscaled to print resolution once and
+handed to reportlab as JPEG files, which it embeds without decoding (in-memory ImageReaders
+are slower); the QR code is one vector path built from segno's matrix rather than
+reportlab's slower QR widget.
 """
 
 import logging
@@ -188,12 +188,12 @@ def _draw_qr(canvas, text, box, ox, oy):
     """Draw the QR code as one filled path of horizontal runs of dark modules.
 
     The path is written in module units under a scaling matrix, as integers: formatting
-    hundreds of floats per code through reportlab's path API was a third of the time.
+    hundreds of floats per code through reportlab's path API is slow.
     """
     import segno
 
-    # A fixed mask: segno's search for the best of eight masks is pure Python and cost
-    # ~14 ms per code, more than everything else on a badge. Any mask decodes the same.
+    # A fixed mask: segno's search for the best of eight masks is pure Python and costs
+    # more than everything else on a badge. Any mask decodes the same.
     qr = segno.make(text, error="m", micro=False, mask=QR_MASK)
     matrix = qr.matrix
     count = len(matrix)

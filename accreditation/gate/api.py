@@ -18,6 +18,7 @@ from accreditation.gate import device as device_checkin
 from accreditation.gate.lookup import gate_account
 from accreditation.gate.wire import CheckInInput, CheckInOutput, checkin_input, outcome_data, scan_of_input
 from accreditation.models import AccreditationStatus, Badge
+from accreditation.permissions import CHECK_IN
 
 
 class GateTokenAuthentication(TokenAuthentication):
@@ -52,7 +53,7 @@ class CanCheckIn(permissions.BasePermission):
         if not (user and user.is_authenticated):
             return False
         known = getattr(user, "may_check_in", None)
-        return known if known is not None else user.has_perm("accreditation.check_in")
+        return known if known is not None else user.has_perm(CHECK_IN)
 
 
 ERROR_SCHEMA = inline_serializer(

@@ -15,10 +15,9 @@ from rest_framework.exceptions import AuthenticationFailed
 from accreditation import selectors
 from accreditation.gate.scan import CheckInError, badge_scan
 from accreditation.models import Badge, Direction, Zone
+from accreditation.permissions import CHECK_IN, VIEW_SCAN
 from hanoi_summit.core.access import any_perm_required
 
-CHECK_IN = "accreditation.check_in"
-VIEW_SCAN = "accreditation.view_scan"
 SESSION_KEY = "gate"
 #: How often the occupancy page refreshes itself, in seconds.
 OCCUPANCY_REFRESH = 5

@@ -14,31 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accreditation.models import AccreditationStatus
-from accreditation.submission import SubmissionError, delegation_submit, submission_plan
+from accreditation.presentation import accreditation_tone
+from accreditation.selectors import delegation_members_with_status
+from accreditation.services.submission import SubmissionError, delegation_submit, submission_plan
 from delegations.access import focal_point_required
 from delegations.api.views import IsFocalPoint
 from delegations.portal.views import site_url
-from delegations.selectors import delegation_members
-
-STATUS_BADGES = {
-    AccreditationStatus.DRAFT: "secondary",
-    AccreditationStatus.SUBMITTED: "info",
-    AccreditationStatus.UNDER_REVIEW: "info",
-    AccreditationStatus.RETURNED: "warning",
-    AccreditationStatus.REJECTED: "danger",
-    AccreditationStatus.APPROVED: "primary",
-    AccreditationStatus.CLEARED: "success",
-    AccreditationStatus.REFUSED: "danger",
-    AccreditationStatus.BADGE_ISSUED: "success",
-    AccreditationStatus.PRINTED: "success",
-    AccreditationStatus.COLLECTED: "success",
-    AccreditationStatus.REVOKED: "dark",
-}
-
-
-def delegation_members_with_status(*, delegation):
-    """The delegation's members, each with `accreditation` loaded (None for a draft) in one query."""
-    return list(delegation_members(delegation=delegation).select_related("accreditation"))
 
 
 def _rows(members):
@@ -51,7 +32,7 @@ def _rows(members):
                 "member": member,
                 "status": code,
                 "status_label": AccreditationStatus(code).label,
-                "badge": STATUS_BADGES[code],
+                "badge": accreditation_tone(code),
                 "reason": accreditation.decision_reason if code == AccreditationStatus.RETURNED else "",
             }
         )
@@ -64,7 +45,7 @@ def status_page(request):
     delegation = request.delegation
     if request.method == "POST":
         try:
-            result = delegation_submit(delegation=delegation, user=request.user, site_url=site_url(request))
+            result = delegation_submit(delegation=delegation, actor=request.user, site_url=site_url(request))
         except SubmissionError as error:
             if error.code != "incomplete":
                 messages.warning(request, error.message)
@@ -110,7 +91,7 @@ class MemberStatusOutput(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class StatusAPI(APIView):
+class StatusView(APIView):
     """Every member of the caller's delegation with their accreditation status."""
 
     permission_classes = [permissions.IsAuthenticated, IsFocalPoint]
@@ -121,7 +102,7 @@ class StatusAPI(APIView):
         return Response(MemberStatusOutput(rows, many=True).data)
 
 
-class SubmitAPI(APIView):
+class SubmitView(APIView):
     """Submit the delegation's new or changed members for accreditation."""
 
     permission_classes = [permissions.IsAuthenticated, IsFocalPoint]
@@ -137,7 +118,7 @@ class SubmitAPI(APIView):
     def post(self, request):
         try:
             result = delegation_submit(
-                delegation=request.delegation, user=request.user, site_url=site_url(request)
+                delegation=request.delegation, actor=request.user, site_url=site_url(request)
             )
         except SubmissionError as error:
             body = {"code": error.code, "detail": error.message}

@@ -10,14 +10,13 @@ from django.views.decorators.http import require_POST
 from accreditation import selectors, services
 from accreditation.forms import DeskSearchForm, HandOverForm, PrintFilterForm, PrintForm, ReasonForm
 from accreditation.models import Badge, BadgeLayout, PrintBatch
-from accreditation.review.views import HAND_OVER, PRINT, _page, _querystring
+from accreditation.permissions import CHECK_IN, HAND_OVER, PRINT, VIEW_SCAN
 from accreditation.workflow import AccreditationError
 from hanoi_summit.core.access import any_perm_required
+from hanoi_summit.core.pagination import page_of, querystring_without_page
 
-CHECK_IN = "accreditation.check_in"
 
-
-@any_perm_required(PRINT, HAND_OVER, CHECK_IN, "accreditation.view_scan")
+@any_perm_required(PRINT, HAND_OVER, CHECK_IN, VIEW_SCAN)
 def protocol_home(request):
     return render(request, "protocol/home.html")
 
@@ -25,14 +24,14 @@ def protocol_home(request):
 @any_perm_required(PRINT)
 def print_queue(request):
     form = PrintFilterForm(request.GET)
-    page = _page(request, selectors.print_queue(filters=form.filters()))
+    page = page_of(request, selectors.print_queue(filters=form.filters()))
     return render(
         request,
         "protocol/print_queue.html",
         {
             "form": form,
             "page": page,
-            "querystring": _querystring(request),
+            "querystring": querystring_without_page(request),
             "layouts": BadgeLayout.choices,
         },
     )
@@ -56,7 +55,7 @@ def print_batch_create(request):
         accreditations = form.cleaned_data["accreditations"]
     try:
         batch = services.badge_print_accreditations(
-            accreditations=accreditations, layout=form.cleaned_data["layout"], by=request.user
+            accreditations=accreditations, layout=form.cleaned_data["layout"], actor=request.user
         )
     except AccreditationError as error:
         messages.error(request, error.message)
@@ -66,7 +65,7 @@ def print_batch_create(request):
 
 @any_perm_required(PRINT)
 def batch_list(request):
-    return render(request, "protocol/batches.html", {"page": _page(request, selectors.print_batches())})
+    return render(request, "protocol/batches.html", {"page": page_of(request, selectors.print_batches())})
 
 
 @any_perm_required(PRINT)
@@ -143,7 +142,7 @@ def badge_hand_over(request, pk):
         return _back_to_desk(badge)
     try:
         services.badge_hand_over(
-            badge=badge, by=request.user, id_document_seen=form.cleaned_data["id_document_seen"]
+            badge=badge, actor=request.user, id_document_seen=form.cleaned_data["id_document_seen"]
         )
     except AccreditationError as error:
         messages.error(request, error.message)
@@ -165,7 +164,7 @@ def badge_reprint(request, pk):
         messages.error(request, _("Please give a reason for the reprint."))
         return _back_to_desk(badge)
     try:
-        new = services.badge_reprint(badge=badge, by=request.user, reason=form.cleaned_data["reason"])
+        new = services.badge_reprint(badge=badge, actor=request.user, reason=form.cleaned_data["reason"])
     except AccreditationError as error:
         messages.error(request, error.message)
         return _back_to_desk(badge)
@@ -186,7 +185,7 @@ def badge_revoke(request, pk):
         messages.error(request, _("Please give a reason."))
         return _back_to_desk(badge)
     try:
-        services.badge_revoke(badge=badge, by=request.user, reason=form.cleaned_data["reason"])
+        services.badge_revoke(badge=badge, actor=request.user, reason=form.cleaned_data["reason"])
     except AccreditationError as error:
         messages.error(request, error.message)
     else:

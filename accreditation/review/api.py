@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from accreditation import selectors, services
 from accreditation.models import Accreditation, Category, Zone
-from accreditation.review.views import REVIEW, VET
+from accreditation.permissions import REVIEW, VET
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE
 from delegations.models import DelegationKind
 from hanoi_summit.core.api import row_id_field
@@ -182,7 +182,7 @@ class VettingRecordView(APIView):
     @extend_schema(responses=VettingOut)
     def get(self, request, pk):
         accreditation = _accreditation(pk)
-        services.accreditation_record_vetting_view(accreditation=accreditation, officer=request.user)
+        services.accreditation_record_vetting_view(accreditation=accreditation, actor=request.user)
         return Response(VettingOut(accreditation).data)
 
 
@@ -208,9 +208,9 @@ class ApproveView(_Decision):
     def post(self, request, pk):
         return super().post(request, pk)
 
-    def decide(self, accreditation, user, data):
+    def decide(self, accreditation, actor, data):
         return services.accreditation_approve(
-            accreditation=accreditation, officer=user, category=data.get("category"), zones=data.get("zones")
+            accreditation=accreditation, actor=actor, category=data.get("category"), zones=data.get("zones")
         )
 
 
@@ -224,15 +224,15 @@ class ReturnView(_Decision):
     def post(self, request, pk):
         return super().post(request, pk)
 
-    def decide(self, accreditation, user, data):
-        return services.accreditation_return(accreditation=accreditation, officer=user, reason=data["reason"])
+    def decide(self, accreditation, actor, data):
+        return services.accreditation_return(accreditation=accreditation, actor=actor, reason=data["reason"])
 
 
 class RejectView(ReturnView):
     """Reject with a reason (final)."""
 
-    def decide(self, accreditation, user, data):
-        return services.accreditation_reject(accreditation=accreditation, officer=user, reason=data["reason"])
+    def decide(self, accreditation, actor, data):
+        return services.accreditation_reject(accreditation=accreditation, actor=actor, reason=data["reason"])
 
 
 class ClearView(_Decision):
@@ -246,12 +246,12 @@ class ClearView(_Decision):
     def post(self, request, pk):
         return super().post(request, pk)
 
-    def decide(self, accreditation, user, data):
-        return services.accreditation_clear(accreditation=accreditation, officer=user, note=data["note"])
+    def decide(self, accreditation, actor, data):
+        return services.accreditation_clear(accreditation=accreditation, actor=actor, note=data["note"])
 
 
 class RefuseView(ClearView):
     """Security refuses the person (a note is required); any badge is revoked at once."""
 
-    def decide(self, accreditation, user, data):
-        return services.accreditation_refuse(accreditation=accreditation, officer=user, note=data["note"])
+    def decide(self, accreditation, actor, data):
+        return services.accreditation_refuse(accreditation=accreditation, actor=actor, note=data["note"])

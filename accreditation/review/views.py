@@ -4,7 +4,6 @@ Views parse, call a selector or a service, and render; the rules live in service
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,27 +12,12 @@ from django.views.decorators.http import require_POST
 from accreditation import selectors, services
 from accreditation.forms import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm, VettingForm
 from accreditation.models import Accreditation, AccreditationStatus
+from accreditation.permissions import HAND_OVER, PRINT, REVIEW, VET
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE, AccreditationError, can_move
 from delegations.models import Member
 from hanoi_summit.core.access import any_perm_required
 from hanoi_summit.core.audit import audit_history
-
-REVIEW = "accreditation.review_accreditation"
-VET = "accreditation.vet_accreditation"
-PRINT = "accreditation.print_badge"
-HAND_OVER = "accreditation.hand_over_badge"
-PAGE_SIZE = 50
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _querystring(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
+from hanoi_summit.core.pagination import page_of, querystring_without_page
 
 # --- accreditation officers ------------------------------------------------------------------
 
@@ -41,11 +25,11 @@ def _querystring(request):
 @any_perm_required(REVIEW)
 def review_queue(request):
     form = QueueFilterForm(request.GET, statuses=sorted(REVIEW_QUEUE))
-    page = _page(request, selectors.review_queue(filters=form.filters()))
+    page = page_of(request, selectors.review_queue(filters=form.filters()))
     return render(
         request,
         "accreditation/review_queue.html",
-        {"form": form, "page": page, "querystring": _querystring(request)},
+        {"form": form, "page": page, "querystring": querystring_without_page(request)},
     )
 
 
@@ -57,7 +41,7 @@ def review_bulk_approve(request):
         messages.error(request, _("Select at least one request waiting for review."))
         return redirect("review:queue")
     approved, refused = services.accreditation_approve_many(
-        accreditations=form.cleaned_data["accreditations"], officer=request.user
+        accreditations=form.cleaned_data["accreditations"], actor=request.user
     )
     if approved:
         messages.success(
@@ -105,7 +89,7 @@ def review_detail(request, pk):
 @require_POST
 def review_start(request, pk):
     try:
-        services.accreditation_start_review(accreditation=_accreditation(pk), officer=request.user)
+        services.accreditation_start_review(accreditation=_accreditation(pk), actor=request.user)
     except AccreditationError as error:
         messages.error(request, error.message)
     return redirect("review:detail", pk=pk)
@@ -120,7 +104,7 @@ def review_approve(request, pk):
         try:
             services.accreditation_approve(
                 accreditation=accreditation,
-                officer=request.user,
+                actor=request.user,
                 category=form.cleaned_data["category"],
                 zones=form.cleaned_data["zones"],
             )
@@ -139,7 +123,7 @@ def _decide(request, pk, service, done_message):
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            service(accreditation=accreditation, officer=request.user, reason=form.cleaned_data["reason"])
+            service(accreditation=accreditation, actor=request.user, reason=form.cleaned_data["reason"])
         except AccreditationError as error:
             messages.error(request, error.message)
             return redirect("review:detail", pk=pk)
@@ -166,11 +150,11 @@ def review_reject(request, pk):
 @any_perm_required(VET)
 def vetting_queue(request):
     form = QueueFilterForm(request.GET, statuses=sorted(VETTING_QUEUE))
-    page = _page(request, selectors.vetting_queue(filters=form.filters()))
+    page = page_of(request, selectors.vetting_queue(filters=form.filters()))
     return render(
         request,
         "accreditation/vetting_queue.html",
-        {"form": form, "page": page, "querystring": _querystring(request)},
+        {"form": form, "page": page, "querystring": querystring_without_page(request)},
     )
 
 
@@ -193,7 +177,7 @@ def _vetting_page(request, accreditation, *, form=None, status=200):
 @any_perm_required(VET)
 def vetting_detail(request, pk):
     accreditation = _accreditation(pk)
-    services.accreditation_record_vetting_view(accreditation=accreditation, officer=request.user)
+    services.accreditation_record_vetting_view(accreditation=accreditation, actor=request.user)
     return _vetting_page(request, accreditation)
 
 
@@ -205,7 +189,7 @@ def vetting_decide(request, pk, decision):
     if form.is_valid():
         service = services.accreditation_clear if decision == "clear" else services.accreditation_refuse
         try:
-            service(accreditation=accreditation, officer=request.user, note=form.cleaned_data["note"])
+            service(accreditation=accreditation, actor=request.user, note=form.cleaned_data["note"])
         except AccreditationError as error:
             form.add_error("note", error.message)
             return _vetting_page(request, accreditation, form=form, status=400)
@@ -228,7 +212,7 @@ def member_photo(request, member_pk):
         raise Http404
     if request.user.has_perm(VET):
         # Security's every look at a person is on the record, the photo included.
-        services.member_record_photo_view(member=member, officer=request.user)
+        services.member_record_photo_view(member=member, actor=request.user)
     response = FileResponse(member.photo.open("rb"), content_type="image/jpeg")
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "no-store"

@@ -1,28 +1,26 @@
-"""Small display helpers for the review and protocol pages."""
+"""Small display helpers for the review and protocol pages; the tones come from
+accreditation.presentation."""
 
 from django import template
 
-from accreditation.models import AccreditationStatus as S
+from accreditation import presentation
 
 register = template.Library()
-
-_TONES = {
-    S.DRAFT: "secondary",
-    S.SUBMITTED: "info",
-    S.UNDER_REVIEW: "primary",
-    S.RETURNED: "warning",
-    S.REJECTED: "danger",
-    S.APPROVED: "primary",
-    S.CLEARED: "success",
-    S.REFUSED: "danger",
-    S.BADGE_ISSUED: "success",
-    S.PRINTED: "success",
-    S.COLLECTED: "dark",
-    S.REVOKED: "danger",
-}
 
 
 @register.filter
 def status_tone(status):
     """The Bootstrap colour of an accreditation status pill."""
-    return _TONES.get(status, "secondary")
+    return presentation.accreditation_tone(status)
+
+
+@register.filter
+def batch_tone(status):
+    """The Bootstrap colour of a print batch's status pill."""
+    return presentation.batch_tone(status)
+
+
+@register.filter
+def badge_tone(badge):
+    """The Bootstrap colour of a badge version's state at the desk."""
+    return presentation.BADGE_TONES[presentation.badge_state(badge)]

@@ -6,19 +6,27 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-#: Bootstrap-like colours for status pills: green for done, amber for waiting, red for stopped.
+#: The one tone -> hex table: Bootstrap's tone names, in shades white text is readable on
+#: (admin pills, the dashboard's SVG charts).
 PILL_COLOURS = {
     "success": "#198754",
     "warning": "#B8860B",
     "danger": "#DC3545",
-    "info": "#0D6EFD",
+    "info": "#087990",
+    "primary": "#0D6EFD",
     "secondary": "#6C757D",
+    "dark": "#212529",
 }
+
+
+def tone_colour(tone):
+    """The hex colour of a Bootstrap tone name (secondary's for an unknown one)."""
+    return PILL_COLOURS.get(tone, PILL_COLOURS["secondary"])
 
 
 def status_pill(label, tone):
     """A coloured pill for a status column; `tone` is a key of PILL_COLOURS."""
-    colour = PILL_COLOURS.get(tone, PILL_COLOURS["secondary"])
+    colour = tone_colour(tone)
     return format_html(
         '<span style="display:inline-block;padding:1px 8px;border-radius:10px;'
         'background:{};color:#fff;font-size:11px;white-space:nowrap">{}</span>',

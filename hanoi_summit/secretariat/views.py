@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accreditation.models import AccreditationStatus
+from accreditation.presentation import accreditation_tone
 from accreditation.selectors import zone_occupancy
 from delegations.models import PASSPORT_FIELDS, STATE_KINDS, VIEW_PASSPORT, DelegationKind, DelegationStatus
 from hanoi_summit.core.access import all_perms_required
+from hanoi_summit.core.admin import tone_colour
 from hanoi_summit.core.audit import audit_history
 from hanoi_summit.core.models import EmailStatus
 from hanoi_summit.secretariat import group_emails
@@ -112,19 +114,12 @@ def _funnel_charts(figures):
         )
         for name, value in figures.stages
     ]
-    tones = {
-        AccreditationStatus.RETURNED: "#ef6c00",
-        AccreditationStatus.REFUSED: "#c62828",
-        AccreditationStatus.CLEARED: "#2e7d32",
-        AccreditationStatus.PRINTED: "#2e7d32",
-        AccreditationStatus.COLLECTED: "#2e7d32",
-    }
     statuses = [
         charts.Bar(
             label=str(status.label),
             value=figures.by_status[status],
             url=changelist_url("accreditation.accreditation", status__exact=status.value),
-            colour=tones.get(status, charts.PALETTE[0]),
+            colour=tone_colour(accreditation_tone(status)),
         )
         for status in dashboard.FUNNEL_STATUSES
     ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django_countries import countries
 
+from accreditation.models import FIRST_BADGE_NUMBER
 from accreditation.models import AccreditationStatus as S
 from accreditation.rules import suggest_category_code
 from delegations.models import DelegationKind as K
@@ -30,7 +31,6 @@ from sessions.models import SigningBasis
 
 SEED = "hanoi-summit-2025"
 SNAPSHOT = local_time(reference.DAY_1, "11:00")
-FIRST_BADGE_NUMBER = 100001
 BADGE_VALID_FROM = dt.date.fromisoformat(reference.DAY_1)
 BADGE_VALID_UNTIL = dt.date.fromisoformat(reference.DAY_2)
 

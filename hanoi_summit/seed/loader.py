@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from accreditation.models import Category, Zone
+from accreditation.rules import CATEGORY_ZONES
 from hanoi_summit.seed import reference
 from sessions.models import Room, Session, SessionRole, Venue
 
@@ -99,7 +100,7 @@ def _load_categories(report, reset, zones):
         category, created = _upsert(
             report, "categories", Category, {"code": row["code"]}, values, reset=reset
         )
-        wanted = {zones[code].pk for code in row["zones"]}
+        wanted = {zones[code].pk for code in CATEGORY_ZONES[row["code"]]}
         if created or reset:
             category.default_zones.set(wanted)
         elif set(category.default_zones.values_list("pk", flat=True)) != wanted:

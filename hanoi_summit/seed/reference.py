@@ -38,12 +38,11 @@ ZONES = [
      "description": "Secretariat offices, interpreters' booths, technical and logistics areas."},
 ]  # fmt: skip
 
-_ALL_ZONES = tuple(z["code"] for z in ZONES)
-
 # Badge categories, coloured after UN practice (EVENT.md): red for State delegations, with
 # a gold band text as the separate mark of heads of delegation (and heads of State or
 # Government); green for the UN, IGOs and NGOs; yellow for guests and press; blue for staff
-# and security. Codes agree with accreditation/rules.py, which suggests them.
+# and security. Each category's default zones are accreditation.rules.CATEGORY_ZONES, the
+# rule that suggests the categories.
 RED, RED_DARK, RED_LIGHT = "#C62828", "#8E0000", "#E57373"
 GREEN, GREEN_DARK, GREEN_LIGHT = "#2E7D32", "#1B5E20", "#66BB6A"
 YELLOW, YELLOW_LIGHT = "#FBC02D", "#FFEE58"
@@ -51,30 +50,19 @@ BLUE, BLUE_DARK, BLUE_LIGHT = "#1565C0", "#0D47A1", "#64B5F6"
 WHITE, BLACK, GOLD = "#FFFFFF", "#212121", "#FFD54F"
 
 CATEGORIES = [
-    {"code": "VIP", "name": "Head of State or Government", "colour": RED_DARK, "text_colour": GOLD,
-     "zones": _ALL_ZONES},
-    {"code": "HOD", "name": "Head of delegation", "colour": RED, "text_colour": GOLD,
-     "zones": ("LBY", "PLN", "SIG", "BIL", "VIP", "MTG", "EXH", "BNQ")},
-    {"code": "DEL", "name": "Delegate (State)", "colour": RED, "text_colour": WHITE,
-     "zones": ("LBY", "PLN", "BIL", "MTG", "EXH")},
-    {"code": "OBS", "name": "Observer State", "colour": RED_LIGHT, "text_colour": BLACK,
-     "zones": ("LBY", "PLN", "MTG", "EXH")},
-    {"code": "UN", "name": "United Nations", "colour": GREEN_DARK, "text_colour": WHITE,
-     "zones": ("LBY", "PLN", "SIG", "BIL", "MTG", "EXH")},
-    {"code": "IGO", "name": "Intergovernmental organisation", "colour": GREEN, "text_colour": WHITE,
-     "zones": ("LBY", "PLN", "BIL", "MTG", "EXH")},
+    {"code": "VIP", "name": "Head of State or Government", "colour": RED_DARK, "text_colour": GOLD},
+    {"code": "HOD", "name": "Head of delegation", "colour": RED, "text_colour": GOLD},
+    {"code": "DEL", "name": "Delegate (State)", "colour": RED, "text_colour": WHITE},
+    {"code": "OBS", "name": "Observer State", "colour": RED_LIGHT, "text_colour": BLACK},
+    {"code": "UN", "name": "United Nations", "colour": GREEN_DARK, "text_colour": WHITE},
+    {"code": "IGO", "name": "Intergovernmental organisation", "colour": GREEN, "text_colour": WHITE},
     {"code": "NGO", "name": "Non-governmental organisation, academia, private sector",
-     "colour": GREEN_LIGHT, "text_colour": BLACK, "zones": ("LBY", "PLN", "MTG", "EXH")},
-    {"code": "GST", "name": "Guest", "colour": YELLOW_LIGHT, "text_colour": BLACK,
-     "zones": ("LBY", "PLN", "MTG", "EXH")},
-    {"code": "MED", "name": "Media", "colour": YELLOW, "text_colour": BLACK,
-     "zones": ("LBY", "PRS", "EXH", "PLN")},
-    {"code": "SEC", "name": "Security", "colour": BLUE_DARK, "text_colour": WHITE,
-     "zones": _ALL_ZONES},
-    {"code": "STF", "name": "Organiser staff", "colour": BLUE, "text_colour": WHITE,
-     "zones": _ALL_ZONES},
-    {"code": "SUP", "name": "Support (drivers, technicians)", "colour": BLUE_LIGHT, "text_colour": BLACK,
-     "zones": ("LBY", "BOF")},
+     "colour": GREEN_LIGHT, "text_colour": BLACK},
+    {"code": "GST", "name": "Guest", "colour": YELLOW_LIGHT, "text_colour": BLACK},
+    {"code": "MED", "name": "Media", "colour": YELLOW, "text_colour": BLACK},
+    {"code": "SEC", "name": "Security", "colour": BLUE_DARK, "text_colour": WHITE},
+    {"code": "STF", "name": "Organiser staff", "colour": BLUE, "text_colour": WHITE},
+    {"code": "SUP", "name": "Support (drivers, technicians)", "colour": BLUE_LIGHT, "text_colour": BLACK},
 ]  # fmt: skip
 
 # The NCC has about 30 rooms of ~100 seats: those the programme uses are listed; the

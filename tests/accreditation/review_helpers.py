@@ -1,7 +1,9 @@
 """Builders shared by the review, vetting and protocol tests (plain functions, not fixtures)."""
 
-from accreditation import rules
-from accreditation.models import AccreditationStatus
+from accreditation import rules, services
+from accreditation.models import AccreditationStatus, BadgeLayout
+from accreditation.workflow import TRANSITIONS
+from hanoi_summit.core.models import AuditEntry
 from tests import factories
 
 S = AccreditationStatus
@@ -33,3 +35,37 @@ def approved(categories, zones, **kwargs):
 
 def staff(role, username=None):
     return factories.StaffUserFactory(role=role, **({"username": username} if username else {}))
+
+
+def cleared(ref, **member):
+    """A cleared accreditation, waiting for its badge; `ref` is reference_data()."""
+    zones, categories = ref
+    acc = approved(categories, zones, **member)
+    acc.status = S.CLEARED
+    acc.save()
+    return acc
+
+
+def printed(ref, actor, **member):
+    """A badge issued and printed (in a one-badge batch) by `actor`."""
+    badge = services.badge_issue(accreditation=cleared(ref, **member), actor=actor)
+    services.badge_print_batch(badges=[badge], layout=BadgeLayout.CR80, actor=actor)
+    badge.refresh_from_db()
+    return badge
+
+
+def sources_of(target):
+    """The statuses the workflow allows to become `target`."""
+    return [status for status in S if target in TRANSITIONS[status]]
+
+
+def refused_sources_of(target):
+    """The statuses the workflow forbids to become `target`."""
+    return [status for status in S if target not in TRANSITIONS[status]]
+
+
+def audit_of(action, acc):
+    """The audit entries of `action` on the accreditation `acc`."""
+    return AuditEntry.objects.filter(
+        action=action, target_type="accreditation.accreditation", target_id=str(acc.pk)
+    )

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accreditation.models import Accreditation, AccreditationStatus
-from accreditation.submission import SubmissionError, delegation_submit, member_fingerprint
+from accreditation.services.submission import SubmissionError, delegation_submit, member_fingerprint
 from delegations.models import ProtocolRank
 from hanoi_summit.core.models import AuditEntry, OutgoingEmail
 from tests import factories
@@ -23,7 +23,7 @@ def ready(delegation, focal_user):
 
 
 def test_submit_creates_requests_locks_members_and_queues_emails(delegation, focal_user, ready):
-    result = delegation_submit(delegation=delegation, user=focal_user)
+    result = delegation_submit(delegation=delegation, actor=focal_user)
     assert {m.pk for m in result.submitted} == {m.pk for m in ready}
     for member in ready:
         member.refresh_from_db()
@@ -39,10 +39,10 @@ def test_submit_creates_requests_locks_members_and_queues_emails(delegation, foc
 
 
 def test_double_submit_sends_nothing_twice(delegation, focal_user, ready):
-    delegation_submit(delegation=delegation, user=focal_user)
+    delegation_submit(delegation=delegation, actor=focal_user)
     emails = OutgoingEmail.objects.count()
     with pytest.raises(SubmissionError) as refused:
-        delegation_submit(delegation=delegation, user=focal_user)
+        delegation_submit(delegation=delegation, actor=focal_user)
     assert refused.value.code == "nothing_to_submit"
     assert OutgoingEmail.objects.count() == emails
     assert Accreditation.objects.count() == 2
@@ -54,7 +54,7 @@ def test_missing_items_are_listed_per_member_and_nothing_changes(delegation, foc
     )
     factories.MemberFactory(delegation=delegation, photo="", protocol_rank=ProtocolRank.HEAD_OF_STATE)
     with pytest.raises(SubmissionError) as refused:
-        delegation_submit(delegation=delegation, user=focal_user)
+        delegation_submit(delegation=delegation, actor=focal_user)
     assert refused.value.code == "incomplete"
     assert set(refused.value.missing) == {incomplete}
     assert refused.value.missing[incomplete] == ["passport number", "photo"]
@@ -65,30 +65,30 @@ def test_missing_items_are_listed_per_member_and_nothing_changes(delegation, foc
 def test_delegation_without_note_verbale_cannot_submit(delegation, focal_user):
     factories.MemberFactory(delegation=delegation)
     with pytest.raises(SubmissionError) as refused:
-        delegation_submit(delegation=delegation, user=focal_user)
+        delegation_submit(delegation=delegation, actor=focal_user)
     assert "a note verbale or letter of nomination" in refused.value.missing["delegation"]
 
 
 def test_returned_member_is_resubmitted_only_once_changed(delegation, focal_user, ready):
-    delegation_submit(delegation=delegation, user=focal_user)
+    delegation_submit(delegation=delegation, actor=focal_user)
     returned = ready[0]
     # What the review service does when it returns a request.
     Accreditation.objects.filter(member=returned).update(status=AccreditationStatus.RETURNED)
     returned.__class__.objects.filter(pk=returned.pk).update(is_locked=False)
     with pytest.raises(SubmissionError) as refused:
-        delegation_submit(delegation=delegation, user=focal_user)
+        delegation_submit(delegation=delegation, actor=focal_user)
     assert refused.value.code == "nothing_to_submit"
     returned.refresh_from_db()
     returned.function = "Minister Counsellor"
     returned.save()
-    result = delegation_submit(delegation=delegation, user=focal_user)
+    result = delegation_submit(delegation=delegation, actor=focal_user)
     assert [m.pk for m in result.submitted] == [returned.pk]
     assert Accreditation.objects.get(member=returned).status == AccreditationStatus.SUBMITTED
     assert OutgoingEmail.objects.filter(to=returned.email).count() == 2
 
 
 def test_status_page_shows_every_member_with_status(focal_client, delegation, focal_user, ready):
-    delegation_submit(delegation=delegation, user=focal_user)
+    delegation_submit(delegation=delegation, actor=focal_user)
     draft = factories.MemberFactory(delegation=delegation, family_name="Draftperson")
     html = focal_client.get(reverse("portal_accreditation:status")).content.decode()
     assert html.count('data-status="submitted"') == 2

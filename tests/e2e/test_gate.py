@@ -67,7 +67,7 @@ def test_gate_grants_then_denies_after_a_reprint(page, badge):
     assert page.evaluate("document.activeElement.id") == "checkin-code"
 
     protocol = factories.StaffUserFactory(username="protocol")
-    services.badge_reprint(badge=badge, by=protocol, reason="lost")
+    services.badge_reprint(badge=badge, actor=protocol, reason="lost")
 
     page.keyboard.type(code)
     page.keyboard.press("Enter")

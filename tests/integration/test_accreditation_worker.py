@@ -25,7 +25,7 @@ def test_a_batch_over_200_renders_in_the_worker(celery_worker):
         acc = factories.AccreditationFactory(member=member, status=S.BADGE_ISSUED, category=categories["DEL"])
         badges.append(factories.BadgeFactory(accreditation=acc, category=categories["DEL"]))
     with transaction.atomic():
-        batch = services.badge_print_batch(badges=badges, layout=BadgeLayout.A4_SHEET, by=by)
+        batch = services.badge_print_batch(badges=badges, layout=BadgeLayout.A4_SHEET, actor=by)
     assert batch.status == PrintBatch.Status.PENDING
 
     def finished():
@@ -44,7 +44,7 @@ def test_clearance_is_mailed_to_the_focal_point_and_the_member(celery_worker, sm
     factories.FocalPointFactory(delegation=delegation, user__email="dao@example.org")
     acc = approved(categories, zones, delegation=delegation, email="anna@example.org")
     with transaction.atomic():
-        services.accreditation_clear(accreditation=acc, officer=factories.UserFactory())
+        services.accreditation_clear(accreditation=acc, actor=factories.UserFactory())
     messages = smtp_sink.wait_for(2)
     assert sorted(message["To"] for message in messages) == ["anna@example.org", "dao@example.org"]
     assert all("approved" in message["Subject"] for message in messages)

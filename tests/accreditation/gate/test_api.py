@@ -245,7 +245,7 @@ def test_the_reprinted_badge_is_denied_through_the_api(zones, device):
     old.accreditation.zones.add(zones["PLN"])
     code = codes.badge_code(old)
     assert post(device, {"code": code, "zone": "PLN", "direction": "in"}).json()["result"] == "granted"
-    services.badge_reprint(badge=old, by=StaffUserFactory(role="Protocol officer"), reason="damaged")
+    services.badge_reprint(badge=old, actor=StaffUserFactory(role="Protocol officer"), reason="damaged")
     body = post(device, {"code": code, "zone": "PLN", "direction": "in"}).json()
     assert (body["result"], body["reason"]) == ("denied", "revoked")
     assert Badge.objects.filter(number=old.number).count() == 2

@@ -187,7 +187,7 @@ def test_reprint_revokes_the_old_version_at_once(zones, officer):
     old.accreditation.zones.add(zones["PLN"])
     old_code = codes.badge_code(old)
     assert scan(old_code).granted
-    new = services.badge_reprint(badge=old, by=StaffUserFactory(role="Protocol officer"), reason="lost")
+    new = services.badge_reprint(badge=old, actor=StaffUserFactory(role="Protocol officer"), reason="lost")
     assert scan(old_code).reason == "revoked"
     # The new print is not handed over yet; once it is, it opens the gate (on the event's
     # days: the reprint is valid for the member's stay, moved here onto today).

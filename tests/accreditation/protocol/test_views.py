@@ -4,39 +4,19 @@ import pytest
 from django.urls import reverse
 
 from accreditation import services
-from accreditation.models import AccreditationStatus, Badge, BadgeLayout, PrintBatch
+from accreditation.models import AccreditationStatus, Badge, PrintBatch
 from tests import factories
-from tests.accreditation.review_helpers import approved, reference_data, staff
+from tests.accreditation.review_helpers import approved, cleared, printed, staff
 from tests.factories import hanoi_time
 
 pytestmark = pytest.mark.django_db
 S = AccreditationStatus
 
 
-@pytest.fixture
-def ref():
-    return reference_data()
-
-
 def login(client, role):
     user = staff(role)
     client.force_login(user)
     return user
-
-
-def cleared(ref, **member):
-    zones, categories = ref
-    acc = approved(categories, zones, **member)
-    acc.status = S.CLEARED
-    acc.save()
-    return acc
-
-
-def printed(ref, by, **member):
-    badge = services.badge_issue(accreditation=cleared(ref, **member), by=by)
-    services.badge_print_batch(badges=[badge], layout=BadgeLayout.CR80, by=by)
-    badge.refresh_from_db()
-    return badge
 
 
 @pytest.mark.parametrize(
@@ -85,7 +65,7 @@ def test_print_queue_query_count_does_not_grow(client, django_assert_num_queries
     for index in range(rows):
         acc = cleared(ref)
         if index:
-            services.badge_issue(accreditation=acc, by=by)
+            services.badge_issue(accreditation=acc, actor=by)
     client.force_login(by)
     with django_assert_num_queries(11):
         response = client.get(reverse("protocol:print-queue"))
@@ -96,7 +76,9 @@ def test_print_queue_lists_cleared_and_issued_not_printed_with_filters(client, r
     zones, categories = ref
     by = login(client, "Protocol officer")
     early = cleared(ref, arrival=hanoi_time(-1, 9))
-    issued = services.badge_issue(accreditation=cleared(ref, arrival=hanoi_time(0, 9)), by=by).accreditation
+    issued = services.badge_issue(
+        accreditation=cleared(ref, arrival=hanoi_time(0, 9)), actor=by
+    ).accreditation
     printed(ref, by)
     approved(categories, zones)
     other = cleared(ref)
@@ -251,7 +233,7 @@ def test_desk_finds_by_name_number_and_passport_only_valid_versions(client, ref)
     assert found(str(badge.number)) == [badge.pk]
     assert found("b1234567") == [badge.pk]
     assert found("") == []
-    new = services.badge_reprint(badge=badge, by=by, reason="lost")
+    new = services.badge_reprint(badge=badge, actor=by, reason="lost")
     assert found(str(badge.number)) == [new.pk]
 
 

@@ -6,15 +6,10 @@ from django.urls import reverse
 from accreditation.models import AccreditationStatus
 from hanoi_summit.core.models import AuditEntry, OutgoingEmail
 from tests import factories
-from tests.accreditation.review_helpers import accreditation, approved, reference_data, staff
+from tests.accreditation.review_helpers import accreditation, approved, staff
 
 pytestmark = pytest.mark.django_db
 S = AccreditationStatus
-
-
-@pytest.fixture
-def ref():
-    return reference_data()
 
 
 def login(client, role):
@@ -204,7 +199,7 @@ def test_review_page_shows_the_history_but_not_securitys_notes(client, ref):
     acc = approved(categories, zones)
     from accreditation import services
 
-    services.accreditation_refuse(accreditation=acc, officer=staff("Security officer"), note="secret finding")
+    services.accreditation_refuse(accreditation=acc, actor=staff("Security officer"), note="secret finding")
     login(client, "Accreditation officer")
     html = client.get(reverse("review:detail", args=[acc.pk])).content.decode()
     assert "accreditation.refuse" in html

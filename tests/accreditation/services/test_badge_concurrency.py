@@ -45,7 +45,9 @@ def test_concurrent_issues_get_distinct_sequential_numbers(require_postgres):
         acc.status = AccreditationStatus.CLEARED
         acc.save()
         accreditations.append(acc)
-    errors = _race([lambda acc=acc: services.badge_issue(accreditation=acc, by=by) for acc in accreditations])
+    errors = _race(
+        [lambda acc=acc: services.badge_issue(accreditation=acc, actor=by) for acc in accreditations]
+    )
     assert errors == []
     numbers = sorted(Badge.objects.values_list("number", flat=True))
     assert numbers == list(range(services.FIRST_BADGE_NUMBER, services.FIRST_BADGE_NUMBER + DESKS))
@@ -57,9 +59,9 @@ def test_concurrent_reprints_of_one_badge_make_one_new_version(require_postgres)
     acc = approved(categories, zones)
     acc.status = AccreditationStatus.CLEARED
     acc.save()
-    badge = services.badge_issue(accreditation=acc, by=by)
-    services.badge_print_batch(badges=[badge], layout="cr80", by=by)
-    errors = _race([lambda: services.badge_reprint(badge=badge, by=by, reason="lost")] * 4)
+    badge = services.badge_issue(accreditation=acc, actor=by)
+    services.badge_print_batch(badges=[badge], layout="cr80", actor=by)
+    errors = _race([lambda: services.badge_reprint(badge=badge, actor=by, reason="lost")] * 4)
     # The row lock serialises them: the first reprints, the others find the badge revoked.
     assert len(errors) == 3
     assert {error.code for error in errors} == {"badge_revoked"}

@@ -1,7 +1,7 @@
 """Submitting a delegation's members for accreditation: the focal point's last step in the portal.
 
 `delegation_submit` is the one owner of the move draft/returned -> submitted; the review
-services (accreditation/services.py) take it from there and unlock returned members.
+services (accreditation.services.review) take it from there and unlock returned members.
 """
 
 import hashlib
@@ -108,7 +108,7 @@ def submission_plan(*, delegation, members):
     return to_submit, unchanged, missing
 
 
-def delegation_submit(*, delegation, user, site_url=""):
+def delegation_submit(*, delegation, actor, site_url=""):
     """Submit every new or changed member of `delegation` for accreditation.
 
     Refused (SubmissionError, code "incomplete", with `missing`) if the delegation or any of
@@ -153,7 +153,7 @@ def delegation_submit(*, delegation, user, site_url=""):
             member.is_locked = True
             member.save(update_fields=["is_locked", "updated_at"])
             audit_record(
-                actor=user,
+                actor=actor,
                 action="accreditation.submit",
                 target=accreditation,
                 before={"status": before},

@@ -36,11 +36,6 @@ def collected_badge(**kwargs):
 
 
 @pytest.fixture
-def zones(db):
-    return {code: ZoneFactory(code=code) for code in ("PLN", "SIG")}
-
-
-@pytest.fixture
 def officer(db):
     return StaffUserFactory(role="Gate officer")
 

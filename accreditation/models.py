@@ -294,8 +294,8 @@ class Scan(models.Model):
 
     The log is written at every gate for every person, so its foreign keys are not database
     constraints (db_constraint=False): PostgreSQL checked each at commit with a share lock on
-    the referenced row, and every gate's scans lock the same zone and officer rows, which cost
-    a scan's INSERT 40% of its time. The ids come from the rows the scan has just read; the
+    the referenced row, and every gate's scans lock the same zone and officer rows, which made
+    the gates' INSERTs wait on one another. The ids come from the rows the scan has just read; the
     on_delete rules (PROTECT the zone, keep the scan when a badge or officer goes) are applied
     by Django, and badges and zones are never deleted in use.
     """

@@ -124,7 +124,7 @@ class PublicKeyView(APIView):
         operation_id="badges_public_key",
         summary="The public key that verifies badge codes offline",
         description="Ed25519 public key as PEM and as 32 raw bytes in base64; the code format "
-        "is documented in accreditation/codes.py.",
+        "is documented in accreditation/badges/codes.py.",
         responses={
             200: inline_serializer(
                 "BadgePublicKey",

@@ -6,7 +6,7 @@ more CPU than the scan itself. So ``answer`` serves the plain scan here, top to 
 
     parse     the "Token <key>" header and the JSON body, checked by CheckInInput's rules
     look up   lookup.gate_account_and_scan: the account, the zone and the badge, one query
-    decide    scan.badge_scan judges the badge ...
+    decide    scan.judge judges the badge ...
     record    ... and logs the scan (one INSERT)
     answer    the outcome as CheckInOutput's JSON, written here
 
@@ -60,7 +60,7 @@ from rest_framework.fields import CharField, SkipField
 from rest_framework.utils.json import strict_constant
 
 from accreditation.gate.lookup import gate_account_and_scan
-from accreditation.gate.scan import CheckInError, badge_scan
+from accreditation.gate.scan import CheckInError, judge
 from accreditation.gate.wire import CheckInInput
 
 
@@ -80,14 +80,12 @@ def answer(request):
     if not (account.is_active and account.may_check_in) or lookup.zone_id is None:
         return None
     try:
-        outcome = badge_scan(
-            code=values["code"],
-            zone_code=values["zone"],
+        outcome = judge(
+            lookup,
             direction=values["direction"],
+            officer_id=account.user_id,
             device=values.get("device") or "",
             nonce=values.get("nonce"),
-            officer_id=account.user_id,
-            lookup=lookup,
         )
     except CheckInError:
         return None  # a refused scan (a reused nonce): DRF answers the 400, as for all refusals

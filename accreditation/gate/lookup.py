@@ -172,7 +172,7 @@ _SCAN_SQL = _scan_sql()
 class ScanLookup:
     """What a scan reads before it decides: the code's signature and the zone and badge rows.
 
-    ``scan.badge_scan`` uses it only for the code and zone it was read for.
+    It carries the code and zone it was read for, so it can serve no other scan.
     """
 
     code: object

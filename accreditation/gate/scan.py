@@ -1,9 +1,9 @@
 """Check-in at a gate: judge one scanned badge, log the scan, say what the gate shows.
 
-``badge_scan`` is the one decision for the gate page, the check-in API and the device fast
-path. It reads what it decides on (lookup.scan_lookup, unless the caller read it already),
-decides (``_decide``), and records the scan: one INSERT that commits on its own, the only
-write, so no transaction is opened around it.
+One decision for the gate page, the check-in API and the device fast path: ``badge_scan``
+reads what it decides on (lookup.scan_lookup), ``judge`` is given it (a device reads it with
+its token). Both decide (``_decide``) and record the scan: one INSERT that commits on its
+own, the only write, so no transaction is opened around it.
 """
 
 import datetime as dt
@@ -215,10 +215,9 @@ def _replay(nonce, *, code, zone_code, direction):
     )
 
 
-def badge_scan(
-    *, code, zone_code, direction, officer=None, officer_id=None, device="", nonce=None, lookup=None
-):
-    """Judge one badge presented at a zone's gate, log it, and say what the gate shows.
+def badge_scan(*, code, zone_code, direction, officer=None, device="", nonce=None):
+    """Judge one badge presented at a zone's gate, log it, and say what the gate shows: the
+    gate page's and CheckInView's scan, which reads the zone and badge itself.
 
     Checks, in order: the signature (forged / unknown), the badge (unknown), security's
     refusal (refused), a void badge: revoked, replaced by a newer print or of a revoked
@@ -226,22 +225,39 @@ def badge_scan(
     (not_valid_today), the zone (wrong_zone); else granted (ok).
 
     Side effects: one Scan row, granted or denied. A repeated non-empty ``nonce`` returns
-    the first scan's outcome and logs nothing more (two racing requests: the unique index
-    keeps one, the loser reads it back).
-    Raises CheckInError for an unknown zone or direction; nothing is logged then.
-    ``officer``: the user scanning, or only their id as ``officer_id`` (gate devices).
-    ``lookup``: a ScanLookup already read for this code and zone (the device path reads it
-    with the token); read here when absent or made for another code or zone.
+    the first scan's outcome and logs nothing more, and is looked for before the read, so a
+    retry costs one query (two racing requests: the unique index keeps one, the loser reads
+    it back). Raises CheckInError for an unknown zone or direction; nothing is logged then.
+    ``officer``: the user scanning.
     """
+    nonce = _checked(direction, nonce)
+    replayed = _replay(nonce, code=code, zone_code=zone_code, direction=direction) if nonce else None
+    if replayed:
+        return replayed
+    officer_id = officer.pk if officer is not None and officer.is_authenticated else None
+    return _judge(scan_lookup(code, zone_code), direction, officer_id, device, nonce)
+
+
+def judge(lookup, *, direction, officer_id, device="", nonce=None):
+    """badge_scan of a code whose zone and badge were read already (``lookup``: a device's,
+    read with its token by lookup.gate_account_and_scan); ``officer_id``: who scans."""
+    nonce = _checked(direction, nonce)
+    replayed = (
+        _replay(nonce, code=lookup.code, zone_code=lookup.zone_asked, direction=direction) if nonce else None
+    )
+    if replayed:
+        return replayed
+    return _judge(lookup, direction, officer_id, device, nonce)
+
+
+def _checked(direction, nonce):
+    """The nonce as logged (None for none); CheckInError for an unknown direction."""
     if direction not in Direction.values:
         raise CheckInError(_("Direction must be “in” or “out”."), code="bad_direction", field="direction")
-    nonce = (nonce or "").strip()[:NONCE_LENGTH] or None
-    if nonce:
-        replayed = _replay(nonce, code=code, zone_code=zone_code, direction=direction)
-        if replayed:
-            return replayed
-    if lookup is None or lookup.code != code or lookup.zone_asked != (zone_code or ""):
-        lookup = scan_lookup(code, zone_code)
+    return (nonce or "").strip()[:NONCE_LENGTH] or None
+
+
+def _judge(lookup, direction, officer_id, device, nonce):
     if lookup.zone_id is None:
         raise CheckInError(_("There is no zone with this code."), code="unknown_zone", field="zone")
     badge, zone_code = lookup.badge, lookup.zone_code
@@ -249,17 +265,14 @@ def badge_scan(
         reason = lookup.code_error
     else:
         reason = ScanReason.UNKNOWN if badge is None else _decide(badge, zone_code, today_in_hanoi())
-
     result = ScanResult.GRANTED if reason == ScanReason.OK else ScanResult.DENIED
-    if officer is not None and officer.is_authenticated:
-        officer_id = officer.pk
     values = [
         badge.pk if badge else None,
         lookup.zone_id,
         direction,
         result,
         reason,
-        _excerpt(code),
+        _excerpt(lookup.code),
         officer_id,
         (device or "")[:DEVICE_LENGTH],
         nonce,
@@ -269,7 +282,11 @@ def badge_scan(
         scan_id = _record(values)
     except IntegrityError:
         # Another request logged this nonce between _replay's look and this insert.
-        replayed = _replay(nonce, code=code, zone_code=zone_code, direction=direction) if nonce else None
+        replayed = (
+            _replay(nonce, code=lookup.code, zone_code=lookup.zone_asked, direction=direction)
+            if nonce
+            else None
+        )
         if replayed is None:
             raise
         return replayed

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Member
@@ -161,6 +161,30 @@ class PrintBatch(models.Model):
         return f"Batch {self.pk} ({self.total} badges, {self.layout})"
 
 
+#: An accreditation in one of these statuses voids every badge it has.
+VOIDING_STATUSES = (AccreditationStatus.REVOKED, AccreditationStatus.REFUSED)
+
+
+def badge_is_void(*, revoked_at, has_newer, accreditation_status):
+    """Whether no gate may open for a badge although its signature is genuine: it was
+    marked revoked, a newer print of its number exists, or its accreditation voids it.
+
+    The rule for a badge already read (a gate's scan reads these three columns in its own
+    query); ``BadgeQuerySet.void`` is the same rule for the database, next to it so that
+    both change together.
+    """
+    return revoked_at is not None or has_newer or accreditation_status in VOIDING_STATUSES
+
+
+class BadgeQuerySet(models.QuerySet):
+    def void(self):
+        """The badges of which ``badge_is_void`` is true: what offline scanners must deny."""
+        newer = Badge.objects.filter(number=OuterRef("number"), version__gt=OuterRef("version"))
+        return self.filter(
+            Q(revoked_at__isnull=False) | Q(accreditation__status__in=VOIDING_STATUSES) | Exists(newer)
+        )
+
+
 class Badge(models.Model):
     """One printed version of a member's badge. A reprint is a new row with version + 1.
 
@@ -199,6 +223,8 @@ class Badge(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_reason = models.CharField(max_length=200, blank=True)
+
+    objects = BadgeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("badge")
@@ -272,8 +298,8 @@ class Scan(models.Model):
 
     The log is written at every gate for every person, so its foreign keys are not database
     constraints (db_constraint=False): PostgreSQL checked each at commit with a share lock on
-    the referenced row, and every gate's scans lock the same zone and officer rows, so the
-    gates queued behind one another. The ids come from the rows the scan has just read; the
+    the referenced row, and every gate's scans lock the same zone and officer rows, which made
+    the gates' INSERTs wait on one another. The ids come from the rows the scan has just read; the
     on_delete rules (PROTECT the zone, keep the scan when a badge or officer goes) are applied
     by Django, and badges and zones are never deleted in use.
     """

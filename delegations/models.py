@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 
 
@@ -26,6 +27,17 @@ class DelegationKind(models.TextChoices):
 STATE_KINDS = (DelegationKind.HOST_COUNTRY, DelegationKind.MEMBER_STATE, DelegationKind.OBSERVER_STATE)
 #: Kinds that may sign the Convention (States and regional economic integration organisations).
 SIGNATORY_KINDS = (DelegationKind.HOST_COUNTRY, DelegationKind.MEMBER_STATE, DelegationKind.REIO)
+
+
+def delegation_label_of(name, acronym, country_code, kind):
+    """How badges and gates name a delegation: the country's name for States, the
+    organisation's name (with its acronym) otherwise. From the delegation's columns, so that
+    a caller that read them raw needs no Delegation instance."""
+    if country_code and kind in STATE_KINDS:
+        return name or str(countries.name(country_code))
+    if acronym and acronym.lower() not in name.lower():
+        return f"{name} ({acronym})"
+    return name
 
 
 class DelegationStatus(models.TextChoices):

@@ -165,11 +165,8 @@ OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=180)
 # a second. Queueing is durable either way: no e-mail can be lost. On: wait for the flush.
 OUTBOX_SYNCHRONOUS_COMMIT = env.bool("OUTBOX_SYNCHRONOUS_COMMIT", default=False)
 
-# Off (the default): on PostgreSQL a gate scan's INSERT is acknowledged before its WAL record
-# reaches the disk, so a gate is not kept waiting for a flush per scan. The cost: if the
-# database server crashes, the scans of its last second may be missing from the log (the
-# gates' answers were given; nothing else is lost, and the database stays consistent). A scan
-# written inside a caller's transaction always shares that transaction's durability.
+# Off (the default): a gate scan's log row is committed asynchronously on PostgreSQL; what
+# that trades is explained once, at accreditation/gate/scan.py's _record.
 CHECKIN_SYNCHRONOUS_COMMIT = env.bool("CHECKIN_SYNCHRONOUS_COMMIT", default=False)
 
 # --- Auth -----------------------------------------------------------------------------

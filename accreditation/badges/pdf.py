@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django_countries import countries
 
 from accreditation.badges import codes
-from delegations.models import STATE_KINDS
+from delegations.models import delegation_label_of
 from hanoi_summit.core.fonts import BOLD, REGULAR, register_fonts
 
 logger = logging.getLogger(__name__)
@@ -266,15 +265,6 @@ def _draw_name(canvas, name, spec, ox, oy):
 def delegation_label(delegation):
     """The country's name for States, the organisation's name (and acronym) otherwise."""
     return delegation_label_of(delegation.name, delegation.acronym, delegation.country.code, delegation.kind)
-
-
-def delegation_label_of(name, acronym, country_code, kind):
-    """delegation_label from the delegation's columns, for callers that read them raw."""
-    if country_code and kind in STATE_KINDS:
-        return name or str(countries.name(country_code))
-    if acronym and acronym.lower() not in name.lower():
-        return f"{name} ({acronym})"
-    return name
 
 
 def function_label(member):

@@ -3,7 +3,6 @@
 import base64
 import functools
 
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.authentication import TokenScheme
@@ -14,18 +13,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accreditation.badges import codes, keys
-from accreditation.gate import device as device_checkin
+from accreditation.gate import device
 from accreditation.gate.lookup import gate_account
-from accreditation.gate.wire import CheckInInput, CheckInOutput, checkin_input, outcome_data, scan_of_input
-from accreditation.models import AccreditationStatus, Badge
+from accreditation.gate.scan import badge_scan
+from accreditation.gate.wire import CheckInInput, CheckInOutput
+from accreditation.models import Badge
 from accreditation.permissions import CHECK_IN
 
 
 class GateTokenAuthentication(TokenAuthentication):
     """DRF's token authentication that also answers "may this account check in?".
 
-    The token, its user and the check_in permission come in one query (gate_token) instead
-    of DRF's three; CanCheckIn reads the answer from ``user.may_check_in``.
+    The token, its user and the check_in permission come in one query (lookup.gate_account)
+    instead of DRF's three; CanCheckIn reads the answer from ``user.may_check_in``.
     """
 
     def authenticate_credentials(self, key):
@@ -62,9 +62,9 @@ ERROR_SCHEMA = inline_serializer(
 
 
 class CheckInView(APIView):
-    """The documented check-in endpoint. A device's plain scan is answered by device_checkin
+    """The documented check-in endpoint. A device's plain scan is answered by device.answer
     before DRF's request cycle starts; this view answers the rest (the gate page's session,
-    refusals, malformed input) and defines the OpenAPI description of both."""
+    refusals, malformed input) with its own serializers, and describes both in OpenAPI."""
 
     authentication_classes = [SessionAuthentication, GateTokenAuthentication]
     permission_classes = [CanCheckIn]
@@ -78,7 +78,7 @@ class CheckInView(APIView):
         # for sessions).
         @functools.wraps(drf_view)
         def view(request, *args, **kwargs):
-            response = device_checkin.answer(request)
+            response = device.answer(request)
             return response if response is not None else drf_view(request, *args, **kwargs)
 
         return view
@@ -103,8 +103,18 @@ class CheckInView(APIView):
         ],
     )
     def post(self, request):
-        outcome = scan_of_input(checkin_input(request.data), officer=request.user)
-        return Response(outcome_data(outcome))
+        scan = CheckInInput(data=request.data)
+        scan.is_valid(raise_exception=True)
+        values = scan.validated_data
+        outcome = badge_scan(
+            code=values["code"],
+            zone_code=values["zone"],
+            direction=values["direction"],
+            device=values.get("device") or "",
+            nonce=values.get("nonce"),
+            officer=request.user,
+        )
+        return Response(CheckInOutput(outcome).data)
 
 
 class PublicKeyView(APIView):
@@ -115,7 +125,7 @@ class PublicKeyView(APIView):
         operation_id="badges_public_key",
         summary="The public key that verifies badge codes offline",
         description="Ed25519 public key as PEM and as 32 raw bytes in base64; the code format "
-        "is documented in accreditation/codes.py.",
+        "is documented in accreditation/badges/codes.py.",
         responses={
             200: inline_serializer(
                 "BadgePublicKey",
@@ -141,20 +151,6 @@ class PublicKeyView(APIView):
                 "public_key_raw_base64": base64.b64encode(keys.public_key_raw()).decode(),
             }
         )
-
-
-def revoked_badges():
-    """(number, version) of every badge a gate must deny although its signature is genuine."""
-    newer = Badge.objects.filter(number=OuterRef("number"), version__gt=OuterRef("version"))
-    return (
-        Badge.objects.filter(
-            Q(revoked_at__isnull=False)
-            | Q(accreditation__status__in=[AccreditationStatus.REVOKED, AccreditationStatus.REFUSED])
-            | Exists(newer)
-        )
-        .order_by("number", "version")
-        .values_list("number", "version")
-    )
 
 
 class RevokedListView(APIView):
@@ -183,5 +179,6 @@ class RevokedListView(APIView):
         },
     )
     def get(self, request):
-        rows = [{"number": number, "version": version} for number, version in revoked_badges()]
+        void = Badge.objects.void().order_by("number", "version").values_list("number", "version")
+        rows = [{"number": number, "version": version} for number, version in void]
         return Response({"generated_at": timezone.now(), "count": len(rows), "badges": rows})

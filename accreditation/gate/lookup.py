@@ -1,22 +1,225 @@
-"""A gate account's API token, its user and "may this account check in?", read in one query.
+"""What a gate reads before it decides: who scans, and the zone and badge a code names.
 
-Every scan a device sends pays for authentication, so the token, its user and the
-`accreditation.check_in` permission (the user's own or a group's) are one hand-written
-prepared SELECT instead of DRF's three ORM queries, whose compilation alone cost more CPU
-than the round trip. ``with_scan`` appends the scan's zone and badge lookup
-(checkin.SCAN_LOOKUP_SQL) to the same row: a device's scan then reads everything it needs
-before its INSERT in one round trip.
+A device's scan reads both in one round trip (``gate_account_and_scan``): its API token
+with the user and "may this account check in?", then the zone and the badge with its
+accreditation, person, delegation, category and "is there a newer print?". The gate page
+reads the scan's part alone (``scan_lookup``), DRF's authentication the account's part
+alone (``gate_account``). All of it is hand-written SQL run as prepared statements: built
+with the ORM, compiling these joins cost more CPU than running them, and every scan at
+every gate pays for it. The SQL is portable (PostgreSQL and SQLite).
 """
 
+import datetime as dt
 import functools
+import weakref
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from accreditation.gate import scan as checkin
-from accreditation.gate.scan import execute_prepared
+from accreditation.badges import codes
+from accreditation.models import Accreditation, Badge, Category, ScanReason, Zone
+from delegations.models import Delegation, Member
+
+#: PostgreSQL connection -> names of the statements prepared on it.
+_PREPARED = weakref.WeakKeyDictionary()
+
+
+def execute_prepared(cursor, name, sql, params):
+    """Run ``sql`` (%s placeholders) with ``params``; on PostgreSQL as a prepared statement.
+
+    Planning the scan's six-table join took the server longer than running it: a statement
+    prepared once per connection is planned once (or a few times, until PostgreSQL settles
+    on a generic plan). The PREPARE goes through the raw connection, so it is not counted as
+    one of the request's queries; prepared statements live as long as the session and
+    survive rollbacks. Not for a transaction-pooling PgBouncer in front of PostgreSQL
+    (statements would land on other server sessions). SQLite caches its compiled
+    statements by itself.
+    """
+    if connection.vendor != "postgresql":
+        cursor.execute(sql, params)
+        return
+    raw = connection.connection
+    prepared = _PREPARED.setdefault(raw, set())
+    if name not in prepared:
+        numbered = sql.split("%s")
+        text = "".join(
+            part + (f"${i + 1}" if i < len(numbered) - 1 else "") for i, part in enumerate(numbered)
+        )
+        with raw.cursor() as setup:
+            setup.execute(f"PREPARE {name} AS {text}")
+        prepared.add(name)
+    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+
+
+# --- The zone and the badge ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedBadge:
+    """The badge a genuine code names, with what a gate decides on and shows: one flat row.
+
+    Read by the scan's SELECT (columns in this order, see _SCAN_COLUMNS), or made from ORM
+    objects (``of``) when a retried scan is answered again. Plain values rather than five
+    model instances, whose construction is a noticeable part of a scan's CPU.
+    """
+
+    pk: int
+    number: int
+    version: int
+    zone_codes: str
+    valid_from: dt.date
+    valid_until: dt.date
+    collected_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    status: str
+    badge_name: str
+    function: str
+    role: str
+    photo: str
+    delegation_name: str
+    delegation_acronym: str
+    delegation_country: str
+    delegation_kind: str
+    category_code: str
+    category_name: str
+    category_colour: str
+    category_text_colour: str
+    has_newer: bool
+
+    @classmethod
+    def of(cls, badge, *, has_newer):
+        member = badge.accreditation.member
+        delegation, category = member.delegation, badge.category
+        return cls(
+            badge.pk,
+            badge.number,
+            badge.version,
+            badge.zone_codes,
+            badge.valid_from,
+            badge.valid_until,
+            badge.collected_at,
+            badge.revoked_at,
+            badge.accreditation.status,
+            member.badge_name,
+            member.function,
+            member.role,
+            member.photo.name or "",
+            delegation.name,
+            delegation.acronym,
+            delegation.country.code or "",
+            delegation.kind,
+            category.code,
+            category.name,
+            category.colour,
+            category.text_colour,
+            has_newer,
+        )
+
+
+#: ScannedBadge's fields, in order, as (table alias, column); has_newer is computed last.
+_SCAN_COLUMNS = (
+    ("b", "id"),
+    ("b", "number"),
+    ("b", "version"),
+    ("b", "zone_codes"),
+    ("b", "valid_from"),
+    ("b", "valid_until"),
+    ("b", "collected_at"),
+    ("b", "revoked_at"),
+    ("a", "status"),
+    ("m", "badge_name"),
+    ("m", "function"),
+    ("m", "role"),
+    ("m", "photo"),
+    ("d", "name"),
+    ("d", "acronym"),
+    ("d", "country"),
+    ("d", "kind"),
+    ("c", "code"),
+    ("c", "name"),
+    ("c", "colour"),
+    ("c", "text_colour"),
+)
+
+
+def _scan_sql():
+    badge, zone = Badge._meta.db_table, Zone._meta.db_table
+    # Aliased, so that the account's query can nest this SELECT (one round trip for both).
+    columns = ", ".join(f"{alias}.{column} AS {alias}_{column}" for alias, column in _SCAN_COLUMNS)
+    # The zone is always found (or there is no row); the badge side is NULL when the code's
+    # (number, version) is unknown or the signature failed (number NULL matches nothing).
+    # The "newer version" probe and the badge itself use the unique (number, version) index.
+    return (
+        f"SELECT z.id AS z_id, z.code AS z_code, {columns}, "
+        f"EXISTS (SELECT 1 FROM {badge} n WHERE n.number = b.number AND n.version > b.version) AS b_has_newer "
+        f"FROM {zone} z "
+        f"LEFT JOIN {badge} b ON b.number = %s AND b.version = %s "
+        f"LEFT JOIN {Accreditation._meta.db_table} a ON a.id = b.accreditation_id "
+        f"LEFT JOIN {Member._meta.db_table} m ON m.id = a.member_id "
+        f"LEFT JOIN {Delegation._meta.db_table} d ON d.id = m.delegation_id "
+        f"LEFT JOIN {Category._meta.db_table} c ON c.id = b.category_id "
+        f"WHERE z.code = %s"
+    )
+
+
+#: The zone and badge lookup of a scan, with %s for the badge number, version and zone code.
+_SCAN_SQL = _scan_sql()
+
+
+@dataclass(frozen=True)
+class ScanLookup:
+    """What a scan reads before it decides: the code's signature and the zone and badge rows.
+
+    It carries the code and zone it was read for, so it can serve no other scan.
+    """
+
+    code: object
+    zone_asked: str
+    signed: codes.BadgeCode | None
+    code_error: str | None
+    zone_id: int | None
+    zone_code: str | None
+    badge: ScannedBadge | None
+
+
+def _scan_params(code, zone_code):
+    """(signed code or None, its error reason or None, the parameters of _SCAN_SQL)."""
+    try:
+        signed = codes.decode(code)
+    except codes.CodeError as error:
+        return None, ScanReason(error.code), [None, None, zone_code or ""]
+    return signed, None, [signed.number, signed.version, zone_code or ""]
+
+
+def _to_date(value):
+    # SQLite hands back text when a column's declared type is lost in a join.
+    return value if isinstance(value, dt.date) or value is None else dt.date.fromisoformat(str(value)[:10])
+
+
+def _scan_lookup_of(code, zone_code, signed, code_error, values):
+    """The ScanLookup of one _SCAN_SQL row (None or all NULL: no such zone)."""
+    zone_id, zone_found = (values[0], values[1]) if values else (None, None)
+    badge = None
+    if zone_id is not None and values[2] is not None:
+        fields = list(values[2 : 3 + len(_SCAN_COLUMNS)])
+        fields[4], fields[5] = _to_date(fields[4]), _to_date(fields[5])
+        fields[-1] = bool(fields[-1])
+        badge = ScannedBadge(*fields)
+    return ScanLookup(code, zone_code or "", signed, code_error, zone_id, zone_found, badge)
+
+
+def scan_lookup(code, zone_code):
+    """The ScanLookup of a code presented at a zone: its signature checked, then one query."""
+    signed, code_error, params = _scan_params(code, zone_code)
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, "hs_gate_scan", _SCAN_SQL, params)
+        row = cursor.fetchone()
+    return _scan_lookup_of(code, zone_code, signed, code_error, row)
+
+
+# --- The account ---------------------------------------------------------------------------
 
 #: True when the token's user holds accreditation.check_in, directly or through a group.
 #: Written as SQL: the same test built with the ORM (an OR across two joins) cost more CPU
@@ -65,6 +268,7 @@ class GateAccount:
 
     user_id: int
     is_active: bool
+    #: The check_in permission, the user's own or a group's; a superuser has every one.
     may_check_in: bool
     #: The user's then the token's columns, in _columns() order.
     columns: tuple
@@ -86,7 +290,7 @@ def _columns():
 
 
 @functools.cache
-def _sql(with_scan):
+def _account_sql(with_scan):
     user_model, user_fields, token_fields = _columns()
     select = (
         f"{_CHECK_IN_PERMISSION} SELECT {', '.join('u.' + f for f in user_fields)}, "
@@ -96,11 +300,11 @@ def _sql(with_scan):
     if not with_scan:
         return f"{select} {joins} WHERE t.key = %s"
     # The scan's parameters come first: they are the nested SELECT's placeholders.
-    return f"{select}, s.* {joins} LEFT JOIN ({checkin.SCAN_LOOKUP_SQL}) s ON 1 = 1 WHERE t.key = %s"
+    return f"{select}, s.* {joins} LEFT JOIN ({_SCAN_SQL}) s ON 1 = 1 WHERE t.key = %s"
 
 
 def _account(row):
-    """(GateAccount, the rest of the row) of a row of _sql()."""
+    """(GateAccount, the rest of the row) of a row of _account_sql()."""
     _user_model, user_fields, token_fields = _columns()
     width = len(user_fields) + len(token_fields)
     user = dict(zip(user_fields, row[: len(user_fields)], strict=True))
@@ -112,18 +316,18 @@ def _account(row):
 def gate_account(key):
     """The GateAccount of an API token, or None when no token has this key."""
     with connection.cursor() as cursor:
-        execute_prepared(cursor, "hs_gate_token", _sql(False), [key])
+        execute_prepared(cursor, "hs_gate_token", _account_sql(False), [key])
         row = cursor.fetchone()
     return None if row is None else _account(row)[0]
 
 
 def gate_account_and_scan(key, code, zone_code):
-    """(GateAccount, checkin.ScanLookup) of a device's scan in one query; None for no such token."""
-    signed, code_error, params = checkin.scan_lookup_params(code, zone_code)
+    """(GateAccount, ScanLookup) of a device's scan, in one query; None for no such token."""
+    signed, code_error, params = _scan_params(code, zone_code)
     with connection.cursor() as cursor:
-        execute_prepared(cursor, "hs_gate_token_scan", _sql(True), [*params, key])
+        execute_prepared(cursor, "hs_gate_token_scan", _account_sql(True), [*params, key])
         row = cursor.fetchone()
     if row is None:
         return None
     account, scan_row = _account(row)
-    return account, checkin.scan_lookup_from_row(code, zone_code, signed, code_error, scan_row)
+    return account, _scan_lookup_of(code, zone_code, signed, code_error, scan_row)

@@ -14,7 +14,8 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from accreditation import selectors
 from accreditation.gate.scan import CheckInError, badge_scan
-from accreditation.models import Badge, Direction, Zone
+from accreditation.gate.wire import MAX_CODE_LENGTH
+from accreditation.models import Badge, Direction, Scan, Zone
 from accreditation.permissions import CHECK_IN, VIEW_SCAN
 from hanoi_summit.core.access import any_perm_required
 
@@ -28,8 +29,10 @@ class GateForm(forms.Form):
         label=_("Zone"), queryset=Zone.objects.none(), to_field_name="code", empty_label=None
     )
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, widget=forms.RadioSelect)
-    code = forms.CharField(label=_("Badge code"), max_length=1000, required=False, strip=True)
-    nonce = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+    code = forms.CharField(label=_("Badge code"), max_length=MAX_CODE_LENGTH, required=False, strip=True)
+    nonce = forms.CharField(
+        max_length=Scan._meta.get_field("nonce").max_length, required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, zones, **kwargs):
         super().__init__(*args, **kwargs)

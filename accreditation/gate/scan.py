@@ -1,17 +1,13 @@
-"""Check-in at a gate: one entry point for the gate page and scanner devices.
+"""Check-in at a gate: judge one scanned badge, log the scan, say what the gate shows.
 
-`badge_scan` verifies the code's signature, finds the badge, decides, and logs the scan.
-A scan costs two queries: one hand-written SELECT (the zone, and the badge with its
-accreditation, person, delegation, category and "is there a newer version" in one join) and
-one INSERT of the Scan row, which commits on its own (the only write, so no transaction is
-opened around it). Both are plain SQL on a cursor: building them with the ORM cost more CPU
-(compiling select_related joins and the Exists subquery) than the round trips themselves,
-and every gate scan pays for them. The SQL is portable (PostgreSQL and SQLite).
+One decision for the gate page, the check-in API and the device fast path: ``badge_scan``
+reads what it decides on (lookup.scan_lookup), ``judge`` is given it (a device reads it with
+its token). Both decide (``_decide``) and record the scan: one INSERT that commits on its
+own, the only write, so no transaction is opened around it.
 """
 
 import datetime as dt
 import unicodedata
-import weakref
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,23 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accreditation.badges import codes
-from accreditation.models import (
-    Accreditation,
-    AccreditationStatus,
-    Badge,
-    Category,
-    Direction,
-    Scan,
-    ScanReason,
-    ScanResult,
-    Zone,
-)
-from delegations.models import Delegation, Member
+from accreditation.gate.lookup import ScannedBadge, execute_prepared, scan_lookup
+from accreditation.models import AccreditationStatus, Direction, Scan, ScanReason, ScanResult, badge_is_void
+from delegations.models import Member, delegation_label_of
 from hanoi_summit.core.clock import event_today
 from hanoi_summit.core.errors import DomainError
 
+#: How much of a presented code the log keeps, for investigating unknown and forged scans.
 EXCERPT_LENGTH = 40
+#: What a device may send to be logged, no longer than the log's columns.
+NONCE_LENGTH = Scan._meta.get_field("nonce").max_length
+DEVICE_LENGTH = Scan._meta.get_field("device").max_length
 
 #: What the gate officer reads when a scan is denied, in plain words.
 EXPLANATIONS = {
@@ -109,77 +99,13 @@ def today_in_hanoi():
 _ROLE_LABELS = dict(Member._meta.get_field("role").flatchoices)
 
 
-@dataclass(frozen=True, slots=True)
-class ScannedBadge:
-    """The badge a genuine code names, with what a gate decides on and shows: one flat row.
-
-    Read by the scan's hand-written SELECT (columns in this order, see _SCAN_COLUMNS), or
-    made from ORM objects (``of``) when a retried scan is answered again. Plain values, not
-    five model instances: building those was a tenth of a scan's CPU.
-    """
-
-    pk: int
-    number: int
-    version: int
-    zone_codes: str
-    valid_from: dt.date
-    valid_until: dt.date
-    collected_at: dt.datetime | None
-    revoked_at: dt.datetime | None
-    status: str
-    badge_name: str
-    function: str
-    role: str
-    photo: str
-    delegation_name: str
-    delegation_acronym: str
-    delegation_country: str
-    delegation_kind: str
-    category_code: str
-    category_name: str
-    category_colour: str
-    category_text_colour: str
-    has_newer: bool
-
-    @classmethod
-    def of(cls, badge, *, has_newer):
-        member = badge.accreditation.member
-        delegation, category = member.delegation, badge.category
-        return cls(
-            badge.pk,
-            badge.number,
-            badge.version,
-            badge.zone_codes,
-            badge.valid_from,
-            badge.valid_until,
-            badge.collected_at,
-            badge.revoked_at,
-            badge.accreditation.status,
-            member.badge_name,
-            member.function,
-            member.role,
-            member.photo.name or "",
-            delegation.name,
-            delegation.acronym,
-            delegation.country.code or "",
-            delegation.kind,
-            category.code,
-            category.name,
-            category.colour,
-            category.text_colour,
-            has_newer,
-        )
-
-
 def _display(badge: ScannedBadge):
-    from accreditation.badges.pdf import delegation_label_of
-
     return BadgeDisplay(
         badge_id=badge.pk,
         number=badge.number,
         version=badge.version,
         name=badge.badge_name,
-        # Same result as pdf.function_label(member).
+        # What the badge prints (pdf.function_label), without a Member instance.
         function=badge.function or str(_ROLE_LABELS.get(badge.role, badge.role)),
         delegation=delegation_label_of(
             badge.delegation_name, badge.delegation_acronym, badge.delegation_country, badge.delegation_kind
@@ -196,8 +122,9 @@ def _display(badge: ScannedBadge):
 def _decide(badge: ScannedBadge, zone_code, today: dt.date):
     status = badge.status
     if status == AccreditationStatus.REFUSED:
+        # Void too (badge_is_void), but the officer is told why: security refused them.
         return ScanReason.REFUSED
-    if badge.revoked_at is not None or badge.has_newer or status == AccreditationStatus.REVOKED:
+    if badge_is_void(revoked_at=badge.revoked_at, has_newer=badge.has_newer, accreditation_status=status):
         return ScanReason.REVOKED
     if badge.collected_at is None:
         return ScanReason.NOT_COLLECTED
@@ -218,52 +145,6 @@ def _excerpt(code):
     return "".join(c for c in text if unicodedata.category(c)[0] != "C")
 
 
-#: ScannedBadge's fields, in order, as (table alias, column); has_newer is computed last.
-_SCAN_COLUMNS = (
-    ("b", "id"),
-    ("b", "number"),
-    ("b", "version"),
-    ("b", "zone_codes"),
-    ("b", "valid_from"),
-    ("b", "valid_until"),
-    ("b", "collected_at"),
-    ("b", "revoked_at"),
-    ("a", "status"),
-    ("m", "badge_name"),
-    ("m", "function"),
-    ("m", "role"),
-    ("m", "photo"),
-    ("d", "name"),
-    ("d", "acronym"),
-    ("d", "country"),
-    ("d", "kind"),
-    ("c", "code"),
-    ("c", "name"),
-    ("c", "colour"),
-    ("c", "text_colour"),
-)
-
-
-def _scan_sql():
-    badge, zone = Badge._meta.db_table, Zone._meta.db_table
-    # Aliased, so the gate API can nest this SELECT in its token query (one round trip).
-    columns = ", ".join(f"{alias}.{column} AS {alias}_{column}" for alias, column in _SCAN_COLUMNS)
-    # The zone is always found (or there is no row); the badge side is NULL when the code's
-    # (number, version) is unknown or the signature failed (number NULL matches nothing).
-    # The "newer version" probe and the badge itself use the unique (number, version) index.
-    return (
-        f"SELECT z.id AS z_id, z.code AS z_code, {columns}, "
-        f"EXISTS (SELECT 1 FROM {badge} n WHERE n.number = b.number AND n.version > b.version) AS b_has_newer "
-        f"FROM {zone} z "
-        f"LEFT JOIN {badge} b ON b.number = %s AND b.version = %s "
-        f"LEFT JOIN {Accreditation._meta.db_table} a ON a.id = b.accreditation_id "
-        f"LEFT JOIN {Member._meta.db_table} m ON m.id = a.member_id "
-        f"LEFT JOIN {Delegation._meta.db_table} d ON d.id = m.delegation_id "
-        f"LEFT JOIN {Category._meta.db_table} c ON c.id = b.category_id "
-        f"WHERE z.code = %s"
-    )
-
-
 def _insert_sql():
     names = ("badge_id", "zone_id", "direction", "result", "reason", "code_excerpt", "officer_id", "device")
     names += ("nonce", "scanned_at")
@@ -272,103 +153,31 @@ def _insert_sql():
     return f"INSERT INTO {Scan._meta.db_table} ({', '.join(names)}) VALUES ({placeholders}) RETURNING id"
 
 
-_SCAN_SQL = _scan_sql()
 _INSERT_SQL = _insert_sql()
-#: PostgreSQL, for an INSERT that is its own transaction: the same, acknowledged before its
-#: WAL record is flushed to disk. set_config(..., true) lasts for this statement's implicit
-#: transaction only, and RETURNING runs before its commit, so the commit reads "off".
+#: The same INSERT with an asynchronous commit: see _record.
 _INSERT_ASYNC_SQL = f"{_INSERT_SQL}, set_config('synchronous_commit', 'off', true)"
 
-#: PostgreSQL connection -> names of the statements prepared on it.
-_PREPARED = weakref.WeakKeyDictionary()
 
+def _record(values):
+    """Log one scan and return its id.
 
-def execute_prepared(cursor, name, sql, params):
-    """Run ``sql`` (%s placeholders) with ``params``; on PostgreSQL as a prepared statement.
+    Alone (no caller's transaction), the INSERT is its own transaction: no BEGIN and COMMIT
+    round trips. On PostgreSQL it is then committed asynchronously, unless
+    settings.CHECKIN_SYNCHRONOUS_COMMIT: acknowledged before its WAL record reaches the
+    disk, so a gate is not kept waiting for a flush per scan. The price: if the database
+    server crashes, the scans of its last second may be missing from the log (the gates'
+    answers were given; nothing else is lost, and the database stays consistent).
+    set_config(..., true) lasts for the statement's own transaction only, and RETURNING runs
+    before its commit, so that commit, and no other, reads "off".
 
-    Planning the scan's six-table join took longer on the server than running it (0.66 vs
-    0.24 ms): a statement prepared once per connection is planned once (or a few times,
-    until PostgreSQL settles on a generic plan). The PREPARE goes through the raw
-    connection, so it is not counted as one of the request's queries; prepared statements
-    live as long as the session and survive rollbacks. Not for a transaction-pooling
-    PgBouncer in front of PostgreSQL (statements would land on other server sessions).
-    SQLite caches its compiled statements by itself.
+    Inside a caller's transaction the INSERT takes a savepoint, so that a failed insert does
+    not poison that transaction, and commits with it, as durably as its other writes.
     """
-    if connection.vendor != "postgresql":
-        cursor.execute(sql, params)
-        return
-    raw = connection.connection
-    prepared = _PREPARED.setdefault(raw, set())
-    if name not in prepared:
-        numbered = sql.split("%s")
-        text = "".join(
-            part + (f"${i + 1}" if i < len(numbered) - 1 else "") for i, part in enumerate(numbered)
-        )
-        with raw.cursor() as setup:
-            setup.execute(f"PREPARE {name} AS {text}")
-        prepared.add(name)
-    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
-
-
-def _to_date(value):
-    # SQLite hands back text when a column's declared type is lost in a join.
-    return value if isinstance(value, dt.date) or value is None else dt.date.fromisoformat(str(value)[:10])
-
-
-#: The zone and badge lookup of a scan, with %s for the badge number, version and zone code.
-SCAN_LOOKUP_SQL = _SCAN_SQL
-
-
-@dataclass(frozen=True)
-class ScanLookup:
-    """What a scan reads before it decides: the code's signature and the zone and badge rows.
-
-    Made by ``scan_lookup`` here, or by the gate API together with the token (one round trip
-    for both); ``badge_scan`` uses it only for the same code and zone.
-    """
-
-    code: object
-    zone_asked: str
-    signed: codes.BadgeCode | None
-    code_error: str | None
-    zone_id: int | None
-    zone_code: str | None
-    badge: ScannedBadge | None
-
-
-def scan_lookup_params(code, zone_code):
-    """(signed code or None, its error reason or None, the parameters of SCAN_LOOKUP_SQL)."""
-    try:
-        signed = codes.decode(code)
-    except codes.CodeError as error:
-        return None, ScanReason(error.code), [None, None, zone_code or ""]
-    return signed, None, [signed.number, signed.version, zone_code or ""]
-
-
-def scan_lookup_from_row(code, zone_code, signed, code_error, values):
-    """The ScanLookup of one SCAN_LOOKUP_SQL row (None or all NULL: no such zone)."""
-    zone_id, zone_found = (values[0], values[1]) if values else (None, None)
-    badge = None
-    if zone_id is not None and values[2] is not None:
-        fields = list(values[2 : 3 + len(_SCAN_COLUMNS)])
-        fields[4], fields[5] = _to_date(fields[4]), _to_date(fields[5])
-        fields[-1] = bool(fields[-1])
-        badge = ScannedBadge(*fields)
-    return ScanLookup(code, zone_code or "", signed, code_error, zone_id, zone_found, badge)
-
-
-def scan_lookup(code, zone_code):
-    signed, code_error, params = scan_lookup_params(code, zone_code)
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, "hs_gate_scan", _SCAN_SQL, params)
-        row = cursor.fetchone()
-    return scan_lookup_from_row(code, zone_code, signed, code_error, row)
-
-
-def _insert_scan(values, *, own_transaction):
-    asynchronous = (
-        own_transaction and connection.vendor == "postgresql" and not settings.CHECKIN_SYNCHRONOUS_COMMIT
-    )
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic(), connection.cursor() as cursor:
+            execute_prepared(cursor, "hs_gate_scan_insert", _INSERT_SQL, values)
+            return cursor.fetchone()[0]
+    asynchronous = connection.vendor == "postgresql" and not settings.CHECKIN_SYNCHRONOUS_COMMIT
     with connection.cursor() as cursor:
         if asynchronous:
             execute_prepared(cursor, "hs_gate_scan_insert_async", _INSERT_ASYNC_SQL, values)
@@ -406,33 +215,49 @@ def _replay(nonce, *, code, zone_code, direction):
     )
 
 
-def badge_scan(
-    *, code, zone_code, direction, officer=None, officer_id=None, device="", nonce=None, lookup=None
-):
-    """Judge one badge presented at a zone's gate, log it, and say what the gate shows.
+def badge_scan(*, code, zone_code, direction, officer=None, device="", nonce=None):
+    """Judge one badge presented at a zone's gate, log it, and say what the gate shows: the
+    gate page's and CheckInView's scan, which reads the zone and badge itself.
 
     Checks, in order: the signature (forged / unknown), the badge (unknown), security's
-    refusal (refused), revocation, a newer version or a revoked accreditation (revoked),
-    hand-over at the desk (not_collected), today's date in Hanoi (not_valid_today), the
-    zone (wrong_zone); else granted (ok).
+    refusal (refused), a void badge: revoked, replaced by a newer print or of a revoked
+    accreditation (revoked), hand-over at the desk (not_collected), today's date in Hanoi
+    (not_valid_today), the zone (wrong_zone); else granted (ok).
 
     Side effects: one Scan row, granted or denied. A repeated non-empty ``nonce`` returns
-    the first scan's outcome and logs nothing more (two racing requests: the unique index
-    keeps one, the loser reads it back).
-    Raises CheckInError for an unknown zone or direction; nothing is logged then.
-    ``officer``: the user scanning, or only their id as ``officer_id`` (gate devices).
-    ``lookup``: a ScanLookup already read for this code and zone (the gate API reads it
-    with the token); read here when absent or made for another code or zone.
+    the first scan's outcome and logs nothing more, and is looked for before the read, so a
+    retry costs one query (two racing requests: the unique index keeps one, the loser reads
+    it back). Raises CheckInError for an unknown zone or direction; nothing is logged then.
+    ``officer``: the user scanning.
     """
+    nonce = _checked(direction, nonce)
+    replayed = _replay(nonce, code=code, zone_code=zone_code, direction=direction) if nonce else None
+    if replayed:
+        return replayed
+    officer_id = officer.pk if officer is not None and officer.is_authenticated else None
+    return _judge(scan_lookup(code, zone_code), direction, officer_id, device, nonce)
+
+
+def judge(lookup, *, direction, officer_id, device="", nonce=None):
+    """badge_scan of a code whose zone and badge were read already (``lookup``: a device's,
+    read with its token by lookup.gate_account_and_scan); ``officer_id``: who scans."""
+    nonce = _checked(direction, nonce)
+    replayed = (
+        _replay(nonce, code=lookup.code, zone_code=lookup.zone_asked, direction=direction) if nonce else None
+    )
+    if replayed:
+        return replayed
+    return _judge(lookup, direction, officer_id, device, nonce)
+
+
+def _checked(direction, nonce):
+    """The nonce as logged (None for none); CheckInError for an unknown direction."""
     if direction not in Direction.values:
         raise CheckInError(_("Direction must be “in” or “out”."), code="bad_direction", field="direction")
-    nonce = (nonce or "").strip()[:64] or None
-    if nonce:
-        replayed = _replay(nonce, code=code, zone_code=zone_code, direction=direction)
-        if replayed:
-            return replayed
-    if lookup is None or lookup.code != code or lookup.zone_asked != (zone_code or ""):
-        lookup = scan_lookup(code, zone_code)
+    return (nonce or "").strip()[:NONCE_LENGTH] or None
+
+
+def _judge(lookup, direction, officer_id, device, nonce):
     if lookup.zone_id is None:
         raise CheckInError(_("There is no zone with this code."), code="unknown_zone", field="zone")
     badge, zone_code = lookup.badge, lookup.zone_code
@@ -440,33 +265,28 @@ def badge_scan(
         reason = lookup.code_error
     else:
         reason = ScanReason.UNKNOWN if badge is None else _decide(badge, zone_code, today_in_hanoi())
-
     result = ScanResult.GRANTED if reason == ScanReason.OK else ScanResult.DENIED
-    if officer is not None and officer.is_authenticated:
-        officer_id = officer.pk
     values = [
         badge.pk if badge else None,
         lookup.zone_id,
         direction,
         result,
         reason,
-        _excerpt(code),
+        _excerpt(lookup.code),
         officer_id,
-        (device or "")[:60],
+        (device or "")[:DEVICE_LENGTH],
         nonce,
         connection.ops.adapt_datetimefield_value(timezone.now()),
     ]
     try:
-        if transaction.get_connection().in_atomic_block:
-            # Inside a caller's transaction a failed insert must not poison it: savepoint.
-            # Its commit is the caller's, as durable as the caller's other writes.
-            with transaction.atomic():
-                scan_id = _insert_scan(values, own_transaction=False)
-        else:
-            # One INSERT commits atomically on its own: no BEGIN/COMMIT round trips.
-            scan_id = _insert_scan(values, own_transaction=True)
+        scan_id = _record(values)
     except IntegrityError:
-        replayed = _replay(nonce, code=code, zone_code=zone_code, direction=direction) if nonce else None
+        # Another request logged this nonce between _replay's look and this insert.
+        replayed = (
+            _replay(nonce, code=lookup.code, zone_code=lookup.zone_asked, direction=direction)
+            if nonce
+            else None
+        )
         if replayed is None:
             raise
         return replayed

@@ -14,19 +14,6 @@ OCCUPANCY = "/protocol/checkin/occupancy/"
 
 
 @pytest.fixture
-def zones(db):
-    return {
-        "PLN": ZoneFactory(code="PLN", name="Plenary hall", capacity=10, sort_order=1),
-        "SIG": ZoneFactory(code="SIG", name="Signing stage", sort_order=2),
-    }
-
-
-@pytest.fixture
-def gate_user(db):
-    return StaffUserFactory(role="Gate officer", username="gate")
-
-
-@pytest.fixture
 def gate_client(client, gate_user):
     client.force_login(gate_user)
     return client

@@ -36,11 +36,6 @@ def collected_badge(**kwargs):
 
 
 @pytest.fixture
-def zones(db):
-    return {code: ZoneFactory(code=code) for code in ("PLN", "SIG")}
-
-
-@pytest.fixture
 def officer(db):
     return StaffUserFactory(role="Gate officer")
 
@@ -248,25 +243,72 @@ def test_a_nonce_reused_for_another_scan_is_refused_not_answered_with_the_first(
     assert Scan.objects.count() == 1
 
 
-def test_nonce_race_is_settled_by_the_unique_index(zones, monkeypatch):
+@pytest.mark.django_db(transaction=True)
+def test_nonce_race_is_settled_by_the_unique_index(require_postgres):
+    """Two requests with one nonce: the other's row is not committed yet when this scan looks
+    for it, so this scan's INSERT waits on the unique index, fails once the other commits,
+    and the scan answers with the other's outcome."""
+    import threading
+    import time
+
+    import psycopg2
+    from django.db import connection
+
+    from tests.postgres import backend_pid
+
+    zone = ZoneFactory(code="PLN")
     badge = collected_badge()
     code = codes.badge_code(badge)
-    winner = ScanFactory(
-        badge=badge, zone=zones["PLN"], direction="in", code_excerpt=code[:40], nonce="race-1"
-    )
-    real_replay = checkin._replay
-    calls = []
+    waiting_pid = backend_pid()
+    other = psycopg2.connect(**{**connection.get_connection_params(), "cursor_factory": None})
+    with other.cursor() as cursor:  # psycopg2 opens a transaction, left open here
+        cursor.execute(
+            f"INSERT INTO {Scan._meta.db_table} (badge_id, zone_id, direction, result, reason,"
+            " code_excerpt, device, nonce, scanned_at)"
+            " VALUES (%s, %s, 'in', 'granted', 'ok', %s, 'gate 1', 'race-1', now()) RETURNING id",
+            [badge.pk, zone.pk, code[:40]],
+        )
+        winner = cursor.fetchone()[0]
 
-    def replay_after_the_check(nonce, **scan):
-        # The first look finds nothing, as if the other request had not committed yet.
-        calls.append(nonce)
-        return None if len(calls) == 1 else real_replay(nonce, **scan)
+    waited = []
 
-    monkeypatch.setattr(checkin, "_replay", replay_after_the_check)
-    outcome = scan(code, nonce="race-1")
-    assert (outcome.scan_id, outcome.replayed) == (winner.pk, True)
+    def commit_once_the_scan_waits():
+        deadline = time.monotonic() + 10
+        with other.cursor() as cursor:
+            while not waited and time.monotonic() < deadline:
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [waiting_pid])
+                waited.extend([True] * cursor.fetchone()[0])
+                time.sleep(0.02)
+        other.commit()
+
+    committer = threading.Thread(target=commit_once_the_scan_waits)
+    committer.start()
+    try:
+        outcome = checkin.badge_scan(code=code, zone_code="PLN", direction="in", nonce="race-1")
+    finally:
+        committer.join()
+        other.close()
+    assert waited, "the scan's INSERT never waited for the other transaction"
+    assert (outcome.scan_id, outcome.replayed, outcome.result) == (winner, True, "granted")
     assert Scan.objects.count() == 1
-    assert len(calls) == 2
+
+
+def test_scans_and_the_revocation_list_share_one_void_rule(zones):
+    """The gate denies as revoked (or refused) exactly the badges the list names."""
+    replaced = collected_badge(version=1)
+    BadgeFactory(number=replaced.number, version=2)
+    cases = {
+        "valid": collected_badge(),
+        "marked revoked": collected_badge(revoked_at=timezone.now()),
+        "accreditation revoked": collected_badge(accreditation__status=S.REVOKED),
+        "accreditation refused": collected_badge(accreditation__status=S.REFUSED),
+        "replaced": replaced,
+    }
+    void = set(Badge.objects.void().values_list("pk", flat=True))
+    for name, badge in cases.items():
+        reason = scan(codes.badge_code(badge)).reason
+        assert (reason in {"revoked", "refused"}) == (badge.pk in void), name
+    assert cases["valid"].pk not in void and len(void) == 4
 
 
 def test_unknown_zone_and_bad_direction_log_nothing(zones):
@@ -299,7 +341,7 @@ def test_gate_shows_the_function_the_badge_prints(zones, function, role):
 
 @pytest.mark.django_db(transaction=True)
 def test_asynchronous_commit_of_a_scan_stays_within_the_scan(require_postgres):
-    """A scan that is its own transaction commits without waiting for the WAL flush; that
+    """A scan that is its own transaction commits asynchronously (scan._record says why); the
     setting must neither outlive it on the connection nor reach a caller's transaction."""
     from django.db import transaction
 

@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Member
-from sessions.ical import HANOI
+from hanoi_summit.core.clock import HANOI
 from sessions.models import GalaInvitation, Session, SessionKind, SigningBasis
 
 

@@ -6,10 +6,10 @@ daylight saving since 1975, so one STANDARD component describes it fully).
 """
 
 import datetime as dt
-import zoneinfo
 
-TZID = "Asia/Ho_Chi_Minh"
-HANOI = zoneinfo.ZoneInfo(TZID)
+from hanoi_summit.core.clock import HANOI
+
+TZID = HANOI.key
 PRODID = "-//Hanoi Summit//Programme//EN"
 UID_DOMAIN = "hanoi-summit"
 

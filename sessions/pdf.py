@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions.ical import HANOI
+from hanoi_summit.core.clock import HANOI
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 

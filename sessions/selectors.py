@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Case, Count, F, Prefetch, Q, When
 
 from delegations.models import SIGNATORY_KINDS, DelegationKind, Member
-from sessions.ical import HANOI
+from hanoi_summit.core.clock import HANOI
 from sessions.models import (
     Booking,
     BookingMode,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from hanoi_summit.core.clock import HANOI
 from sessions import ical, selectors
 from sessions.forms import ProgrammeFilterForm
 from sessions.models import Room, Session, SessionKind
@@ -15,7 +16,7 @@ from sessions.models import Room, Session, SessionKind
 
 def _group_by_day(sessions):
     def day(session):
-        return timezone.localtime(session.starts_at, ical.HANOI).date()
+        return timezone.localtime(session.starts_at, HANOI).date()
 
     return [(d, list(items)) for d, items in itertools.groupby(sessions, key=day)]
 

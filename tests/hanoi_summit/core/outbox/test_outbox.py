@@ -41,7 +41,7 @@ class FlakyBackend(locmem.EmailBackend):
 
 @pytest.fixture
 def smtp_errors(settings, mailoutbox):
-    settings.EMAIL_BACKEND = "tests.hanoi_summit.core.test_outbox.FlakyBackend"
+    settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
     FlakyBackend.errors = []
     yield FlakyBackend.errors
     FlakyBackend.errors = []

@@ -13,7 +13,7 @@ app.autodiscover_tasks()
 
 
 @signals.task_postrun.connect
-def _drop_broken_or_old_db_connections(task=None, **kwargs):
+def drop_broken_or_old_db_connections(task=None, **kwargs):
     """Apply Django's connection rules between tasks, as it does between requests.
 
     CELERY_DB_REUSE_MAX keeps connections across tasks; without this a connection broken by a

@@ -1,8 +1,9 @@
 """Hanoi Summit settings: one module, every deployment difference comes from the environment.
 
-The defaults are the embedded ones of a fresh machine (DESIGN.md section 6): SQLite under
-var/, Celery tasks run eagerly in-process, e-mail printed to the console. Production sets
-DATABASE_URL, REDIS_URL, EMAIL_URL, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
+The defaults need nothing but the Python packages, so a fresh machine runs the app as it
+is: SQLite under var/, Celery tasks run eagerly in-process, e-mail printed to the console.
+Production sets DATABASE_URL, REDIS_URL, EMAIL_URL, DJANGO_SECRET_KEY and
+DJANGO_ALLOWED_HOSTS.
 """
 
 from pathlib import Path
@@ -88,8 +89,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'hanoi_summit.sqlite3'}"),
 }
-# A new PostgreSQL connection per request cut a simple page's throughput 2.3-fold here:
-# keep connections open between requests, and check them before reuse.
+# Opening a PostgreSQL connection costs more than serving a simple page: keep connections
+# open between requests, and check them before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if "postgresql" in DATABASES["default"]["ENGINE"]:
@@ -139,7 +140,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600.0,
     },
 }
-CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -157,12 +157,12 @@ OUTBOX_REDISPATCH_AFTER_SECONDS = env.int("OUTBOX_REDISPATCH_AFTER_SECONDS", def
 # Sent e-mails are deleted after this many days (their dedupe keys with them).
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=180)
 # Off (the default): the send path's two status writes per e-mail don't wait for
-# PostgreSQL's WAL flush, which was most of the outbox's cost over a bare send here (0.63 of
-# its rate with the wait, 0.74 without). The price: a database *server* crash may forget the
-# last fraction of a second of those writes and re-send those e-mails, with the same
-# Message-ID. A crash between SMTP's "accepted" and the "sent" mark re-sends anyway, so no
-# outbox is exactly-once under crashes; this widens that window from milliseconds to under
-# a second. Queueing is durable either way: no e-mail can be lost. On: wait for the flush.
+# PostgreSQL's WAL flush, which is most of what the outbox adds to a bare send. The price:
+# a database *server* crash may forget the last fraction of a second of those writes and
+# re-send those e-mails, with the same Message-ID. A crash between SMTP's "accepted" and the
+# "sent" mark re-sends anyway, so no outbox is exactly-once under crashes; this widens that
+# window from milliseconds to under a second. Queueing is durable either way: no e-mail can
+# be lost. On: wait for the flush.
 OUTBOX_SYNCHRONOUS_COMMIT = env.bool("OUTBOX_SYNCHRONOUS_COMMIT", default=False)
 
 # Off (the default): a gate scan's log row is committed asynchronously on PostgreSQL; what
@@ -184,7 +184,7 @@ LOGIN_URL = "portal:login"
 # The root dispatches by role: staff to their work, focal points to the portal.
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "portal:login"
-# Lock the account and the address after repeated failures (issue 3).
+# Lock the account and the address after repeated failures, against password guessing.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -218,6 +218,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("vi", "Tiếng Việt")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+# Periodic tasks are scheduled in the event's local time too.
+CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 
@@ -272,7 +274,7 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # Ed25519 key that signs badge codes (PEM, PKCS#8). Unset: a development key is made once
 # under var/ and kept out of the repository.
 BADGE_SIGNING_KEY = env.str("BADGE_SIGNING_KEY", default="")
-# The event's clock (hanoi_summit/clock.py): an ISO 8601 time with offset pins "now" for the
+# The event's clock (hanoi_summit/core/clock.py): an ISO 8601 time with offset pins "now" for the
 # programme's booking rules and the gates' "valid today". The event was on 25-26 October
 # 2025; in DEBUG (make run) the demo runs at the moment its data depicts (the seed's
 # SNAPSHOT, 11:00 on the first day in Hanoi): gates admit its badges, the dashboard shows that

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import io
-import zoneinfo
 
 import factory
 from django.contrib.auth import get_user_model
@@ -13,9 +12,8 @@ from factory.django import DjangoModelFactory
 from accreditation import models as acc
 from delegations import models as dm
 from hanoi_summit import models as hm
+from hanoi_summit.core.clock import HANOI
 from sessions import models as pm
-
-HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def hanoi_time(day, hour, minute=0):

@@ -39,7 +39,7 @@ def choice_pill(choices, value, tones):
     """A status pill for `value` of the TextChoices `choices`, its tone from `tones`.
 
     Only the one label is translated: get_FOO_display() translates every choice of the
-    field on each call, which was a third of a 100-row changelist's rendering time.
+    field on each call, a large share of a long changelist's rendering time.
     """
     try:
         label = choices(value).label

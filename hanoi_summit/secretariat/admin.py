@@ -14,7 +14,7 @@ admin.site.site_header = _("Hanoi Summit — Secretariat")
 admin.site.site_title = _("Hanoi Summit")
 admin.site.index_title = _("Secretariat administration")
 # The sidebar repeats the whole model list on every page: it squeezes the wide changelists
-# off a laptop screen and is a third of each page's rendering time. The index has the list.
+# off a laptop screen and costs much of each page's rendering time. The index has the list.
 admin.site.enable_nav_sidebar = False
 
 EMAIL_TONES = {

@@ -5,7 +5,7 @@ point one way); `compose_admin` adds them once every admin module has registered
 models (HanoiSummitConfig.ready, which runs after the admin's autodiscovery).
 """
 
-#: (app label, model name) -> export kind of hanoi_summit.secretariat.exports.specs
+#: (app label, model name) -> export kind of hanoi_summit.secretariat.exports.specs.EXPORTS
 EXPORTABLE = {
     ("delegations", "delegation"): "delegations",
     ("delegations", "member"): "members",
@@ -14,22 +14,12 @@ EXPORTABLE = {
     ("accreditation", "scan"): "scans",
 }
 
-#: Records whose change form links to their audit history.
-WITH_HISTORY = {
-    ("delegations", "delegation"),
-    ("delegations", "member"),
-    ("accreditation", "accreditation"),
-    ("accreditation", "badge"),
-    ("programme", "session"),
-    ("programme", "booking"),
-    ("programme", "signature"),
-}
-
 HISTORY_CHANGE_FORM = "admin/change_form_with_history.html"
 
 
 def compose_admin(site):
-    from hanoi_summit.secretariat.exports.specs import export_action
+    from hanoi_summit.secretariat.exports.actions import export_action
+    from hanoi_summit.secretariat.history import HISTORY_MODELS
 
     for model, model_admin in site._registry.items():
         key = (model._meta.app_label, model._meta.model_name)
@@ -40,5 +30,6 @@ def compose_admin(site):
                 export_action(kind, "csv"),
                 export_action(kind, "xlsx"),
             ]
-        if key in WITH_HISTORY and model_admin.change_form_template is None:
+        # Records with a history page link to it from their change form.
+        if model._meta.label_lower in HISTORY_MODELS and model_admin.change_form_template is None:
             model_admin.change_form_template = HISTORY_CHANGE_FORM

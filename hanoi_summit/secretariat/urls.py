@@ -3,7 +3,9 @@ and audit history (namespace "dashboard")."""
 
 from django.urls import path, register_converter
 
-from hanoi_summit.secretariat import views
+from hanoi_summit.secretariat import group_emails_views, history, participants_views
+from hanoi_summit.secretariat.dashboard import views as dashboard_views
+from hanoi_summit.secretariat.exports import views as export_views
 
 
 class ModelLabelConverter:
@@ -21,9 +23,9 @@ class ModelLabelConverter:
 register_converter(ModelLabelConverter, "model_label")
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("exports/<slug:kind>.<str:fmt>", views.export, name="export"),
-    path("participants.pdf", views.participants_pdf, name="participants"),
-    path("emails/", views.group_email, name="group_email"),
-    path("history/<model_label:label>/<int:pk>/", views.history, name="history"),
+    path("", dashboard_views.index, name="index"),
+    path("exports/<slug:kind>.<str:fmt>", export_views.export, name="export"),
+    path("participants.pdf", participants_views.participants_pdf, name="participants"),
+    path("emails/", group_emails_views.group_email, name="group_email"),
+    path("history/<model_label:label>/<int:pk>/", history.history, name="history"),
 ]

@@ -10,7 +10,6 @@ edit made in the admin, and a re-run with nothing changed writes nothing.
 import datetime as dt
 import functools
 import uuid
-import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -18,10 +17,10 @@ from django.db import transaction
 
 from accreditation.models import Category, Zone
 from accreditation.rules import CATEGORY_ZONES
+from hanoi_summit.core.clock import HANOI
 from hanoi_summit.seed import reference
 from sessions.models import Room, Session, SessionRole, Venue
 
-HANOI = zoneinfo.ZoneInfo(reference.TIME_ZONE)
 #: Namespace of the sessions' calendar UIDs: the same slug gives the same UID on every
 #: machine, so a subscriber's calendar survives a fresh install.
 SESSION_UID_NAMESPACE = uuid.UUID("6f1c1d9e-2b0a-4a53-9a43-7e3b8a1f0c25")

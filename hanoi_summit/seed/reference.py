@@ -5,7 +5,6 @@ events) are here as data like the rest: the secretariat corrects them in the adm
 Times are local to Hanoi (Asia/Ho_Chi_Minh, UTC+7).
 """
 
-TIME_ZONE = "Asia/Ho_Chi_Minh"
 DAY_1 = "2025-10-25"
 DAY_2 = "2025-10-26"
 

@@ -3,7 +3,7 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from hanoi_summit.secretariat.views import DASHBOARD_PERMISSIONS
+from hanoi_summit.secretariat.dashboard.views import DASHBOARD_PERMISSIONS
 from hanoi_summit.web import health
 
 #: Where each kind of staff starts its day, first match wins: the page its work begins on.

@@ -1,4 +1,4 @@
-"""The secretariat dashboard's figures, composed from the apps' tables.
+"""The secretariat dashboard's figures, composed from the apps' tables: selectors, they only read.
 
 One function per figure group. Each runs a fixed number of aggregate queries whatever the
 number of rows (the dashboard's query count is tested with a small and a larger data set),

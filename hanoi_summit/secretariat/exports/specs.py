@@ -1,28 +1,19 @@
-"""CSV and XLSX exports of delegations, members, bookings, badges and scans.
+"""What each CSV and XLSX export contains: delegations, members, bookings, badges and scans.
 
 Each export is an `ExportSpec`: a permission, an N+1-free queryset, the filters it accepts
-(the admin changelists' query-string names, e.g. ``status__exact=approved``, and short
-aliases such as ``status=approved``) and its columns. The same specs serve the pages under
-/dashboard/exports/ and the admin action made by `export_action(kind, fmt)`.
+(see exports.filters) and its columns. The same specs serve the pages under
+/dashboard/exports/ and the admin action of exports.actions; exports.writers writes them.
 
 Passport numbers, passport expiry and dates of birth appear only for users holding
 delegations.view_passport; everyone else gets the masked number and empty dates.
 """
 
-import csv
-import datetime as dt
-import io
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
-from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone, translation
-from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.text import format_lazy
-from django.utils.translation import gettext as _
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from accreditation.models import AccreditationStatus, Badge, Direction, Scan, ScanReason, ScanResult
@@ -35,26 +26,18 @@ from delegations.models import (
     MemberRole,
     ProtocolRank,
 )
-from hanoi_summit.core.api import MAX_ROW_ID
+from hanoi_summit.secretariat.exports.filters import (
+    Filter,
+    choice_filters,
+    date_filters,
+    id_filter,
+    read_boolean,
+    read_yes_no_set,
+)
 from sessions.models import Booking, BookingStatus, SessionKind
 
 FORMATS = ("csv", "xlsx")
-#: Query-string keys of the admin changelist that are not filters (ordering, page, popup...).
-IGNORED_PARAMS = frozenset({"o", "p", "e", "all", "_changelist_filters", "_to_field", "_popup"})
 PASSPORT_PERMISSION = VIEW_PASSPORT
-
-
-class ExportFilterError(ValueError):
-    """A filter the export does not know, or a value it cannot read."""
-
-
-@dataclass(frozen=True)
-class Filter:
-    """One query-string filter: its accepted names, the ORM lookup and the value's reader."""
-
-    names: tuple
-    lookup: str
-    parse: object
 
 
 @dataclass(frozen=True)
@@ -86,143 +69,7 @@ def _blank(obj):
     return ""
 
 
-# --- value readers ----------------------------------------------------------------------
-
-
-def _bounded_integer(low, high):
-    """A whole number within what the database and the query can hold."""
-
-    def parse(name, raw):
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ExportFilterError(_("%(name)s must be a number.") % {"name": name}) from None
-        if not low <= value <= high:
-            raise ExportFilterError(
-                _("%(name)s must be between %(low)s and %(high)s.") % {"name": name, "low": low, "high": high}
-            )
-        return value
-
-    return parse
-
-
-#: Row ids (64-bit columns) and the parts of a date.
-_integer = _bounded_integer(1, MAX_ROW_ID)
-_DATE_PARTS = {
-    "year": _bounded_integer(1, 9999),
-    "month": _bounded_integer(1, 12),
-    "day": _bounded_integer(1, 31),
-}
-
-
-def _choices(choices):
-    allowed = {str(value) for value in choices.values}
-
-    def parse(name, raw):
-        if raw not in allowed:
-            raise ExportFilterError(_("%(value)s is not a valid %(name)s.") % {"value": raw, "name": name})
-        return raw
-
-    return parse
-
-
-def _choice_list(choices):
-    single = _choices(choices)
-
-    def parse(name, raw):
-        return [single(name, part) for part in raw.split(",") if part]
-
-    return parse
-
-
-def _yes_no_set(name, raw):
-    """The admin's "printed: yes/no" filters: yes means the date is set."""
-    if raw not in ("yes", "no"):
-        raise ExportFilterError(_("%(name)s must be yes or no.") % {"name": name})
-    return raw == "no"
-
-
-def _boolean(name, raw):
-    if raw in ("1", "true", "True", "yes"):
-        return True
-    if raw in ("0", "false", "False", "no"):
-        return False
-    raise ExportFilterError(_("%(name)s must be 1 or 0.") % {"name": name})
-
-
-def _date(name, raw):
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ExportFilterError(_("%(name)s must be a date (YYYY-MM-DD).") % {"name": name}) from None
-
-
-def _datetime(name, raw):
-    """A bound of the admin's date filter: "2025-10-25 00:00:00+07:00", or a plain date."""
-    try:
-        # Well-formed but impossible (30 February) raises ValueError; unparseable gives None.
-        value = parse_datetime(raw)
-        day = parse_date(raw) if value is None and len(raw) == 10 else None
-    except ValueError:
-        value = day = None
-    if value is None:
-        if day is None:
-            raise ExportFilterError(_("%(name)s must be a date or a date and time.") % {"name": name})
-        value = dt.datetime.combine(day, dt.time())
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
-def _choice_filters(name, path, choices):
-    """`name`, `path__exact` and `path__in` for a field with choices."""
-    return (
-        Filter((name, f"{path}__exact"), path, _choices(choices)),
-        Filter((f"{path}__in",), f"{path}__in", _choice_list(choices)),
-    )
-
-
-def _date_filters(path):
-    """`date=YYYY-MM-DD`, the admin's date filter (`path__gte`, `path__lt`, `path__isnull`)
-    and date hierarchy (`path__year`, `__month`, `__day`)."""
-    return (
-        Filter(("date", f"{path}__date"), f"{path}__date", _date),
-        Filter((f"{path}__gte",), f"{path}__gte", _datetime),
-        Filter((f"{path}__lt",), f"{path}__lt", _datetime),
-        Filter((f"{path}__isnull",), f"{path}__isnull", _boolean),
-        *(Filter((f"{path}__{part}",), f"{path}__{part}", parse) for part, parse in _DATE_PARTS.items()),
-    )
-
-
-def _id_filter(name, path):
-    return Filter((name, f"{path}__id__exact", f"{path}_id"), f"{path}_id", _integer)
-
-
-# --- formatting -------------------------------------------------------------------------
-
-# A phone number may start with + or -; anything else that a spreadsheet would read as a
-# formula is prefixed with an apostrophe (CSV/formula injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PHONE_LIKE = re.compile(r"^[+-][\d\s().-]*$")
-_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def safe_text(value):
-    if value.startswith(_FORMULA_START) and not _PHONE_LIKE.match(value):
-        return "'" + value
-    return value
-
-
-def _cell(value, *, for_xlsx):
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        local = timezone.localtime(value).replace(tzinfo=None)
-        return local if for_xlsx else local.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value if for_xlsx else value.isoformat()
-    if isinstance(value, bool | int | float):
-        return value
-    text = safe_text(str(value))
-    return _ILLEGAL_XLSX.sub("", text) if for_xlsx else text
+# --- labels of choices -----------------------------------------------------------------
 
 
 @lru_cache(maxsize=128)
@@ -286,8 +133,8 @@ EXPORTS = {
             permission="delegations.view_delegation",
             queryset=_delegations,
             filters=(
-                *_choice_filters("status", "status", DelegationStatus),
-                *_choice_filters("kind", "kind", DelegationKind),
+                *choice_filters("status", "status", DelegationStatus),
+                *choice_filters("kind", "kind", DelegationKind),
                 Filter(("country", "country__exact"), "country", lambda name, raw: raw.upper()),
             ),
             search=("name", "acronym", "code", "contact_email"),
@@ -312,13 +159,13 @@ EXPORTS = {
             permission="delegations.view_member",
             queryset=_members,
             filters=(
-                _id_filter("delegation", "delegation"),
-                *_choice_filters("kind", "delegation__kind", DelegationKind),
-                *_choice_filters("role", "role", MemberRole),
-                *_choice_filters("protocol_rank", "protocol_rank", ProtocolRank),
-                Filter(("is_locked", "is_locked__exact"), "is_locked", _boolean),
-                *_choice_filters("status", "accreditation__status", AccreditationStatus),
-                _id_filter("category", "accreditation__category"),
+                id_filter("delegation", "delegation"),
+                *choice_filters("kind", "delegation__kind", DelegationKind),
+                *choice_filters("role", "role", MemberRole),
+                *choice_filters("protocol_rank", "protocol_rank", ProtocolRank),
+                Filter(("is_locked", "is_locked__exact"), "is_locked", read_boolean),
+                *choice_filters("status", "accreditation__status", AccreditationStatus),
+                id_filter("category", "accreditation__category"),
             ),
             search=("family_name", "given_names", "badge_name", "delegation__name", "delegation__code"),
             columns=(
@@ -366,10 +213,10 @@ EXPORTS = {
             permission="programme.view_booking",
             queryset=_bookings,
             filters=(
-                *_choice_filters("status", "status", BookingStatus),
-                _id_filter("session", "session"),
-                *_choice_filters("session_kind", "session__kind", SessionKind),
-                _id_filter("delegation", "member__delegation"),
+                *choice_filters("status", "status", BookingStatus),
+                id_filter("session", "session"),
+                *choice_filters("session_kind", "session__kind", SessionKind),
+                id_filter("delegation", "member__delegation"),
             ),
             search=("member__family_name", "member__badge_name", "session__title"),
             columns=(
@@ -388,13 +235,13 @@ EXPORTS = {
             permission="accreditation.view_badge",
             queryset=_badges,
             filters=(
-                _id_filter("category", "category"),
-                Filter(("printed",), "printed_at__isnull", _yes_no_set),
-                Filter(("collected",), "collected_at__isnull", _yes_no_set),
-                Filter(("revoked",), "revoked_at__isnull", _yes_no_set),
-                *_choice_filters("kind", "accreditation__member__delegation__kind", DelegationKind),
-                _id_filter("delegation", "accreditation__member__delegation"),
-                *_date_filters("issued_at"),
+                id_filter("category", "category"),
+                Filter(("printed",), "printed_at__isnull", read_yes_no_set),
+                Filter(("collected",), "collected_at__isnull", read_yes_no_set),
+                Filter(("revoked",), "revoked_at__isnull", read_yes_no_set),
+                *choice_filters("kind", "accreditation__member__delegation__kind", DelegationKind),
+                id_filter("delegation", "accreditation__member__delegation"),
+                *date_filters("issued_at"),
             ),
             search=("accreditation__member__family_name", "accreditation__member__badge_name"),
             columns=(
@@ -420,12 +267,12 @@ EXPORTS = {
             permission="accreditation.view_scan",
             queryset=_scans,
             filters=(
-                _id_filter("zone", "zone"),
-                *_choice_filters("direction", "direction", Direction),
-                *_choice_filters("result", "result", ScanResult),
-                *_choice_filters("reason", "reason", ScanReason),
-                _id_filter("delegation", "badge__accreditation__member__delegation"),
-                *_date_filters("scanned_at"),
+                id_filter("zone", "zone"),
+                *choice_filters("direction", "direction", Direction),
+                *choice_filters("result", "result", ScanResult),
+                *choice_filters("reason", "reason", ScanReason),
+                id_filter("delegation", "badge__accreditation__member__delegation"),
+                *date_filters("scanned_at"),
             ),
             search=("badge__accreditation__member__family_name", "badge__accreditation__member__badge_name"),
             columns=(
@@ -450,128 +297,8 @@ EXPORTS = {
 }
 
 
-def export_filter(spec, params):
-    """Apply the query-string `params` to the spec's queryset; raise ExportFilterError on
-    a filter the export does not know or a value it cannot read (rather than export more
-    than the admin list showed)."""
-    by_name = {name: f for f in spec.filters for name in f.names}
-    queryset = spec.queryset()
-    for name in params:
-        if name in IGNORED_PARAMS:
-            continue
-        raw = params.get(name)
-        if name == "q" and spec.search:
-            if raw:
-                search = Q()
-                for path in spec.search:
-                    search |= Q(**{f"{path}__icontains": raw})
-                queryset = queryset.filter(search)
-            continue
-        flt = by_name.get(name)
-        if flt is None:
-            raise ExportFilterError(_("Unknown filter: %(name)s") % {"name": name})
-        queryset = queryset.filter(**{flt.lookup: flt.parse(name, raw)})
-    return queryset
-
-
-def export_rows(spec, queryset, user, *, for_xlsx=False):
-    """The header row, then one row per object; the queryset is read in chunks."""
-    columns = spec.columns_for(user)
-    yield [str(header) for header, _value in columns]
-    for obj in queryset.iterator(chunk_size=2000):
-        yield [_cell(value(obj), for_xlsx=for_xlsx) for _header, value in columns]
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_response(spec, queryset, user):
-    """A streamed UTF-8 CSV with a byte-order mark, so spreadsheets read Vietnamese names."""
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"
-        for row in export_rows(spec, queryset, user):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(spec, "csv")}"'
-    return response
-
-
-def xlsx_response(spec, queryset, user):
-    # openpyxl is slow to import: only when a spreadsheet is asked for.
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(spec.title)[:31])
-    rows = export_rows(spec, queryset, user, for_xlsx=True)
-    header = next(rows)
-    sheet.freeze_panes = "A2"
-    cells = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    sheet.append(cells)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(spec, "xlsx")}"'
-    return response
-
-
-def _filename(spec, fmt):
-    return f"{spec.kind}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
-
-
-def export_queryset_response(*, kind, fmt, user, queryset):
-    spec = EXPORTS[kind]
-    if fmt == "csv":
-        return csv_response(spec, queryset, user)
-    return xlsx_response(spec, queryset, user)
-
-
-def export_response(*, kind, fmt, user, params):
-    """The export `kind` in `fmt`, filtered by `params` (a QueryDict)."""
-    queryset = export_filter(EXPORTS[kind], params)
-    return export_queryset_response(kind=kind, fmt=fmt, user=user, queryset=queryset)
-
-
-def export_action(kind, fmt):
-    """An admin action exporting the selected rows: `actions = [export_action("members", "xlsx")]`.
-
-    The selection is re-read through the export's own queryset (its joins and ordering);
-    the export's permission is checked as on the dashboard page.
-    """
-    spec = EXPORTS[kind]
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}")
-
-    def action(modeladmin, request, queryset):
-        if not request.user.has_perm(spec.permission):
-            raise PermissionDenied
-        selected = spec.queryset().filter(pk__in=queryset.values("pk"))
-        return export_queryset_response(kind=kind, fmt=fmt, user=request.user, queryset=selected)
-
-    action.__name__ = f"export_{kind}_{fmt}"
-    action.short_description = format_lazy(gettext_lazy("Export selected as {format}"), format=fmt.upper())
-    action.allowed_permissions = ("view",)
-    return action
-
-
 def available_exports(user):
     """[(spec, csv url, xlsx url)] for the exports `user` may download."""
-    from django.urls import reverse
-
     return [
         (
             spec,

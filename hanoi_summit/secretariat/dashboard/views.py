@@ -1,54 +1,28 @@
-"""The secretariat's pages under /dashboard/: the dashboard, exports, the List of
-Participants, group e-mails and audit history. Thin: they check who asks, call a selector
-or a service and render."""
+"""/dashboard/: the event at a glance for the secretariat, every figure a link to the admin
+list behind it. The figures are read by dashboard.figures; this lays them out as charts."""
 
 from urllib.parse import urlencode
 
-from django.apps import apps
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accreditation.models import AccreditationStatus
 from accreditation.presentation import accreditation_tone
 from accreditation.selectors import zone_occupancy
-from delegations.models import PASSPORT_FIELDS, STATE_KINDS, VIEW_PASSPORT, DelegationKind, DelegationStatus
+from delegations.models import STATE_KINDS, DelegationKind, DelegationStatus
 from hanoi_summit.core.access import all_perms_required
 from hanoi_summit.core.admin import tone_colour
-from hanoi_summit.core.audit import audit_history
 from hanoi_summit.core.models import EmailStatus
-from hanoi_summit.secretariat import group_emails
 from hanoi_summit.secretariat.dashboard import charts
 from hanoi_summit.secretariat.dashboard import figures as dashboard
-from hanoi_summit.secretariat.exports import specs as exports
-from hanoi_summit.secretariat.forms import GroupEmailForm
+from hanoi_summit.secretariat.exports.specs import available_exports
 
 #: The dashboard shows the whole event: the Secretariat role holds all of these.
 DASHBOARD_PERMISSIONS = (
     "delegations.view_delegation",
     "accreditation.view_accreditation",
     "hanoi_summit.view_outgoingemail",
-)
-#: Writing to many people at once: the Secretariat's outbox rights and sight of the members.
-GROUP_EMAIL_PERMISSIONS = (
-    "hanoi_summit.change_outgoingemail",
-    "delegations.view_delegation",
-    "delegations.view_member",
-)
-#: Records whose history staff may read, as "app_label.model".
-HISTORY_MODELS = (
-    "delegations.delegation",
-    "delegations.member",
-    "accreditation.accreditation",
-    "accreditation.badge",
-    "programme.session",
-    "programme.booking",
-    "programme.signature",
 )
 
 
@@ -199,133 +173,6 @@ def index(request):
             "queued": changelist_url("hanoi_summit.outgoingemail", status__exact=EmailStatus.QUEUED),
             "failed": changelist_url("hanoi_summit.outgoingemail", status__exact=EmailStatus.FAILED),
         },
-        "exports": exports.available_exports(request.user),
+        "exports": available_exports(request.user),
     }
     return render(request, "dashboard/index.html", context)
-
-
-def _export_permission_or_403(request, kind):
-    spec = exports.EXPORTS.get(kind)
-    if spec is None:
-        raise Http404
-    if not (request.user.is_staff and request.user.has_perm(spec.permission)):
-        raise PermissionDenied
-    return spec
-
-
-@all_perms_required()
-def export(request, kind, fmt):
-    """/dashboard/exports/<kind>.<csv|xlsx>, filtered by the admin list's query string."""
-    _export_permission_or_403(request, kind)
-    if fmt not in exports.FORMATS:
-        raise Http404
-    try:
-        return exports.export_response(kind=kind, fmt=fmt, user=request.user, params=request.GET)
-    except exports.ExportFilterError as error:
-        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-
-
-@all_perms_required("delegations.view_delegation", "delegations.view_member")
-def participants_pdf(request):
-    """The official List of Participants, as a PDF."""
-    from hanoi_summit.secretariat import participants_pdf as participants
-
-    response = HttpResponse(participants.participants_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="list-of-participants.pdf"'
-    return response
-
-
-@all_perms_required(*GROUP_EMAIL_PERMISSIONS)
-def group_email(request):
-    """Compose, preview (count and the first recipient's e-mail), then send through the outbox."""
-    form = GroupEmailForm(request.POST or None)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        selection = form.selection()
-        recipients = group_emails.group_email_recipients(**selection)
-        if not recipients:
-            form.add_error(None, _("Nobody matches this selection."))
-        elif request.POST.get("action") == "send":
-            result = group_emails.group_email_send(
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-                recipients=recipients,
-            )
-            messages.success(request, _sent_message(result))
-            return redirect("dashboard:group_email")
-        else:
-            preview = group_emails.group_email_preview(
-                subject=form.cleaned_data["subject"], body=form.cleaned_data["body"], recipients=recipients
-            )
-    return render(
-        request,
-        "dashboard/group_email.html",
-        {"form": form, "preview": preview, "placeholders": group_emails.PLACEHOLDERS},
-    )
-
-
-def _sent_message(result):
-    text = ngettext("%(queued)d e-mail queued.", "%(queued)d e-mails queued.", result.queued) % {
-        "queued": result.queued
-    }
-    if result.skipped:
-        text += " " + ngettext(
-            "%(skipped)d recipient already had this message.",
-            "%(skipped)d recipients already had this message.",
-            result.skipped,
-        ) % {"skipped": result.skipped}
-    return text
-
-
-@all_perms_required()
-def history(request, label, pk):
-    """Every audit entry about one record, newest first, with what changed."""
-    if label not in HISTORY_MODELS:
-        raise Http404
-    model = apps.get_model(label)
-    if not request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
-        raise PermissionDenied
-    obj = model.objects.filter(pk=pk).first()
-    # A deleted record keeps its history: read it through a bare instance with its key.
-    entries = audit_history(target=obj or model(pk=pk))
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    if obj is None and not page.object_list:
-        raise Http404
-    show_passport = request.user.has_perm(VIEW_PASSPORT)
-    rows = [{"entry": entry, "changes": _changes(entry, show_passport)} for entry in page.object_list]
-    return render(
-        request,
-        "dashboard/history.html",
-        {
-            "obj": obj,
-            "label": label,
-            "pk": pk,
-            "verbose_name": model._meta.verbose_name,
-            "page": page,
-            "rows": rows,
-            "admin_url": _admin_change_url(model, obj),
-        },
-    )
-
-
-def _changes(entry, show_passport):
-    """[(field, before, after, changed)] over the union of the entry's before/after keys."""
-    before = entry.before if isinstance(entry.before, dict) else {}
-    after = entry.after if isinstance(entry.after, dict) else {}
-    rows = []
-    for key in sorted(set(before) | set(after)):
-        old, new = before.get(key), after.get(key)
-        if key in PASSPORT_FIELDS and not show_passport:
-            old = "•••" if old else old
-            new = "•••" if new else new
-        rows.append((key, old, new, key in before and key in after and old != new))
-    return rows
-
-
-def _admin_change_url(model, obj):
-    if obj is None:
-        return None
-    try:
-        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
-    except NoReverseMatch:
-        return None

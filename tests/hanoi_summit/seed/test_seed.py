@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import re
 import uuid
-import zoneinfo
 from io import StringIO
 
 import pytest
@@ -17,6 +16,7 @@ from django.test import RequestFactory, override_settings
 
 from accreditation.models import Accreditation, AccreditationStatus, Badge, Category, Scan, Zone
 from delegations.models import Delegation, DelegationKind, Document, FocalPoint, Member, MemberRole
+from hanoi_summit.core.clock import HANOI
 from hanoi_summit.seed import demo as demo_module
 from hanoi_summit.seed.demo_plan import DemoPlan, plan_demo
 from hanoi_summit.seed.loader import load_reference, session_uid
@@ -31,7 +31,6 @@ from sessions.models import (
     SpeakerRequest,
 )
 
-HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 DEMO_PASSWORD = "Hanoi-demo-2025!"
 MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STAFF = {

@@ -29,7 +29,7 @@ class SlowBackend(locmem.EmailBackend):
 
 @pytest.fixture(autouse=True)
 def slow_smtp(settings, mailoutbox):
-    settings.EMAIL_BACKEND = "tests.hanoi_summit.core.test_outbox_concurrency.SlowBackend"
+    settings.EMAIL_BACKEND = f"{__name__}.SlowBackend"
 
 
 def deliver_twice_at_once(email_id):

@@ -27,6 +27,8 @@ from accreditation.models import (
     PrintBatch,
 )
 from accreditation.workflow import AccreditationError, check_move
+from delegations.models import passport_normalise
+from delegations.selectors import focal_point_emails
 from hanoi_summit.core.audit import audit_record
 from hanoi_summit.core.models import AuditEntry
 from hanoi_summit.core.outbox.queue import email_queue
@@ -83,7 +85,7 @@ def _notify(accreditation, template, **context):
     once, and a resubmission's outcome is a new e-mail.
     """
     member = accreditation.member
-    recipients = selectors.focal_point_emails(delegation_id=member.delegation_id)
+    recipients = focal_point_emails(delegation=member.delegation, contact_fallback=False)
     if member.email:
         recipients.append(member.email)
     stamp = accreditation.submitted_at.isoformat() if accreditation.submitted_at else "-"
@@ -448,17 +450,13 @@ def badge_revoke(*, badge, by, reason):
     return badge
 
 
-def _normalised(document_number):
-    return "".join(document_number.split()).upper()
-
-
 @transaction.atomic
 def badge_hand_over(*, badge, by, id_document_seen):
     """printed -> collected, against the passport: the number typed at the desk must match.
 
     Records who handed it over, when, and the passport's last characters. Audited.
     """
-    seen = _normalised(id_document_seen or "")
+    seen = passport_normalise(id_document_seen or "")
     if not seen:
         raise AccreditationError(
             _("Type the number of the passport you were shown."), code="id_required", field="id_document_seen"
@@ -469,7 +467,7 @@ def badge_hand_over(*, badge, by, id_document_seen):
         raise AccreditationError(_("This badge version is revoked."), code="badge_revoked")
     if badge.printed_at is None:
         raise AccreditationError(_("This badge has not been printed yet."), code="not_printed")
-    passport = _normalised(acc.member.passport_number)
+    passport = passport_normalise(acc.member.passport_number)
     if passport and seen != passport:
         raise AccreditationError(
             _("The passport shown does not match the one on record."),

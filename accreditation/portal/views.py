@@ -17,8 +17,8 @@ from accreditation.models import AccreditationStatus
 from accreditation.submission import SubmissionError, delegation_submit, submission_plan
 from delegations.access import focal_point_required
 from delegations.api.views import IsFocalPoint
-from delegations.portal.views import site_url
 from delegations.selectors import delegation_members
+from hanoi_summit.core.http import site_url
 
 STATUS_BADGES = {
     AccreditationStatus.DRAFT: "secondary",

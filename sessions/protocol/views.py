@@ -3,7 +3,7 @@
 Each view names the permission it needs; the rules are in the services.
 """
 
-import csv
+import itertools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hanoi_summit.core import files
 from sessions import pdf, selectors, services
 from sessions.errors import ProgrammeError
 from sessions.forms import RefuseForm, SigningOrderForm, SpeakerMoveForm
@@ -119,25 +120,21 @@ def gala_csv(request):
     session = selectors.gala_session()
     if session is None:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="gala-guest-list.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["order", "delegation", "title", "name", "function", "level", "guest", "dietary needs"])
-    for index, invitation in enumerate(selectors.gala_guest_list(session=session), start=1):
-        member = invitation.member
-        writer.writerow(
-            [
-                index,
-                member.delegation.name,
-                member.title,
-                member.badge_name,
-                member.function,
-                member.get_protocol_rank_display(),
-                invitation.guest_name,
-                invitation.dietary_needs,
-            ]
-        )
-    return response
+    header = ["order", "delegation", "title", "name", "function", "level", "guest", "dietary needs"]
+    rows = (
+        [
+            index,
+            invitation.member.delegation.name,
+            invitation.member.title,
+            invitation.member.badge_name,
+            invitation.member.function,
+            invitation.member.get_protocol_rank_display(),
+            invitation.guest_name,
+            invitation.dietary_needs,
+        ]
+        for index, invitation in enumerate(selectors.gala_guest_list(session=session), start=1)
+    )
+    return files.csv_response(itertools.chain([header], rows), filename="gala-guest-list.csv")
 
 
 def _can_see_signing(user):

@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from delegations.models import SIGNATORY_KINDS, DelegationKind, Document, DocumentKind
+from delegations.selectors import focal_point_emails
 from hanoi_summit.core.audit import audit_record
 from hanoi_summit.core.clock import event_now
 from hanoi_summit.core.outbox.queue import email_queue
@@ -125,10 +126,7 @@ def full_powers_upload(*, signature, delegation, upload, by, reference=""):
 
 def _email_focal_points(signature, *, template, key):
     delegation = signature.delegation
-    recipients = {fp.user.email for fp in delegation.focal_points.select_related("user") if fp.user.email}
-    if not recipients and delegation.contact_email:
-        recipients = {delegation.contact_email}
-    for recipient in sorted(recipients):
+    for recipient in focal_point_emails(delegation=delegation):
         email_queue(
             to=recipient,
             dedupe_key=f"programme:signature:{signature.pk}:{key}:{recipient}",

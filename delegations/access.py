@@ -29,4 +29,3 @@ def focal_point_required(view):
         return response
 
     return wrapper
-

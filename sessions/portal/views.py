@@ -228,9 +228,7 @@ def signing(request):
     status = 200
     form = None
     if request.method == "POST":
-        form = SignatureForm(
-            request.POST, members=delegation_members(delegation=request.delegation)
-        )
+        form = SignatureForm(request.POST, members=delegation_members(delegation=request.delegation))
         if form.is_valid():
             try:
                 services.signature_declare(

@@ -21,6 +21,15 @@ def delegation_members(*, delegation):
     )
 
 
+def passports_registered(*, numbers):
+    """Which of the (normalised) passport `numbers` a member of the event already holds."""
+    return set(
+        Member.objects.filter(passport_number__in=numbers)
+        .order_by()
+        .values_list("passport_number", flat=True)
+    )
+
+
 def focal_point_emails(*, delegation, contact_fallback=True):
     """Where e-mails about the delegation go: its focal points' addresses, sorted; the
     delegation's contact address when no focal point has one, so someone is always told.

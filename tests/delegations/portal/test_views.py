@@ -234,7 +234,7 @@ def test_password_reset_goes_through_the_outbox(client, focal_user):
 def test_invitation_page_creates_the_account_and_logs_in(client, delegation, secretariat_user):
     from delegations.services import invitation_create
 
-    _, token = invitation_create(delegation=delegation, email="dao@ke.example", created_by=None, site_url="")
+    _, token = invitation_create(delegation=delegation, email="dao@ke.example", actor=None, site_url="")
     url = reverse("portal:invitation-accept", args=[token])
     assert "dao@ke.example" in client.get(url).content.decode()
     response = client.post(url, {"password1": "short", "password2": "short"})

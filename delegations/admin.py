@@ -53,9 +53,8 @@ class DelegationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # A correlated subquery, not Count("members"): an aggregate made both of the
-        # changelist's counts group every member of every delegation (30 ms of SQL at ten
-        # times the demo); the subquery is dropped from the counts and runs for the shown
-        # page only.
+        # changelist's counts group every member of every delegation; the subquery is dropped
+        # from the counts and runs for the shown page only.
         members = (
             Member.objects.filter(delegation=OuterRef("pk"))
             .order_by()

@@ -12,7 +12,6 @@ from delegations.services.delegation import (
     delegation_update,
 )
 from delegations.services.documents import (
-    DOCUMENT_MAX_BYTES,
     document_clean,
     document_delete,
     document_upload,
@@ -41,7 +40,6 @@ from delegations.services.members import (
 __all__ = [
     "DELEGATION_ORGANISATION_FIELDS",
     "DELEGATION_STATE_FIELDS",
-    "DOCUMENT_MAX_BYTES",
     "MEMBER_FIELDS",
     "delegation_editable_fields",
     "delegation_update",

@@ -7,10 +7,8 @@ from delegations.errors import DelegationError
 from delegations.models import Document, DocumentKind, Member
 from delegations.services.common import lengths_check
 from hanoi_summit.core.audit import audit_record
-from hanoi_summit.core.files import PDF_MAX_BYTES, UploadRefused, on_commit_delete, pdf_clean
+from hanoi_summit.core.files import UploadRefused, on_commit_delete, pdf_clean
 
-#: The upload's largest size, for help texts.
-DOCUMENT_MAX_BYTES = PDF_MAX_BYTES
 #: The core check's codes, as delegations has always answered them.
 _REFUSAL_CODES = {"too_large": "document_too_large", "not_pdf": "document_invalid"}
 

@@ -189,21 +189,20 @@ class InvitationAdmin(admin.ModelAdmin):
             cells = preview_take(
                 request, flow=_IMPORT_FLOW, scope=request.user.pk, token=request.POST["token"]
             )
-            try:
-                if cells is None:
-                    raise DelegationError(
-                        _("The preview expired; upload the file again."), code="stale_preview"
-                    )
-                rows = invitation_rows_check(cells)
-                invitations = services.invitations_import(
-                    rows=rows, actor=request.user, site_url=site_url(request)
-                )
-            except DelegationError as error:
-                self.message_user(request, error.message, messages.ERROR)
+            if cells is None:
+                # A second click, another tab's preview, or a forged token: nothing is sent twice.
+                self.message_user(request, _("The preview expired; upload the file again."), messages.ERROR)
             else:
-                n = len(invitations)
-                self.message_user(request, ngettext("%d invitation sent.", "%d invitations sent.", n) % n)
-                return redirect("admin:delegations_invitation_changelist")
+                try:
+                    invitations = services.invitations_import(
+                        rows=invitation_rows_check(cells), actor=request.user, site_url=site_url(request)
+                    )
+                except DelegationError as error:
+                    self.message_user(request, error.message, messages.ERROR)
+                else:
+                    n = len(invitations)
+                    self.message_user(request, ngettext("%d invitation sent.", "%d invitations sent.", n) % n)
+                    return redirect("admin:delegations_invitation_changelist")
         elif request.method == "POST":
             form = InvitationUploadForm(request.POST, request.FILES)
             if form.is_valid():

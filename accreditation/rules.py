@@ -8,9 +8,9 @@ stand in for a category that has none. A code missing from the database is simpl
 
 from dataclasses import dataclass
 
+from delegations.models import SIGNATORY_KINDS, ProtocolRank
 from delegations.models import DelegationKind as K
 from delegations.models import MemberRole as R
-from delegations.models import ProtocolRank
 
 # Category codes.
 VIP, HOD, DEL, OBS, IGO, UN, NGO, GST, MED, SEC, STF, SUP = (
@@ -40,8 +40,6 @@ CATEGORY_ZONES = {
     SUP: (LBY, BOF),
 }
 
-#: Delegations whose heads and delegates are State delegates (they may sign).
-_STATE_LIKE = {K.HOST_COUNTRY, K.MEMBER_STATE, K.REIO}
 _BY_KIND = {
     K.OBSERVER_STATE: OBS,
     K.IGO: IGO,
@@ -69,7 +67,8 @@ def suggest_category_code(*, kind, rank, role):
         return GST
     if role == R.PRESS_ATTACHE or kind == K.MEDIA:
         return MED
-    if kind in _STATE_LIKE:
+    # Signatory delegations' heads and delegates are State delegates.
+    if kind in SIGNATORY_KINDS:
         if rank <= ProtocolRank.CROWN_PRINCE:
             return VIP
         if role == R.HEAD:

@@ -18,7 +18,6 @@ from accreditation.models import (
     Zone,
 )
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE
-from delegations.models import FocalPoint
 from delegations.selectors import delegation_members
 from hanoi_summit.core.clock import HANOI, event_now
 
@@ -96,14 +95,6 @@ def assignment_suggested(*, member):
     if category is not None and category.default_zones.all():
         return category, list(category.default_zones.all())
     return category, list(Zone.objects.filter(code__in=suggestion.zone_codes))
-
-
-def focal_point_emails(*, delegation_id):
-    return list(
-        FocalPoint.objects.filter(delegation_id=delegation_id)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
 
 
 def current_badge(*, accreditation):

@@ -129,7 +129,7 @@ def main():
         preview, t_check = timed(lambda: member_import_check(delegation=delegation, rows=read_xlsx))
     assert preview.ok, preview.error_rows[:3]
     with CaptureQueriesContext(connection) as save_queries:
-        _, t_save = timed(lambda: members_import(delegation=delegation, rows=read_xlsx, by=None))
+        _, t_save = timed(lambda: members_import(delegation=delegation, rows=read_xlsx, actor=None))
     saved = Member.objects.filter(delegation=delegation).count()
     assert saved == args.rows
     Member.objects.filter(delegation=delegation).delete()

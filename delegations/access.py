@@ -29,19 +29,3 @@ def focal_point_required(view):
         return response
 
     return wrapper
-
-
-class PortalNoStoreMiddleware:
-    """Pages of the portal and answers of the API carry personal data: no cache may keep them."""
-
-    PREFIXES = ("/portal/", "/api/")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        # A response that already forbids storing (the gate scan's) is left as it is.
-        if request.path.startswith(self.PREFIXES) and "no-store" not in response.get("Cache-Control", ""):
-            add_never_cache_headers(response)
-        return response

@@ -2,7 +2,6 @@
 masked passports, private files through the permission-checked views."""
 
 from django.contrib import admin, messages
-from django.core import signing
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from delegations import services
 from delegations.errors import DelegationError
 from delegations.forms import InvitationUploadForm
 from delegations.imports.invitations import invitation_rows_check, invitation_rows_parse
+from delegations.imports.preview import preview_drop, preview_keep, preview_take
 from delegations.models import (
     PASSPORT_FIELDS,
     VIEW_PASSPORT,
@@ -25,10 +25,10 @@ from delegations.models import (
     Invitation,
     Member,
 )
-from delegations.portal.views import site_url
 from hanoi_summit.core.admin import status_pill
+from hanoi_summit.core.http import site_url
 
-_IMPORT_SALT = "delegations.invitation-import"
+_IMPORT_FLOW = "invitations"
 
 
 class FocalPointInline(admin.TabularInline):
@@ -53,9 +53,8 @@ class DelegationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # A correlated subquery, not Count("members"): an aggregate made both of the
-        # changelist's counts group every member of every delegation (30 ms of SQL at ten
-        # times the demo); the subquery is dropped from the counts and runs for the shown
-        # page only.
+        # changelist's counts group every member of every delegation; the subquery is dropped
+        # from the counts and runs for the shown page only.
         members = (
             Member.objects.filter(delegation=OuterRef("pk"))
             .order_by()
@@ -81,7 +80,7 @@ class DelegationAdmin(admin.ModelAdmin):
             services.invitation_create(
                 delegation=delegation,
                 email=delegation.contact_email,
-                created_by=request.user,
+                actor=request.user,
                 site_url=site_url(request),
             )
             sent += 1
@@ -142,7 +141,7 @@ class InvitationAdmin(admin.ModelAdmin):
         for invitation in queryset:
             try:
                 services.invitation_resend(
-                    invitation=invitation, user=request.user, site_url=site_url(request)
+                    invitation=invitation, actor=request.user, site_url=site_url(request)
                 )
                 done += 1
             except DelegationError as error:
@@ -157,7 +156,7 @@ class InvitationAdmin(admin.ModelAdmin):
         done = 0
         for invitation in queryset:
             try:
-                services.invitation_revoke(invitation=invitation, user=request.user)
+                services.invitation_revoke(invitation=invitation, actor=request.user)
                 done += 1
             except DelegationError as error:
                 self.message_user(request, f"{invitation.email}: {error.message}", messages.WARNING)
@@ -186,23 +185,28 @@ class InvitationAdmin(admin.ModelAdmin):
             "title": _("Upload invitations"),
         }
         form = InvitationUploadForm()
-        if request.method == "POST" and "payload" in request.POST:
-            try:
-                cells = signing.loads(request.POST["payload"], salt=_IMPORT_SALT, max_age=3600)
-                rows = invitation_rows_check(cells)
-                invitations = services.invitations_import(
-                    rows=rows, created_by=request.user, site_url=site_url(request)
-                )
-            except (signing.BadSignature, DelegationError) as error:
-                message = getattr(error, "message", _("The preview expired; upload the file again."))
-                self.message_user(request, message, messages.ERROR)
+        if request.method == "POST" and "token" in request.POST:
+            cells = preview_take(
+                request, flow=_IMPORT_FLOW, scope=request.user.pk, token=request.POST["token"]
+            )
+            if cells is None:
+                # A second click, another tab's preview, or a forged token: nothing is sent twice.
+                self.message_user(request, _("The preview expired; upload the file again."), messages.ERROR)
             else:
-                n = len(invitations)
-                self.message_user(request, ngettext("%d invitation sent.", "%d invitations sent.", n) % n)
-                return redirect("admin:delegations_invitation_changelist")
+                try:
+                    invitations = services.invitations_import(
+                        rows=invitation_rows_check(cells), actor=request.user, site_url=site_url(request)
+                    )
+                except DelegationError as error:
+                    self.message_user(request, error.message, messages.ERROR)
+                else:
+                    n = len(invitations)
+                    self.message_user(request, ngettext("%d invitation sent.", "%d invitations sent.", n) % n)
+                    return redirect("admin:delegations_invitation_changelist")
         elif request.method == "POST":
             form = InvitationUploadForm(request.POST, request.FILES)
             if form.is_valid():
+                preview_drop(request, flow=_IMPORT_FLOW)
                 try:
                     rows = invitation_rows_parse(form.cleaned_data["file"])
                 except DelegationError as error:
@@ -211,8 +215,11 @@ class InvitationAdmin(admin.ModelAdmin):
                     context["rows"] = rows
                     context["error_count"] = sum(1 for row in rows if row.errors)
                     if not context["error_count"]:
-                        context["payload"] = signing.dumps(
-                            [[row.code, row.email] for row in rows], salt=_IMPORT_SALT
+                        context["token"] = preview_keep(
+                            request,
+                            flow=_IMPORT_FLOW,
+                            scope=request.user.pk,
+                            rows=[[row.code, row.email] for row in rows],
                         )
         context["form"] = form
         return render(request, "admin/delegations/invitation/upload.html", context)

@@ -203,6 +203,12 @@ PASSPORT_FIELDS = ("passport_number", "passport_expiry", "date_of_birth")
 VIEW_PASSPORT = "delegations.view_passport"
 
 
+def passport_normalise(number):
+    """A passport number as stored and compared: no spaces, upper case (typed as "c 123 4567"
+    at one desk and "C1234567" at another, it is one passport)."""
+    return "".join(number.split()).upper() if number else ""
+
+
 class Member(models.Model):
     """A person in a delegation. Passport data is personal: masked in lists, restricted."""
 

@@ -15,9 +15,37 @@ def focal_point_delegation(*, user):
 
 
 def delegation_members(*, delegation):
+    """The delegation's members in order of precedence, then by name."""
     return Member.objects.filter(delegation=delegation).order_by(
         "protocol_rank", "family_name", "given_names"
     )
+
+
+def passports_registered(*, numbers):
+    """Which of the (normalised) passport `numbers` a member of the event already holds."""
+    return set(
+        Member.objects.filter(passport_number__in=numbers)
+        .order_by()
+        .values_list("passport_number", flat=True)
+    )
+
+
+def focal_point_emails(*, delegation, contact_fallback=True):
+    """Where e-mails about the delegation go: its focal points' addresses, sorted; the
+    delegation's contact address when no focal point has one, so someone is always told.
+
+    Accreditation e-mails also go to the member, and pass `contact_fallback=False`.
+    """
+    emails = sorted(
+        set(
+            FocalPoint.objects.filter(delegation=delegation)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+    if not emails and contact_fallback and delegation.contact_email:
+        emails = [delegation.contact_email]
+    return emails
 
 
 def delegation_member_get(*, delegation, pk):

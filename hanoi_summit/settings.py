@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hanoi_summit.web.middleware.StaffOnlyAdminMiddleware",
-    "delegations.access.PortalNoStoreMiddleware",
+    "hanoi_summit.core.http.PortalNoStoreMiddleware",
     # Axes last: it turns a locked-out login into its own response.
     "axes.middleware.AxesMiddleware",
 ]

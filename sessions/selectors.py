@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db.models import Case, Count, F, Prefetch, Q, When
 
-from delegations.models import SIGNATORY_KINDS, DelegationKind, Member
+from delegations.models import SIGNATORY_KINDS, DelegationKind
 from hanoi_summit.core.clock import HANOI
 from sessions.models import (
     Booking,
@@ -62,10 +62,6 @@ def delegation_bookings(*, delegation):
         .select_related("member", "session__room")
         .order_by("session__starts_at", "member__family_name", "id")
     )
-
-
-def delegation_members(*, delegation):
-    return Member.objects.filter(delegation=delegation).order_by("protocol_rank", "family_name")
 
 
 def member_agenda_sessions(*, member):

@@ -111,7 +111,14 @@ class MemberFactory(DjangoModelFactory):
     email = factory.LazyAttribute(lambda m: f"{m.family_name.lower()}@example.org")
     arrival = factory.LazyFunction(lambda: hanoi_time(0, 10))
     departure = factory.LazyFunction(lambda: hanoi_time(3, 10))
-    photo = factory.LazyFunction(lambda: ContentFile(jpeg_bytes(), name="photo.jpg"))
+    # No photo unless a test asks (`with_photo=True`, or `photo=...`): encoding and storing a
+    # JPEG is most of what creating a member costs, and most tests never look at it.
+    photo = ""
+
+    class Params:
+        with_photo = factory.Trait(
+            photo=factory.LazyFunction(lambda: ContentFile(jpeg_bytes(), name="photo.jpg"))
+        )
 
 
 class DocumentFactory(DjangoModelFactory):

@@ -221,7 +221,9 @@ def test_submission_confirmation_is_in_the_members_language(language):
     )
     focal_user = factories.FocalPointFactory(delegation=delegation).user
     factories.DocumentFactory(delegation=delegation)
-    member = factories.MemberFactory(delegation=delegation, email="grace@example.org", language=language)
+    member = factories.MemberFactory(
+        delegation=delegation, email="grace@example.org", language=language, with_photo=True
+    )
 
     delegation_submit(delegation=delegation, actor=focal_user)
 
@@ -417,7 +419,9 @@ def test_focal_point_emails_follow_the_language_they_act_in(client):
     )
     focal_user = factories.FocalPointFactory(delegation=delegation, user__email="dao@ke.example").user
     factories.DocumentFactory(delegation=delegation)
-    member = factories.MemberFactory(delegation=delegation, email="grace@example.org", language="vi")
+    member = factories.MemberFactory(
+        delegation=delegation, email="grace@example.org", language="vi", with_photo=True
+    )
     client.force_login(focal_user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
 

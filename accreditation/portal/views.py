@@ -19,7 +19,7 @@ from accreditation.selectors import delegation_members_with_status
 from accreditation.services.submission import SubmissionError, delegation_submit, submission_plan
 from delegations.access import focal_point_required
 from delegations.api.views import IsFocalPoint
-from delegations.portal.views import site_url
+from hanoi_summit.core.http import site_url
 
 
 def _rows(members):

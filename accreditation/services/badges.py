@@ -19,6 +19,7 @@ from accreditation.services.transitions import (
     required_text,
 )
 from accreditation.workflow import AccreditationError, check_move
+from delegations.models import passport_normalise
 from hanoi_summit.core.audit import audit_record
 
 
@@ -174,17 +175,13 @@ def badge_revoke(*, badge, actor, reason):
     return badge
 
 
-def _normalised(document_number):
-    return "".join(document_number.split()).upper()
-
-
 @transaction.atomic
 def badge_hand_over(*, badge, actor, id_document_seen):
     """printed -> collected, against the passport: the number typed at the desk must match.
 
     Records who handed it over, when, and the passport's last characters. Audited.
     """
-    seen = _normalised(id_document_seen or "")
+    seen = passport_normalise(id_document_seen or "")
     if not seen:
         raise AccreditationError(
             _("Type the number of the passport you were shown."), code="id_required", field="id_document_seen"
@@ -195,7 +192,7 @@ def badge_hand_over(*, badge, actor, id_document_seen):
         raise AccreditationError(_("This badge version is revoked."), code="badge_revoked")
     if badge.printed_at is None:
         raise AccreditationError(_("This badge has not been printed yet."), code="not_printed")
-    passport = _normalised(acc.member.passport_number)
+    passport = passport_normalise(acc.member.passport_number)
     if passport and seen != passport:
         raise AccreditationError(
             _("The passport shown does not match the one on record."),

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accreditation import selectors
 from accreditation.models import Accreditation
 from accreditation.workflow import AccreditationError, check_move
+from delegations.selectors import focal_point_emails
 from hanoi_summit.core.audit import audit_record
 from hanoi_summit.core.models import AuditEntry
 from hanoi_summit.core.outbox.queue import email_queue
@@ -87,7 +87,7 @@ def notify(accreditation, template, **context):
     once, and a resubmission's outcome is a new e-mail.
     """
     member = accreditation.member
-    recipients = selectors.focal_point_emails(delegation_id=member.delegation_id)
+    recipients = focal_point_emails(delegation=member.delegation, contact_fallback=False)
     if member.email:
         recipients.append(member.email)
     stamp = accreditation.submitted_at.isoformat() if accreditation.submitted_at else "-"

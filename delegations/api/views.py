@@ -48,7 +48,7 @@ class DelegationInput(serializers.Serializer):
     contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
-class DelegationAPI(APIView):
+class DelegationView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsFocalPoint]
 
     @extend_schema(responses=DelegationOutput)
@@ -60,7 +60,7 @@ class DelegationAPI(APIView):
         serializer = DelegationInput(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         delegation = services.delegation_update(
-            delegation=request.delegation, user=request.user, data=serializer.validated_data
+            delegation=request.delegation, actor=request.user, data=serializer.validated_data
         )
         return Response(DelegationOutput(delegation).data)
 
@@ -98,7 +98,7 @@ class MemberInput(serializers.ModelSerializer):
         }
 
 
-class MemberListAPI(APIView):
+class MemberListView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsFocalPoint]
 
     @extend_schema(responses=MemberOutput(many=True))
@@ -111,12 +111,12 @@ class MemberListAPI(APIView):
         serializer = MemberInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         member = services.member_create(
-            delegation=request.delegation, user=request.user, data=serializer.validated_data
+            delegation=request.delegation, actor=request.user, data=serializer.validated_data
         )
         return Response(MemberOutput(member).data, status=status.HTTP_201_CREATED)
 
 
-class MemberDetailAPI(APIView):
+class MemberDetailView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsFocalPoint]
 
     def _member(self, request, pk):
@@ -130,7 +130,7 @@ class MemberDetailAPI(APIView):
         member = self._member(request, pk)
         serializer = MemberInput(member, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        member = services.member_update(member=member, user=request.user, data=serializer.validated_data)
+        member = services.member_update(member=member, actor=request.user, data=serializer.validated_data)
         return Response(MemberOutput(member).data)
 
     @extend_schema(request=MemberInput, responses=MemberOutput)
@@ -143,7 +143,7 @@ class MemberDetailAPI(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk):
-        services.member_delete(member=self._member(request, pk), user=request.user)
+        services.member_delete(member=self._member(request, pk), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -151,7 +151,7 @@ class PhotoInput(serializers.Serializer):
     photo = serializers.FileField()
 
 
-class MemberPhotoAPI(APIView):
+class MemberPhotoView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsFocalPoint]
     parser_classes = [MultiPartParser, FormParser]
 
@@ -161,6 +161,6 @@ class MemberPhotoAPI(APIView):
         serializer = PhotoInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         member = services.member_photo_set(
-            member=member, user=request.user, upload=serializer.validated_data["photo"]
+            member=member, actor=request.user, upload=serializer.validated_data["photo"]
         )
         return Response(MemberOutput(member).data)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from delegations.errors import DelegationError
 from delegations.models import Delegation
-from delegations.spreadsheets import spreadsheet_rows
+from hanoi_summit.core.files import UploadRefused, spreadsheet_rows
 
 MAX_ROWS = 3000
 MAX_BYTES = 2 * 1024 * 1024
@@ -30,7 +30,11 @@ def invitation_rows_parse(upload):
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise DelegationError(_("The file is too large (2 MB at most)."), code="invalid_file")
-    cells = [["" if cell is None else str(cell) for cell in row[:2]] for row in spreadsheet_rows(data)]
+    try:
+        sheet = spreadsheet_rows(data)
+    except UploadRefused as refused:
+        raise DelegationError(refused.message, code=refused.code) from refused
+    cells = [["" if cell is None else str(cell) for cell in row[:2]] for row in sheet]
     return invitation_rows_check(cells)
 
 

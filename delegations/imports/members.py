@@ -2,14 +2,12 @@
 
 Reading turns the upload into plain rows of text cells (JSON-able, so a preview can keep them
 in the session); checking gives every row its own errors under exactly the rules of a member
-added by hand (the portal form's fields, then `services._member_check`); saving re-checks
+added by hand (the portal form's fields, then `services.member_rules_check`); saving re-checks
 everything under the delegation's row lock and writes every member or none.
 """
 
 import contextlib
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -22,31 +20,19 @@ from django_countries import countries
 from delegations import services
 from delegations.errors import DelegationError
 from delegations.forms import MemberForm
-from delegations.models import Delegation, Member, MemberRole
-from delegations.spreadsheets import spreadsheet_rows
+from delegations.models import Delegation, Member, MemberRole, passport_normalise
+from delegations.selectors import passports_registered
 from hanoi_summit.core.audit import audit_record
+from hanoi_summit.core.files import UploadRefused, csv_bytes, spreadsheet_rows, xlsx_bytes
 
-#: The file's columns, in the template's order; each one is a field of the member form.
+#: The file's columns, in the template's order: every member field (`services.MEMBER_FIELDS`),
+#: the names as in the passport first, the language of e-mails last.
+_LEADING_COLUMNS = ("family_name", "given_names", "badge_name")
+_TRAILING_COLUMNS = ("language",)
 COLUMNS = (
-    "family_name",
-    "given_names",
-    "badge_name",
-    "title",
-    "function",
-    "protocol_rank",
-    "role",
-    "gender",
-    "date_of_birth",
-    "nationality",
-    "passport_number",
-    "passport_expiry",
-    "email",
-    "phone",
-    "arrival",
-    "departure",
-    "dietary_needs",
-    "accessibility_needs",
-    "language",
+    *_LEADING_COLUMNS,
+    *(f for f in services.MEMBER_FIELDS if f not in _LEADING_COLUMNS + _TRAILING_COLUMNS),
+    *_TRAILING_COLUMNS,
 )
 EXAMPLE_ROW = {
     "family_name": "NGUYEN",
@@ -170,7 +156,10 @@ def member_import_read(upload):
             _("The file is too large (%(mb)s MB at most).") % {"mb": MAX_BYTES // (1024 * 1024)},
             code="invalid_file",
         )
-    sheet = spreadsheet_rows(data)
+    try:
+        sheet = spreadsheet_rows(data)
+    except UploadRefused as refused:
+        raise DelegationError(refused.message, code=refused.code) from refused
     lines = [(line, row) for line, row in enumerate(sheet, start=1) if any(_cell_text("", c) for c in row)]
     if not lines:
         raise DelegationError(_("The file is empty."), code="invalid_file")
@@ -279,7 +268,7 @@ class _Cleaner:
 def member_import_check(*, delegation, rows):
     """Check every row (from `member_import_read`) as if each member were added by hand.
 
-    Row errors: a field the portal form refuses, a rule of `services._member_check`, a passport
+    Row errors: a field the portal form refuses, a rule of `services.member_rules_check`, a passport
     already in the event or earlier in the file, a second head of delegation. A file beyond the
     badge quota gets a `file_error`. Reads in two queries whatever the number of rows.
     """
@@ -290,15 +279,13 @@ def member_import_check(*, delegation, rows):
         row = ImportRow(line=cells.get("line", 0), cells=cells)
         cleaned = cleaner.clean(cells, row.errors)
         # Normalised as the service does, so duplicates show up even on rows with other errors.
-        row.passport = services._member_values({"passport_number": cells.get("passport_number", "")})[
-            "passport_number"
-        ]
+        row.passport = passport_normalise(cells.get("passport_number", ""))
         if not row.errors:
-            values = services._member_values(cleaned)
+            values = services.member_values_clean(cleaned)
             # Uniqueness is checked below for all rows in one query, not once per row.
             probe = dict(values, passport_number="", role=MemberRole.DELEGATE)
             try:
-                services._member_check(delegation=delegation, member=blank, values=probe)
+                services.member_rules_check(delegation=delegation, member=blank, values=probe)
             except DelegationError as error:
                 row.errors.append((error.field or "", error.message))
             else:
@@ -329,11 +316,7 @@ def member_import_check(*, delegation, rows):
 
 def _uniqueness_check(delegation, rows):
     numbers = {row.passport for row in rows if row.passport}
-    registered = set(
-        Member.objects.filter(passport_number__in=numbers)
-        .order_by()
-        .values_list("passport_number", flat=True)
-    )
+    registered = passports_registered(numbers=numbers)
     first_line = {}
     for row in rows:
         number = row.passport
@@ -373,7 +356,7 @@ def _head_check(rows, *, has_head):
 
 
 @transaction.atomic
-def members_import(*, delegation, rows, by):
+def members_import(*, delegation, rows, actor):
     """Add every member of `rows` (from `member_import_read`) to `delegation`, or none.
 
     Everything is checked again under the delegation's row lock (the quota, passports in the
@@ -401,7 +384,7 @@ def members_import(*, delegation, rows, by):
             code="conflict",
         ) from exc
     audit_record(
-        actor=by,
+        actor=actor,
         action="member.import",
         target=delegation,
         after={"members": len(members)},
@@ -415,29 +398,13 @@ def members_import(*, delegation, rows, by):
 
 def member_import_template_csv():
     """The template as UTF-8 CSV bytes (with a BOM, so Excel reads accents right)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerow([EXAMPLE_ROW[c] for c in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes([COLUMNS, [EXAMPLE_ROW[c] for c in COLUMNS]])
 
 
 def member_import_template_xlsx():
     """The template as XLSX bytes: header, one example row, dates as text so they stay ISO."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "members"
-    sheet.append(COLUMNS)
-    sheet.append([EXAMPLE_ROW[c] for c in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
-            14, len(column) + 4
-        )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(
+        [COLUMNS, [EXAMPLE_ROW[c] for c in COLUMNS]],
+        title="members",
+        column_widths=[max(14, len(column) + 4) for column in COLUMNS],
+    )

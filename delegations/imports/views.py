@@ -1,11 +1,10 @@
 """Pages of the bulk import of members: upload -> preview with row errors -> confirm.
 
-The rows read from the upload stay on the server (in the session, under a one-time token and
-the delegation's id) between the preview and the confirmation; confirming re-checks them all
-in `imports.members_import`, so nothing the browser sends back is trusted.
+The rows read from the upload wait on the server between the preview and the confirmation
+(`imports.preview`, bound to the delegation); confirming re-checks them all in
+`imports.members.members_import`, so nothing the browser sends back is trusted.
 """
 
-import secrets
 from functools import wraps
 
 from django import forms
@@ -23,10 +22,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from delegations.access import focal_point_required
 from delegations.errors import DelegationError
 from delegations.imports import members as imports
+from delegations.imports.preview import preview_drop, preview_keep, preview_take
 from delegations.models import Delegation
 from delegations.selectors import focal_point_delegation
+from hanoi_summit.core.files import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
-_SESSION_KEY = "portal_member_import"
+_FLOW = "members"
 #: The preview lists at most this many rows with errors (a wrong file may have thousands).
 SHOWN_ERROR_ROWS = 200
 SHOWN_ROWS = 25
@@ -103,11 +104,10 @@ def _upload(request, delegation, *, staff):
             form.add_error("file", error.message)
         else:
             preview = imports.member_import_check(delegation=delegation, rows=rows)
-            request.session.pop(_SESSION_KEY, None)
+            preview_drop(request, flow=_FLOW)
             token = ""
             if preview.ok:
-                token = secrets.token_urlsafe(16)
-                request.session[_SESSION_KEY] = {"token": token, "delegation": delegation.pk, "rows": rows}
+                token = preview_keep(request, flow=_FLOW, scope=delegation.pk, rows=rows)
             error_rows = preview.error_rows
             context |= {
                 "preview": preview,
@@ -125,15 +125,13 @@ def _upload(request, delegation, *, staff):
 
 def _confirm(request, delegation, *, staff):
     urls = _urls(delegation, staff)
-    stored = request.session.get(_SESSION_KEY) or {}
-    token = request.POST.get("token", "")
-    if not token or stored.get("token") != token or stored.get("delegation") != delegation.pk:
+    rows = preview_take(request, flow=_FLOW, scope=delegation.pk, token=request.POST.get("token", ""))
+    if rows is None:
         # A second click, another tab's preview, or a stale page: nothing is saved twice.
         messages.warning(request, _("This preview is no longer current: upload the file again."))
         return redirect(urls["upload_url"])
-    request.session.pop(_SESSION_KEY, None)
     try:
-        preview = imports.members_import(delegation=delegation, rows=stored["rows"], by=request.user)
+        preview = imports.members_import(delegation=delegation, rows=rows, actor=request.user)
     except DelegationError as error:
         messages.error(request, error.message)
         return redirect(urls["upload_url"])
@@ -211,12 +209,9 @@ def member_import_template(request, fmt):
     if focal_point_delegation(user=user) is None and not _staff_allowed(user):
         raise PermissionDenied
     if fmt == "csv":
-        response = HttpResponse(imports.member_import_template_csv(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(imports.member_import_template_csv(), content_type=CSV_CONTENT_TYPE)
     elif fmt == "xlsx":
-        response = HttpResponse(
-            imports.member_import_template_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = HttpResponse(imports.member_import_template_xlsx(), content_type=XLSX_CONTENT_TYPE)
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="members-template.{fmt}"'

@@ -10,10 +10,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
-from django.utils.cache import add_never_cache_headers
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,8 +20,9 @@ from delegations import selectors, services
 from delegations.access import focal_point_required
 from delegations.errors import DelegationError
 from delegations.forms import DelegationForm, DocumentForm, InvitationAcceptForm, MemberForm
+from delegations.models import Member
 from delegations.portal.passwords import QueuedPasswordResetForm
-from hanoi_summit.core.audit import audit_record
+from hanoi_summit.core.http import private_file_response
 
 _FORM_TOKENS = "portal_form_tokens"
 
@@ -44,7 +44,7 @@ def delegation_edit(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.delegation_update(
-                delegation=request.delegation, user=request.user, data=form.cleaned_data
+                delegation=request.delegation, actor=request.user, data=form.cleaned_data
             )
         except DelegationError as error:
             form.add_domain_error(error)
@@ -85,12 +85,12 @@ def member_add(request):
         if _form_token_used(request):
             messages.info(request, _("This form was already sent: the member was added once."))
             return redirect("portal:members")
-        form = MemberForm(request.POST, request.FILES, instance=services.Member(delegation=delegation))
+        form = MemberForm(request.POST, request.FILES, instance=Member(delegation=delegation))
         if form.is_valid():
             try:
                 member = services.member_create(
                     delegation=delegation,
-                    user=request.user,
+                    actor=request.user,
                     data=form.member_data(),
                     photo=form.cleaned_data.get("photo"),
                 )
@@ -126,7 +126,7 @@ def member_edit(request, pk):
         try:
             services.member_update(
                 member=member,
-                user=request.user,
+                actor=request.user,
                 data=form.member_data(),
                 photo=form.cleaned_data.get("photo"),
             )
@@ -145,7 +145,7 @@ def member_delete(request, pk):
     member = selectors.delegation_member_get(delegation=request.delegation, pk=pk)
     if request.method == "POST":
         try:
-            services.member_delete(member=member, user=request.user)
+            services.member_delete(member=member, actor=request.user)
         except DelegationError as error:
             messages.error(request, error.message)
         else:
@@ -166,7 +166,7 @@ def documents(request):
         try:
             services.document_upload(
                 delegation=delegation,
-                user=request.user,
+                actor=request.user,
                 kind=form.cleaned_data["kind"],
                 upload=form.cleaned_data["file"],
                 reference=form.cleaned_data["reference"],
@@ -194,7 +194,7 @@ def documents(request):
 def document_delete(request, pk):
     document = selectors.delegation_document_get(delegation=request.delegation, pk=pk)
     try:
-        services.document_delete(document=document, user=request.user)
+        services.document_delete(document=document, actor=request.user)
     except DelegationError as error:
         messages.error(request, error.message)
     else:
@@ -202,18 +202,10 @@ def document_delete(request, pk):
     return redirect("portal:documents")
 
 
-def _private_file(file, *, filename, content_type, as_attachment):
-    response = FileResponse(
-        file.open("rb"), content_type=content_type, as_attachment=as_attachment, filename=filename
-    )
-    add_never_cache_headers(response)
-    return response
-
-
 def _allowed_object(request, *, pk, own_getter, staff_getter, permission):
     """The object if the caller is its delegation's focal point or staff holding `permission`.
 
-    Staff access is written to the audit trail; anyone else gets 404.
+    The caller records staff access in the audit trail; anyone else gets 404.
     """
     delegation = selectors.focal_point_delegation(user=request.user)
     if delegation is not None:
@@ -236,8 +228,8 @@ def member_photo(request, pk):
     if not member.photo:
         raise Http404
     if by_staff:
-        audit_record(actor=request.user, action="member.photo_view", target=member)
-    return _private_file(
+        services.member_photo_view_record(member=member, actor=request.user)
+    return private_file_response(
         member.photo, filename=f"member-{member.pk}.jpg", content_type="image/jpeg", as_attachment=False
     )
 
@@ -253,8 +245,8 @@ def document_file(request, pk):
         permission="delegations.view_document",
     )
     if by_staff:
-        audit_record(actor=request.user, action="document.view", target=document)
-    return _private_file(
+        services.document_view_record(document=document, actor=request.user)
+    return private_file_response(
         document.file,
         filename=f"{document.kind}-{document.pk}.pdf",
         content_type="application/pdf",
@@ -297,8 +289,3 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "portal/password_reset_confirm.html"
     success_url = reverse_lazy("portal:password_reset_complete")
-
-
-def site_url(request):
-    """The scheme and host the caller used, for links in e-mails."""
-    return request.build_absolute_uri(reverse("home")).rstrip("/")

@@ -18,9 +18,9 @@ from django_countries import countries
 from accreditation.models import FIRST_BADGE_NUMBER
 from accreditation.models import AccreditationStatus as S
 from accreditation.rules import suggest_category_code
+from delegations.models import SIGNATORY_KINDS, STATE_KINDS, Gender
 from delegations.models import DelegationKind as K
 from delegations.models import DelegationStatus as DS
-from delegations.models import Gender
 from delegations.models import MemberRole as R
 from delegations.models import ProtocolRank as PR
 from hanoi_summit.seed import participants, reference
@@ -34,7 +34,6 @@ SNAPSHOT = local_time(reference.DAY_1, "11:00")
 BADGE_VALID_FROM = dt.date.fromisoformat(reference.DAY_1)
 BADGE_VALID_UNTIL = dt.date.fromisoformat(reference.DAY_2)
 
-STATE_LIKE = {K.HOST_COUNTRY, K.MEMBER_STATE, K.REIO}
 #: Statuses in which a person is still expected at the event.
 ACTIVE = {S.SUBMITTED, S.UNDER_REVIEW, S.RETURNED, S.APPROVED, S.CLEARED, S.BADGE_ISSUED, S.PRINTED,
           S.COLLECTED}  # fmt: skip
@@ -392,7 +391,7 @@ def _function(rng, delegation, role, rank, index):
             return "Deputy Prime Minister and Minister for Foreign Affairs"
         if role == R.DELEGATE and index % 3 == 0:
             return rng.choice(HOST_STAFF_FUNCTIONS)
-    if delegation.kind in (K.HOST_COUNTRY, K.MEMBER_STATE, K.OBSERVER_STATE):
+    if delegation.kind in STATE_KINDS:
         if role == R.HEAD:
             if delegation.kind == K.OBSERVER_STATE:
                 return "Permanent Observer to the United Nations (Vienna)"
@@ -413,7 +412,7 @@ def _category(delegation, member):
 
 def _person(rng, delegation, role, rank, index, used_passports, head=None):
     region = delegation.region
-    if delegation.kind not in (K.HOST_COUNTRY, K.MEMBER_STATE, K.OBSERVER_STATE) and rng.random() < 0.3:
+    if delegation.kind not in STATE_KINDS and rng.random() < 0.3:
         # International staff come from everywhere.
         region = rng.choice(sorted(COUNTRIES_BY_REGION))
     if role == R.SPOUSE and head is not None:
@@ -429,7 +428,7 @@ def _person(rng, delegation, role, rank, index, used_passports, head=None):
         passport = f"{nationality}{rng.randrange(10**7):07d}"
     used_passports.add(passport)
     function = _function(rng, delegation, role, rank, index)
-    excellency = role == R.HEAD and rank <= PR.HEAD_OF_DELEGATION and delegation.kind in STATE_LIKE
+    excellency = role == R.HEAD and rank <= PR.HEAD_OF_DELEGATION and delegation.kind in SIGNATORY_KINDS
     title = ("H.E. Ms" if female else "H.E. Mr") if excellency else ("Ms" if female else "Mr")
     if not excellency and delegation.kind == K.ACADEMIA and rng.random() < 0.6:
         title = "Dr"
@@ -588,7 +587,7 @@ def _populate(delegation, count, used_passports):
     ]
     if submitted:
         sent = min(submitted) - dt.timedelta(hours=rng.randint(2, 72))
-        state = delegation.kind in (K.HOST_COUNTRY, K.MEMBER_STATE, K.OBSERVER_STATE)
+        state = delegation.kind in STATE_KINDS
         delegation.nomination = {
             "kind": "note_verbale" if state else "letter_of_nomination",
             "reference": f"{'NV' if state else 'LN'}/{delegation.code.upper()}/{rng.randint(100, 999)}/2025",
@@ -742,7 +741,7 @@ def _plan_speakers(plan):
         head = delegation.head
         if head is None or not _can_attend(head) or delegation.status != DS.CONFIRMED:
             continue
-        if delegation.kind in STATE_LIKE or delegation.kind == K.OBSERVER_STATE:
+        if delegation.kind in SIGNATORY_KINDS or delegation.kind == K.OBSERVER_STATE:
             slug = "d1-plenary" if rng.random() < 0.75 else "d2-plenary"
         elif delegation.kind in (K.IGO, K.UN_ENTITY) and rng.random() < 0.25:
             slug = "d2-plenary"
@@ -757,7 +756,7 @@ def _plan_gala(plan):
     rng = _rng("gala")
     for delegation in plan.delegations:
         head = delegation.head
-        invited_kinds = STATE_LIKE | {K.OBSERVER_STATE, K.IGO, K.UN_ENTITY}
+        invited_kinds = {*SIGNATORY_KINDS, K.OBSERVER_STATE, K.IGO, K.UN_ENTITY}
         if head is None or delegation.kind not in invited_kinds or not _can_attend(head):
             continue
         spouse = next((m for m in delegation.members if m.role == R.SPOUSE), None)
@@ -794,7 +793,7 @@ def _plan_signatures(plan):
     signing = []
     for delegation in plan.delegations:
         head = delegation.head
-        if delegation.kind not in STATE_LIKE or head is None or not _can_attend(head):
+        if delegation.kind not in SIGNATORY_KINDS or head is None or not _can_attend(head):
             continue
         if delegation.status not in (DS.CONFIRMED, DS.REGISTERED):
             continue

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from delegations.api.views import IsFocalPoint
+from delegations.selectors import delegation_members
 from hanoi_summit.core.api import row_id_field
 from hanoi_summit.core.clock import event_now
 from sessions import selectors, services
@@ -110,7 +111,7 @@ class BookingInput(serializers.Serializer):
 
 
 def _own_member(delegation, pk):
-    member = selectors.delegation_members(delegation=delegation).filter(pk=pk).first()
+    member = delegation_members(delegation=delegation).filter(pk=pk).first()
     if member is None:
         # Another delegation's member and an unknown id look the same from outside.
         raise ProgrammeError(
@@ -279,7 +280,7 @@ class OwnSignatureView(APIView):
         data = SignatureInput(data=request.data)
         data.is_valid(raise_exception=True)
         member = (
-            selectors.delegation_members(delegation=request.delegation)
+            delegation_members(delegation=request.delegation)
             .filter(pk=data.validated_data["signatory"])
             .first()
         )

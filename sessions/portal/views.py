@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from delegations.access import focal_point_required
 from delegations.models import SIGNATORY_KINDS, Member
+from delegations.selectors import delegation_members
 from hanoi_summit.core.clock import event_now
 from sessions import ical, selectors, services
 from sessions.errors import ProgrammeError
@@ -23,7 +24,7 @@ def _booking_form(request, data=None):
     return BookingForm(
         data,
         sessions=selectors.bookable_sessions(now=event_now()),
-        members=selectors.delegation_members(delegation=request.delegation),
+        members=delegation_members(delegation=request.delegation),
     )
 
 
@@ -106,7 +107,7 @@ def agenda_ics(request, token):
 @focal_point_required
 def agendas(request):
     """Each member's personal agenda link, to copy into a calendar application."""
-    members = list(selectors.delegation_members(delegation=request.delegation))
+    members = list(delegation_members(delegation=request.delegation))
     return render(request, "portal/programme/agendas.html", {"tab": "agendas", "members": members})
 
 
@@ -114,7 +115,7 @@ def _speaker_form(request, data=None):
     return SpeakerRequestForm(
         data,
         sessions=selectors.plenaries_taking_requests(),
-        members=selectors.delegation_members(delegation=request.delegation),
+        members=delegation_members(delegation=request.delegation),
     )
 
 
@@ -198,7 +199,7 @@ def gala_respond(request, pk):
 
 def _signing_context(request, *, form=None, upload_form=None):
     signature = selectors.delegation_signature(delegation=request.delegation)
-    members = selectors.delegation_members(delegation=request.delegation)
+    members = delegation_members(delegation=request.delegation)
     if form is None:
         initial = {}
         if signature is not None:
@@ -223,9 +224,7 @@ def signing(request):
     status = 200
     form = None
     if request.method == "POST":
-        form = SignatureForm(
-            request.POST, members=selectors.delegation_members(delegation=request.delegation)
-        )
+        form = SignatureForm(request.POST, members=delegation_members(delegation=request.delegation))
         if form.is_valid():
             try:
                 services.signature_declare(

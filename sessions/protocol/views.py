@@ -3,7 +3,7 @@
 Each view names the permission it needs; the rules are in the services.
 """
 
-import csv
+import itertools
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hanoi_summit.core import files
 from hanoi_summit.core.access import any_perm_required
 from sessions import pdf, selectors, services
 from sessions.errors import ProgrammeError
@@ -115,25 +116,21 @@ def gala_csv(request):
     session = selectors.gala_session()
     if session is None:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="gala-guest-list.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["order", "delegation", "title", "name", "function", "level", "guest", "dietary needs"])
-    for index, invitation in enumerate(selectors.gala_guest_list(session=session), start=1):
-        member = invitation.member
-        writer.writerow(
-            [
-                index,
-                member.delegation.name,
-                member.title,
-                member.badge_name,
-                member.function,
-                member.get_protocol_rank_display(),
-                invitation.guest_name,
-                invitation.dietary_needs,
-            ]
-        )
-    return response
+    header = ["order", "delegation", "title", "name", "function", "level", "guest", "dietary needs"]
+    rows = (
+        [
+            index,
+            invitation.member.delegation.name,
+            invitation.member.title,
+            invitation.member.badge_name,
+            invitation.member.function,
+            invitation.member.get_protocol_rank_display(),
+            invitation.guest_name,
+            invitation.dietary_needs,
+        ]
+        for index, invitation in enumerate(selectors.gala_guest_list(session=session), start=1)
+    )
+    return files.csv_response(itertools.chain([header], rows), filename="gala-guest-list.csv")
 
 
 @any_perm_required("programme.manage_signing", "programme.verify_full_powers")

@@ -1,22 +1,30 @@
 """The signing ceremony: declarations, full powers, the signing order and slots, signatures."""
 
 import datetime as dt
-import io
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
-from delegations.models import SIGNATORY_KINDS, DelegationKind, Document, DocumentKind
+from delegations.errors import DelegationError
+from delegations.models import SIGNATORY_KINDS, DelegationKind, DocumentKind
+from delegations.selectors import focal_point_emails
+from delegations.services import document_upload
 from hanoi_summit.core.audit import audit_record
 from hanoi_summit.core.clock import event_now
 from hanoi_summit.core.outbox.queue import email_queue
 from sessions.errors import ProgrammeError
 from sessions.models import NO_FULL_POWERS_NEEDED, FullPowersStatus, SessionKind, Signature, SigningBasis
 
-FULL_POWERS_MAX_BYTES = 10 * 1024 * 1024
+
+def _refusals():
+    """The delegations documents service's refusals of a file, as the programme has always
+    named and worded them (code, message)."""
+    return {
+        "document_too_large": ("file_too_large", _("The file is larger than 10 MB.")),
+        "document_invalid": ("not_pdf", _("Full powers must be a PDF file.")),
+    }
 
 
 def signature_declare(*, delegation, signatory, basis, actor, intends_to_sign=True, now=None):
@@ -71,48 +79,33 @@ def signature_declare(*, delegation, signatory, basis, actor, intends_to_sign=Tr
     return signature
 
 
-def _check_pdf(content):
-    if not content.startswith(b"%PDF-"):
-        raise ProgrammeError(_("Full powers must be a PDF file."), code="not_pdf", field="file")
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        pages = len(PdfReader(io.BytesIO(content), strict=False).pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise ProgrammeError(_("This PDF file cannot be read."), code="not_pdf", field="file") from exc
-    if pages < 1:
-        raise ProgrammeError(_("This PDF file has no pages."), code="not_pdf", field="file")
-
-
 def full_powers_upload(*, signature, delegation, upload, actor, reference=""):
     """Store the full powers of the signatory (a PDF checked by its content, not its name).
 
-    Side effects: a delegations Document of kind full_powers; the signature's full powers
-    become received (awaiting verification); an audit entry.
+    Side effects: a delegations Document of kind full_powers, through the delegations documents
+    service (its audit entry included); the signature's full powers become received (awaiting
+    verification); an audit entry.
     """
     if signature.delegation_id != delegation.pk:
         raise ProgrammeError(_("This declaration is not your delegation's."), code="not_your_signature")
     if signature.basis != SigningBasis.FULL_POWERS:
         raise ProgrammeError(_("This signatory needs no full powers."), code="full_powers_not_required")
-    if upload.size > FULL_POWERS_MAX_BYTES:
-        raise ProgrammeError(_("The file is larger than 10 MB."), code="file_too_large", field="file")
-    content = upload.read()
-    _check_pdf(content)
     with transaction.atomic():
         signature = Signature.objects.select_for_update().get(pk=signature.pk)
         if signature.full_powers_status == FullPowersStatus.VERIFIED:
             raise ProgrammeError(_("The full powers are already verified."), code="already_verified")
-        document = Document(
-            delegation=delegation,
-            member=signature.signatory,
-            kind=DocumentKind.FULL_POWERS,
-            original_name=(getattr(upload, "name", "") or "")[:200],
-            reference=reference[:100],
-            uploaded_by=actor,
-        )
-        document.file.save("full-powers.pdf", ContentFile(content), save=False)
-        document.save()
+        try:
+            document = document_upload(
+                delegation=delegation,
+                actor=actor,
+                kind=DocumentKind.FULL_POWERS,
+                upload=upload,
+                reference=reference,
+                member=signature.signatory,
+            )
+        except DelegationError as refused:
+            code, message = _refusals().get(refused.code, (refused.code, refused.message))
+            raise ProgrammeError(message, code=code, field=refused.field) from refused
         signature.full_powers = document
         signature.full_powers_status = FullPowersStatus.RECEIVED
         signature.full_powers_note = ""
@@ -128,10 +121,7 @@ def full_powers_upload(*, signature, delegation, upload, actor, reference=""):
 
 def _email_focal_points(signature, *, template, key):
     delegation = signature.delegation
-    recipients = {fp.user.email for fp in delegation.focal_points.select_related("user") if fp.user.email}
-    if not recipients and delegation.contact_email:
-        recipients = {delegation.contact_email}
-    for recipient in sorted(recipients):
+    for recipient in focal_point_emails(delegation=delegation):
         email_queue(
             to=recipient,
             dedupe_key=f"programme:signature:{signature.pk}:{key}:{recipient}",

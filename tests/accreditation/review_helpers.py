@@ -19,7 +19,9 @@ def reference_data():
 
 
 def accreditation(status=S.SUBMITTED, *, delegation=None, **member):
+    """A submitted member (with the photo submission requires, unless `photo` says otherwise)."""
     delegation = delegation or factories.DelegationFactory()
+    member.setdefault("with_photo", True)
     return factories.AccreditationFactory(
         status=status, member=factories.MemberFactory(delegation=delegation, is_locked=True, **member)
     )

@@ -1,4 +1,5 @@
 import pytest
+from rest_framework.test import APIClient
 
 from tests import factories
 
@@ -19,6 +20,23 @@ def focal_user(delegation):
 def focal_client(client, focal_user):
     client.force_login(focal_user)
     return client
+
+
+@pytest.fixture
+def api(focal_user):
+    """The API as the focal point calls it."""
+    client = APIClient()
+    client.force_authenticate(focal_user)
+    return client
+
+
+@pytest.fixture
+def ready(delegation, focal_user):
+    """A delegation ready to submit: details, a note verbale and two complete members."""
+    delegation.contact_email = "mfa@ke.example"
+    delegation.save()
+    factories.DocumentFactory(delegation=delegation)
+    return factories.MemberFactory.create_batch(2, delegation=delegation, with_photo=True)
 
 
 def member_data(**overrides):

@@ -32,9 +32,7 @@ def test_resend_and_revoke_actions(secretariat_client):
     from delegations.services import invitation_create, invitation_find
 
     delegation = factories.DelegationFactory()
-    invitation, old = invitation_create(
-        delegation=delegation, email="a@b.example", created_by=None, site_url=""
-    )
+    invitation, old = invitation_create(delegation=delegation, email="a@b.example", actor=None, site_url="")
     changelist = reverse("admin:delegations_invitation_changelist")
     secretariat_client.post(changelist, {"action": "resend", "_selected_action": [invitation.pk]})
     assert OutgoingEmail.objects.count() == 2
@@ -58,11 +56,14 @@ def test_upload_previews_then_sends_all(secretariat_client):
     html = response.content.decode()
     assert "dao@itu.example" in html and "Send 2 invitations" in html
     assert not Invitation.objects.exists()
-    payload = response.context["payload"]
-    response = secretariat_client.post(reverse(UPLOAD), {"payload": payload})
+    token = response.context["token"]
+    response = secretariat_client.post(reverse(UPLOAD), {"token": token})
     assert response.status_code == 302
     assert set(Invitation.objects.values_list("email", flat=True)) == {"dao@unodc.example", "dao@itu.example"}
     assert OutgoingEmail.objects.count() == 2
+    # The preview is used up: a second click sends nothing twice.
+    response = secretariat_client.post(reverse(UPLOAD), {"token": token})
+    assert response.status_code == 200 and OutgoingEmail.objects.count() == 2
 
 
 def test_upload_with_row_errors_sends_nothing(secretariat_client):
@@ -73,7 +74,7 @@ def test_upload_with_row_errors_sends_nothing(secretariat_client):
     html = response.content.decode()
     assert "Unknown delegation code “nope”" in html
     assert "not a valid e-mail address" in html
-    assert "payload" not in response.context
+    assert "token" not in response.context
     assert not Invitation.objects.exists()
 
 
@@ -97,10 +98,12 @@ def test_upload_xlsx(secretariat_client):
     assert [(r.code, r.email) for r in response.context["rows"]] == [("unodc", "dao@unodc.example")]
 
 
-def test_tampered_payload_is_refused(secretariat_client):
+def test_a_forged_token_sends_nothing(secretariat_client):
     factories.DelegationFactory(code="unodc")
-    response = secretariat_client.post(reverse(UPLOAD), {"payload": '[["unodc","evil@x.example"]]:forged'})
+    secretariat_client.post(reverse(UPLOAD), {"file": _csv("unodc,dao@unodc.example\n")})
+    response = secretariat_client.post(reverse(UPLOAD), {"token": "forged"})
     assert response.status_code == 200
+    assert "The preview expired" in response.content.decode()
     assert not Invitation.objects.exists()
 
 

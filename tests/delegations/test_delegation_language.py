@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_invitation_is_written_in_the_delegations_language(secretariat_user):
     delegation = factories.StateDelegationFactory(name="Sénégal", country="SN", language="fr")
     services.invitation_create(
-        delegation=delegation, email="dao@senegal.example", created_by=secretariat_user, site_url="http://x"
+        delegation=delegation, email="dao@senegal.example", actor=secretariat_user, site_url="http://x"
     )
     email = OutgoingEmail.objects.get(to="dao@senegal.example")
     assert email.language == "fr"

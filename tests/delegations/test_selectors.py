@@ -13,9 +13,9 @@ def test_focal_point_delegation(focal_user, delegation, secretariat_user):
 
 
 def test_progress_counts_only_this_delegation(delegation):
-    factories.MemberFactory(delegation=delegation, is_locked=True)
-    factories.MemberFactory(delegation=delegation, photo="")
-    factories.MemberFactory(delegation=delegation, photo="", protocol_rank=ProtocolRank.HEAD_OF_GOVERNMENT)
+    factories.MemberFactory(delegation=delegation, is_locked=True, with_photo=True)
+    factories.MemberFactory(delegation=delegation)
+    factories.MemberFactory(delegation=delegation, protocol_rank=ProtocolRank.HEAD_OF_GOVERNMENT)
     factories.MemberFactory.create_batch(2)
     factories.DocumentFactory(kind=DocumentKind.NOTE_VERBALE)  # another delegation's
     progress = selectors.delegation_progress(delegation=delegation)

@@ -12,16 +12,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ready(delegation, focal_user):
-    """A delegation with details, a note verbale and two complete members."""
-    delegation.contact_email = "mfa@ke.example"
-    delegation.save()
-    factories.DocumentFactory(delegation=delegation)
-    members = factories.MemberFactory.create_batch(2, delegation=delegation)
-    return members
-
-
 def test_submit_creates_requests_locks_members_and_queues_emails(delegation, focal_user, ready):
     result = delegation_submit(delegation=delegation, actor=focal_user)
     assert {m.pk for m in result.submitted} == {m.pk for m in ready}
@@ -89,7 +79,7 @@ def test_returned_member_is_resubmitted_only_once_changed(delegation, focal_user
 
 def test_status_page_shows_every_member_with_status(focal_client, delegation, focal_user, ready):
     delegation_submit(delegation=delegation, actor=focal_user)
-    draft = factories.MemberFactory(delegation=delegation, family_name="Draftperson")
+    draft = factories.MemberFactory(delegation=delegation, family_name="Draftperson", with_photo=True)
     html = focal_client.get(reverse("portal_accreditation:status")).content.decode()
     assert html.count('data-status="submitted"') == 2
     assert f'data-member="{draft.pk}" data-status="draft"' in html

@@ -36,9 +36,7 @@ def test_focal_point_journey(page, live_server, transactional_db):
     delegation = factories.StateDelegationFactory(
         country="VN", name="Viet Nam", code="vnm", kind="host_country", status=DelegationStatus.INVITED
     )
-    invitation_create(
-        delegation=delegation, email="dao@mofa.example", created_by=None, site_url=live_server.url
-    )
+    invitation_create(delegation=delegation, email="dao@mofa.example", actor=None, site_url=live_server.url)
     link = next(line for line in OutgoingEmail.objects.get().body_text.splitlines() if "/invitation/" in line)
 
     # The invitation: choose a password, land in the portal.

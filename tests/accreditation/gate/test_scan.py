@@ -25,6 +25,7 @@ def collected_badge(**kwargs):
         "accreditation__category": category,
         "accreditation__status": S.COLLECTED,
         "accreditation__member__badge_name": "Nguyễn Thị Hương",
+        "accreditation__member__with_photo": True,
         "printed_at": timezone.now(),
         "collected_at": timezone.now(),
         "zone_codes": "PLN",

@@ -1,0 +1,234 @@
+"""Files in and out: the PDF upload check, the spreadsheet reader, the CSV/XLSX writer.
+
+Uploads are judged by their content, never by their name or declared type. What the product
+writes as CSV or XLSX goes through `csv_response`/`xlsx_bytes`, so every cell gets the same
+formula guard.
+"""
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import re
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hanoi_summit.core.errors import DomainError
+
+#: The largest PDF accepted anywhere (notes verbales, letters of nomination, full powers).
+PDF_MAX_BYTES = 10 * 1024 * 1024
+PDF_MAX_MB = PDF_MAX_BYTES // 1024 // 1024
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadRefused(DomainError):
+    """An upload refused for its size or content; each app re-raises it as its own error.
+
+    Codes: "too_large", "not_pdf" (from `pdf_clean`), "invalid_file" (from `spreadsheet_rows`).
+    """
+
+    default_code = "invalid_file"
+
+
+def on_commit_delete(file_field_value):
+    """Remove a replaced or orphaned upload once the change that dropped it is committed."""
+    if not file_field_value:
+        return
+    storage, name = file_field_value.storage, file_field_value.name
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- PDF uploads ------------------------------------------------------------------------
+
+
+def pdf_clean(upload):
+    """Check an uploaded PDF and return its bytes as a `ContentFile` named "document.pdf".
+
+    A file is a PDF when it starts with "%PDF-" and pypdf can read at least one page from it;
+    an executable renamed to .pdf fails the first test, a damaged PDF the second. Raises
+    UploadRefused (field "file") with code "too_large" or "not_pdf".
+    """
+    from pypdf import PdfReader
+
+    size = getattr(upload, "size", None)
+    too_large = UploadRefused(
+        _("The file is too large; the limit is %(limit)s MB.") % {"limit": PDF_MAX_MB},
+        code="too_large",
+        field="file",
+    )
+    if size is not None and size > PDF_MAX_BYTES:
+        raise too_large
+    # One byte more than the limit is enough to know an upload without a size is too large.
+    data = upload.read(PDF_MAX_BYTES + 1)
+    if len(data) > PDF_MAX_BYTES:
+        raise too_large
+    not_a_pdf = UploadRefused(_("This file is not a PDF document."), code="not_pdf", field="file")
+    if not data.startswith(b"%PDF-"):
+        raise not_a_pdf
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        # Owner-password PDFs (printing restricted) open with an empty user password.
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise not_a_pdf
+        if len(reader.pages) < 1:
+            raise not_a_pdf
+    except UploadRefused:
+        raise
+    except Exception as exc:
+        # pypdf raises many kinds of errors on a broken or hostile file: its own PdfReadError,
+        # LimitReachedError when a file declares more than pypdf will decode, and plain
+        # ValueError, KeyError, RecursionError... Every one of them means "not a PDF we take".
+        raise not_a_pdf from exc
+    return ContentFile(data, name="document.pdf")
+
+
+# --- Reading spreadsheets ---------------------------------------------------------------
+
+
+def spreadsheet_rows(data):
+    """The rows of ``data``: an XLSX workbook's first sheet (cells as openpyxl gives them), or
+    a UTF-8 CSV file (cells as text; comma, semicolon or tab).
+
+    The format is told by content. Anything unreadable is UploadRefused("invalid_file") with
+    a message for the person who uploaded it, never a 500.
+    """
+    # XLSX is a zip archive: its first bytes say so whatever the file is called.
+    return _sheet_from_xlsx(data) if data.startswith(b"PK\x03\x04") else _sheet_from_csv(data)
+
+
+def _sheet_from_xlsx(data):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    except Exception as exc:  # openpyxl raises zip, XML and key errors on a broken file
+        raise UploadRefused(_("This file is not a readable XLSX workbook."), code="invalid_file") from exc
+
+
+def _sheet_from_csv(data):
+    if b"\x00" in data[:4096]:
+        raise UploadRefused(
+            _("This file is neither a CSV file (UTF-8 text) nor an XLSX workbook."), code="invalid_file"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UploadRefused(
+            _("This file is neither a CSV file in UTF-8 nor an XLSX workbook. Save the CSV as UTF-8."),
+            code="invalid_file",
+        ) from exc
+    dialect = csv.excel
+    # Spreadsheets in French or Vietnamese locales save CSV with semicolons.
+    with contextlib.suppress(csv.Error):
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    try:
+        return list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:
+        raise UploadRefused(
+            _("This CSV file cannot be read: %(e)s") % {"e": exc}, code="invalid_file"
+        ) from exc
+
+
+# --- Writing spreadsheets ---------------------------------------------------------------
+
+# A phone number may start with + or -; anything else that a spreadsheet would read as a
+# formula is prefixed with an apostrophe (CSV/formula injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PHONE_LIKE = re.compile(r"^[+-][\d\s().-]*$")
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def safe_text(value):
+    """`value` as a spreadsheet shows it as text, never runs it as a formula."""
+    if value.startswith(_FORMULA_START) and not _PHONE_LIKE.match(value):
+        return "'" + value
+    return value
+
+
+def spreadsheet_cell(value, *, for_xlsx=False):
+    """One cell as written: dates in the event's zone (native in XLSX, ISO text in CSV),
+    numbers as numbers, everything else as guarded text."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        return local if for_xlsx else local.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value if for_xlsx else value.isoformat()
+    if isinstance(value, bool | int | float):
+        return value
+    text = safe_text(str(value))
+    return _ILLEGAL_XLSX.sub("", text) if for_xlsx else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_bytes(rows):
+    """`rows` (the header first) as UTF-8 CSV bytes, with a byte-order mark so spreadsheets
+    read accents and Vietnamese names right."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([spreadsheet_cell(value) for value in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def csv_response(rows, *, filename, stream=False):
+    """A CSV download of `rows`, BOM first. With `stream`, rows are read as they are sent
+    (long exports start at once and never sit whole in memory)."""
+    if stream:
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield "\ufeff"
+            for row in rows:
+                yield writer.writerow([spreadsheet_cell(value) for value in row])
+
+        response = StreamingHttpResponse(lines(), content_type=CSV_CONTENT_TYPE)
+    else:
+        response = HttpResponse(csv_bytes(rows), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_bytes(rows, *, title, column_widths=None):
+    """`rows` (the header first, in bold and frozen) as the first sheet of an XLSX workbook."""
+    # openpyxl is slow to import: only when a spreadsheet is asked for.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(title)[:31])
+    for index, width in enumerate(column_widths or (), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    rows = iter(rows)
+    header = []
+    for text in next(rows, []):
+        cell = WriteOnlyCell(sheet, value=spreadsheet_cell(text, for_xlsx=True))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([spreadsheet_cell(value, for_xlsx=True) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(rows, *, filename, title):
+    response = HttpResponse(xlsx_bytes(rows, title=title), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -5,7 +5,7 @@
 No database: the badges are unsaved model instances whose photos are real files under a
 temporary folder (made first, not timed). Each layout renders in a child process so its
 peak memory (maxrss) is its own. Figures are appended to bench/RESULTS.md.
-Targets (issue 4): >= 100 badges/s per process in CR80, < 40 KB of PDF per badge.
+Targets: >= 100 badges/s per process in CR80, < 40 KB of PDF per badge.
 """
 
 import argparse

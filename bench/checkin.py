@@ -8,7 +8,7 @@ badges and a gate account with an API token. gunicorn then serves the project on
 127.0.0.1 (DEBUG off, a real secret key) and 16 client threads fire a bounded number of
 scans; GET /healthz/ is measured the same way in the same run as the reference, in chunks
 that alternate with the scans'. The CPU each request cost gunicorn, PostgreSQL and the
-client is read from /proc. Targets (issue 4): check-in at least half the reference's
+client is read from /proc. Targets: check-in at least half the reference's
 requests per second, p99 under 100 ms. Figures are appended to bench/RESULTS.md.
 """
 

@@ -6,7 +6,7 @@ and their AccreditationError becomes a 400 with its code (hanoi_summit.core.api)
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,16 +16,7 @@ from accreditation.models import Accreditation, Category, Zone
 from accreditation.permissions import REVIEW, VET
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE
 from delegations.models import DelegationKind
-from hanoi_summit.core.api import row_id_field
-
-
-def _requires(permission):
-    class HasPermission(permissions.BasePermission):
-        def has_permission(self, request, view):
-            return bool(request.user and request.user.is_authenticated and request.user.has_perm(permission))
-
-    return HasPermission
-
+from hanoi_summit.core.api import HasPerm, row_id_field
 
 # --- output -----------------------------------------------------------------------------------
 
@@ -151,7 +142,7 @@ class _Queue(APIView):
 class ReviewQueueView(_Queue):
     """Requests waiting for an accreditation officer, oldest first."""
 
-    permission_classes = [_requires(REVIEW)]
+    permission_classes = [HasPerm(REVIEW)]
     statuses = {str(s) for s in REVIEW_QUEUE}
     output = ReviewOut
     selector = staticmethod(selectors.review_queue)
@@ -164,7 +155,7 @@ class ReviewQueueView(_Queue):
 class VettingQueueView(_Queue):
     """People approved by the secretariat and waiting for security, oldest first."""
 
-    permission_classes = [_requires(VET)]
+    permission_classes = [HasPerm(VET)]
     statuses = {str(s) for s in VETTING_QUEUE}
     output = VettingListOut
     selector = staticmethod(selectors.vetting_queue)
@@ -177,7 +168,7 @@ class VettingQueueView(_Queue):
 class VettingRecordView(APIView):
     """One person's vetting data; every read is written to the audit trail."""
 
-    permission_classes = [_requires(VET)]
+    permission_classes = [HasPerm(VET)]
 
     @extend_schema(responses=VettingOut)
     def get(self, request, pk):
@@ -201,7 +192,7 @@ class _Decision(APIView):
 class ApproveView(_Decision):
     """Approve with a category and zones (codes); omitted ones come from the rules."""
 
-    permission_classes = [_requires(REVIEW)]
+    permission_classes = [HasPerm(REVIEW)]
     input = ApproveIn
 
     @extend_schema(request=ApproveIn, responses=ReviewOut)
@@ -217,7 +208,7 @@ class ApproveView(_Decision):
 class ReturnView(_Decision):
     """Return for changes with a reason (e-mailed to the focal point)."""
 
-    permission_classes = [_requires(REVIEW)]
+    permission_classes = [HasPerm(REVIEW)]
     input = ReasonIn
 
     @extend_schema(request=ReasonIn, responses=ReviewOut)
@@ -238,7 +229,7 @@ class RejectView(ReturnView):
 class ClearView(_Decision):
     """Security clears the person."""
 
-    permission_classes = [_requires(VET)]
+    permission_classes = [HasPerm(VET)]
     input = NoteIn
     output = VettingListOut
 

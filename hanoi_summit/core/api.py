@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -17,6 +17,18 @@ MAX_ROW_ID = 2**63 - 1
 def row_id_field(**kwargs):
     """A serializer field for the id of a row sent in a request."""
     return serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID, **kwargs)
+
+
+def HasPerm(permission):  # noqa: N802 - it names a permission class, as DRF's do
+    """A DRF permission class: a signed-in user holding `permission` ("app_label.codename")."""
+
+    class HasPermission(permissions.BasePermission):
+        def has_permission(self, request, view):
+            user = request.user
+            return bool(user and user.is_authenticated and user.has_perm(permission))
+
+    HasPermission.__name__ = f"Has_{permission.replace('.', '_')}"
+    return HasPermission
 
 
 def exception_handler(exc, context):

@@ -1,6 +1,6 @@
-"""The event's reference data (shared/EVENT.md), as plain data the loader writes.
+"""The event's reference data, from its published programme, as plain data the loader writes.
 
-Items EVENT.md marks illustrative (rooms and themes of dialogues, roundtables and side
+Items the published programme does not fix (rooms and themes of dialogues, roundtables and side
 events) are here as data like the rest: the secretariat corrects them in the admin.
 Times are local to Hanoi (Asia/Ho_Chi_Minh, UTC+7).
 """
@@ -37,7 +37,7 @@ ZONES = [
      "description": "Secretariat offices, interpreters' booths, technical and logistics areas."},
 ]  # fmt: skip
 
-# Badge categories, coloured after UN practice (EVENT.md): red for State delegations, with
+# Badge categories, coloured after UN practice: red for State delegations, with
 # a gold band text as the separate mark of heads of delegation (and heads of State or
 # Government); green for the UN, IGOs and NGOs; yellow for guests and press; blue for staff
 # and security. Each category's default zones are accreditation.rules.CATEGORY_ZONES, the

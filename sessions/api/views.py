@@ -15,21 +15,11 @@ from rest_framework.views import APIView
 
 from delegations.api.views import IsFocalPoint
 from delegations.selectors import delegation_members
-from hanoi_summit.core.api import row_id_field
+from hanoi_summit.core.api import HasPerm, row_id_field
 from hanoi_summit.core.clock import event_now
 from sessions import selectors, services
 from sessions.errors import ProgrammeError
 from sessions.models import Booking, Session, SessionKind, Signature, SigningBasis, SpeakerRequest
-
-
-def _has(perm):
-    class HasPermission(permissions.BasePermission):
-        def has_permission(self, request, view):
-            return request.user.has_perm(perm)
-
-    HasPermission.__name__ = f"Has_{perm.replace('.', '_')}"
-    return HasPermission
-
 
 FOCAL = [permissions.IsAuthenticated, IsFocalPoint]
 
@@ -334,7 +324,7 @@ class FullPowersDecisionInput(serializers.Serializer):
 class FullPowersDecisionView(APIView):
     """The secretariat verifies the full powers, or refuses them with a reason (e-mailed)."""
 
-    permission_classes = [permissions.IsAuthenticated, _has("programme.verify_full_powers")]
+    permission_classes = [permissions.IsAuthenticated, HasPerm("programme.verify_full_powers")]
 
     @extend_schema(request=FullPowersDecisionInput, responses=SignatureOutput)
     def post(self, request, pk):
@@ -353,7 +343,7 @@ class FullPowersDecisionView(APIView):
 class SignatureListView(ListAPIView):
     """Every declaration in signing order, for protocol."""
 
-    permission_classes = [permissions.IsAuthenticated, _has("programme.view_signature")]
+    permission_classes = [permissions.IsAuthenticated, HasPerm("programme.view_signature")]
     serializer_class = SignatureOutput
 
     def get_queryset(self):
@@ -361,7 +351,7 @@ class SignatureListView(ListAPIView):
 
 
 class SignatureRecordView(APIView):
-    permission_classes = [permissions.IsAuthenticated, _has("programme.manage_signing")]
+    permission_classes = [permissions.IsAuthenticated, HasPerm("programme.manage_signing")]
 
     @extend_schema(request=None, responses=SignatureOutput)
     def post(self, request, pk):

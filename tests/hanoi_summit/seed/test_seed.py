@@ -1,4 +1,4 @@
-"""seed_summit: the reference data matches shared/EVENT.md; the demo is rich, correct,
+"""seed_summit: the reference data matches the event's published programme; the demo is rich, correct,
 deterministic and idempotent; demo accounts log in."""
 
 import colorsys
@@ -41,7 +41,7 @@ STAFF = {
     "gate": "Gate officer",
 }
 
-# EVENT.md's programme: (day, start, end, kind, room's zone) for each item but side events.
+# The published programme: (day, start, end, kind, room's zone) for each item but side events.
 PROGRAMME = {
     ("2025-10-25", "08:30", "09:00", "welcome", "LBY"),
     ("2025-10-25", "09:00", "10:00", "opening", "PLN"),

@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accreditation.gate.lookup import ScannedBadge, execute_prepared, scan_lookup
+from accreditation.gate.lookup import ScannedBadge, scan_lookup
 from accreditation.models import AccreditationStatus, Direction, Scan, ScanReason, ScanResult, badge_is_void
 from delegations.models import Member, delegation_label_of
 from hanoi_summit.core.clock import event_today
+from hanoi_summit.core.db import execute_prepared
 from hanoi_summit.core.errors import DomainError
 
 #: How much of a presented code the log keeps, for investigating unknown and forged scans.

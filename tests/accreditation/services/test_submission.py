@@ -1,4 +1,4 @@
-"""Submitting for accreditation (accreditation/submission.py and its portal page and API)."""
+"""Submitting for accreditation (accreditation/services/submission.py and its portal page and API)."""
 
 import pytest
 from django.urls import reverse

@@ -187,11 +187,20 @@ LOGIN_URL = "portal:login"
 # The root dispatches by role: staff to their work, focal points to the portal.
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "portal:login"
-# Lock the account and the address after repeated failures (issue 3).
+# Login lock-outs (hanoi_summit/core/lockout.py): a username is locked at the address that
+# failed AXES_FAILURE_LIMIT times, not everywhere; an address is locked for every username
+# after AXES_ADDRESS_FAILURE_LIMIT failures. Token-authenticated API calls never count.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=10 * AXES_FAILURE_LIMIT)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "hanoi_summit.core.lockout.AddressCeilingHandler"
 AXES_RESET_ON_SUCCESS = True
+# How many proxies of our own (load balancer, nginx) sit in front of Django and append to
+# X-Forwarded-For: the client's address is the entry that many from the right. 0: the peer's
+# address (REMOTE_ADDR). Too high a number lets clients choose their address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "hanoi_summit.core.lockout.client_ip"
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "axes",
+    "csp",
     "hanoi_summit",
     "delegations",
     "accreditation",
@@ -47,12 +48,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hanoi_summit.web.middleware.PageContentSecurityPolicyMiddleware",
+    "hanoi_summit.web.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hanoi_summit.web.middleware.StaffSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hanoi_summit.web.middleware.StaffOnlyAdminMiddleware",
@@ -268,6 +272,29 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Staff sessions end this long after the login, and after this long without a request
+# (hanoi_summit/web/middleware.py); focal points' last SESSION_COOKIE_AGE, Django's 14 days.
+STAFF_SESSION_MAX_AGE_HOURS = env.int("STAFF_SESSION_MAX_AGE_HOURS", default=12)
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+# Content-Security-Policy (django-csp) on every page: scripts, styles, fonts and images from
+# our own origin only, no inline script or style (static/js/hanoi.js applies data-driven
+# colours through the CSSOM). data: images are Bootstrap's SVG icons in its CSS.
+# /api/docs/ (drf-spectacular's Swagger UI) is excluded: it loads its bundle from a CDN and
+# starts it with an inline script; it gets a policy once its assets are served from static/.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Permissions-Policy: no camera, microphone, location... anywhere, except the camera on these
+# pages (the gate page reads QR codes with it).
+PERMISSIONS_POLICY_CAMERA_PATHS = ["/protocol/checkin/"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 

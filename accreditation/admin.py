@@ -25,12 +25,10 @@ from hanoi_summit.core.admin import ReadOnlyAdmin, choice_pill, date_set_filter,
 
 
 def colour_swatch(colour, text_colour, label):
+    # Colours from the database travel in data- attributes, applied by static/js/hanoi.js:
+    # the Content-Security-Policy refuses style="" attributes.
     return format_html(
-        '<span style="display:inline-block;padding:1px 8px;border-radius:3px;'
-        'background:{};color:{};font-weight:bold">{}</span>',
-        colour,
-        text_colour,
-        label,
+        '<span class="hs-swatch" data-hs-bg="{}" data-hs-fg="{}">{}</span>', colour, text_colour, label
     )
 
 

@@ -254,7 +254,7 @@ class MemberAdmin(admin.ModelAdmin):
         if not member.pk or not member.photo:
             return "—"
         url = reverse("portal:member-photo", args=[member.pk])
-        return format_html('<a href="{}"><img src="{}" alt="" style="max-height:160px"></a>', url, url)
+        return format_html('<a href="{}"><img src="{}" alt="" class="hs-photo"></a>', url, url)
 
 
 @admin.register(Document)

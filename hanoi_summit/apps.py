@@ -14,4 +14,7 @@ class HanoiSummitConfig(AppConfig):
         from hanoi_summit.secretariat.admin_composition import compose_admin
 
         compose_admin(admin.site)
+        # Connects the login receiver that stamps a session's login time (staff time-outs).
+        import hanoi_summit.web.middleware  # noqa: F401
+
         checks.register(event_clock_is_real, checks.Tags.security, deploy=True)

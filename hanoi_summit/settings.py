@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "axes",
+    "csp",
     "hanoi_summit",
     "delegations",
     "accreditation",
@@ -48,12 +49,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hanoi_summit.web.middleware.PageContentSecurityPolicyMiddleware",
+    "hanoi_summit.web.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hanoi_summit.web.middleware.StaffSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hanoi_summit.web.middleware.StaffOnlyAdminMiddleware",
@@ -184,11 +188,20 @@ LOGIN_URL = "portal:login"
 # The root dispatches by role: staff to their work, focal points to the portal.
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "portal:login"
-# Lock the account and the address after repeated failures, against password guessing.
+# Login lock-outs (hanoi_summit/core/lockout.py): a username is locked at the address that
+# failed AXES_FAILURE_LIMIT times, not everywhere; an address is locked for every username
+# after AXES_ADDRESS_FAILURE_LIMIT failures. Token-authenticated API calls never count.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=10 * AXES_FAILURE_LIMIT)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "hanoi_summit.core.lockout.AddressCeilingHandler"
 AXES_RESET_ON_SUCCESS = True
+# How many proxies of our own (load balancer, nginx) sit in front of Django and append to
+# X-Forwarded-For: the client's address is the entry that many from the right. 0: the peer's
+# address (REMOTE_ADDR). Too high a number lets clients choose their address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "hanoi_summit.core.lockout.client_ip"
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -258,6 +271,29 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Staff sessions end this long after the login, and after this long without a request
+# (hanoi_summit/web/middleware.py); focal points' last SESSION_COOKIE_AGE, Django's 14 days.
+STAFF_SESSION_MAX_AGE_HOURS = env.int("STAFF_SESSION_MAX_AGE_HOURS", default=12)
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+# Content-Security-Policy (django-csp) on every page: scripts, styles, fonts and images from
+# our own origin only, no inline script or style (static/js/hanoi.js applies data-driven
+# colours through the CSSOM). data: images are Bootstrap's SVG icons in its CSS.
+# /api/docs/ (drf-spectacular's Swagger UI) is excluded: it loads its bundle from a CDN and
+# starts it with an inline script; it gets a policy once its assets are served from static/.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Permissions-Policy: no camera, microphone, location... anywhere, except the camera on these
+# pages (the gate page reads QR codes with it).
+PERMISSIONS_POLICY_CAMERA_PATHS = ["/protocol/checkin/"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 

@@ -5,6 +5,7 @@ import os
 import shutil
 
 import pytest
+from rest_framework.test import APIClient
 
 from tests import factories
 
@@ -122,3 +123,40 @@ def superuser(db):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_superuser("root", "root@example.org", "pw")
+
+
+# A State delegation and its focal point, for the portal's tests in every app that serves it
+# (members and documents, submission); the programme's tests bring their own.
+@pytest.fixture
+def delegation(db):
+    return factories.StateDelegationFactory(
+        country="KE", name="Kenya", code="ken", mission="Embassy of Kenya, Hanoi", badge_quota=5
+    )
+
+
+@pytest.fixture
+def focal_user(delegation):
+    return factories.FocalPointFactory(delegation=delegation, user__username="focal-ken").user
+
+
+@pytest.fixture
+def focal_client(client, focal_user):
+    client.force_login(focal_user)
+    return client
+
+
+@pytest.fixture
+def api(focal_user):
+    """The API as the focal point calls it."""
+    client = APIClient()
+    client.force_authenticate(focal_user)
+    return client
+
+
+@pytest.fixture
+def ready(delegation, focal_user):
+    """A delegation ready to submit: details, a note verbale and two complete members."""
+    delegation.contact_email = "mfa@ke.example"
+    delegation.save()
+    factories.DocumentFactory(delegation=delegation)
+    return factories.MemberFactory.create_batch(2, delegation=delegation, with_photo=True)

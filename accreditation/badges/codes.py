@@ -27,10 +27,11 @@ offset  length  field
 ``signature`` is 64 bytes: Ed25519 (RFC 8032) over ``b"HS1:" + payload``; the prefix is
 signed as a domain separator, so a signature made for another format never verifies.
 
-Verification (``decode``): anything that is not this structure exactly (wrong prefix,
-characters outside the alphabet, "=" padding, non-canonical base32, truncated or extended
-body, lengths that do not add up) is ``unknown``; a structurally valid code whose signature
-does not verify with our public key is ``forged``. A genuine code is then checked against
+Verification (``decode``): anything that is not this structure exactly (a non-ASCII
+character, even one that upper-cases into the alphabet; wrong prefix, characters outside the
+alphabet, "=" padding, non-canonical base32, truncated or extended body, lengths that do not
+add up) is ``unknown``; a structurally valid code whose signature does not verify with our
+public key is ``forged``. A genuine code is then checked against
 the database (revocation, newer version, collection...) by the check-in service.
 """
 
@@ -151,7 +152,10 @@ def decode(code, *, public_key=None) -> BadgeCode:
     Raises CodeError("unknown") for anything not in our format and CodeError("forged") for a
     well-formed code whose signature fails. Never raises anything else, whatever the input.
     """
-    if not isinstance(code, str) or len(code) > MAX_CODE_LENGTH:
+    # ASCII only, checked before any case folding: str.upper() turns look-alikes such as
+    # "ſ" (long s) and "ı" (dotless i) into "S" and "I", so a text that is not the
+    # printed code would otherwise verify as it.
+    if not isinstance(code, str) or len(code) > MAX_CODE_LENGTH or not code.isascii():
         raise _unknown()
     text = code.strip().upper()
     if not text.startswith(PREFIX):

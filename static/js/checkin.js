@@ -160,7 +160,11 @@
     window.setInterval(function () {
       fetch(box.dataset.url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
         .then(function (response) { return response.ok ? response.text() : null; })
-        .then(function (html) { if (html) box.innerHTML = html; })
+        .then(function (html) {
+          if (!html) return;
+          box.innerHTML = html;
+          if (window.hsPaint) window.hsPaint(box);
+        })
         .catch(function () {});
     }, seconds * 1000);
   }

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accreditation.models import AccreditationStatus
 from hanoi_summit.core.audit import audit_record
+from hanoi_summit.core.models import AuditEntry
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,17 @@ def test_vetting_notes_are_for_security_only_in_the_history():
     response = _client("Secretariat", "secretariat").get(url)
     assert response.status_code == 200
     assert "Interpol" not in response.content.decode()
+
+
+def test_vetting_notes_are_for_security_only_in_the_audit_trail_admin():
+    acc = _vetted()
+    entry = AuditEntry.objects.get(action="accreditation.refuse", target_id=str(acc.pk))
+    secretariat = _client("Secretariat", "secretariat")
+    page = secretariat.get(reverse("admin:hanoi_summit_auditentry_change", args=[entry.pk]))
+    assert page.status_code == 200
+    assert "Interpol" not in page.content.decode()
+    changelist = reverse("admin:hanoi_summit_auditentry_changelist")
+    searched = secretariat.get(changelist, {"q": "Interpol"})
+    assert searched.status_code == 200
+    assert str(acc) not in searched.content.decode()
+    assert secretariat.get(changelist, {"note__contains": "Interpol"}).status_code == 400

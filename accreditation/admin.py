@@ -20,6 +20,7 @@ from accreditation.models import (
     ScanResult,
     Zone,
 )
+from accreditation.permissions import PRINT, VET
 from accreditation.presentation import ACCREDITATION_TONES, BADGE_TONES, SCAN_TONES
 from hanoi_summit.core.admin import ReadOnlyAdmin, choice_pill, date_set_filter, short_time, status_pill
 
@@ -112,6 +113,20 @@ class AccreditationAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("zones")
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.has_perm(VET) else [f for f in fields if f != "vetting_note"]
+
+    def get_fieldsets(self, request, obj=None):
+        # Security's note (its reasons for a refusal, say) is for security only.
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm(VET):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "vetting_note"]})
+            for name, options in fieldsets
+        ]
+
     @admin.display(description=_("delegation"), ordering="member__delegation__name")
     def delegation(self, accreditation):
         return accreditation.member.delegation
@@ -170,10 +185,16 @@ class BadgeAdmin(ReadOnlyAdmin):
     ordering = ["-pk"]
     readonly_fields = ["qr_code_text"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The code text is a badge, as good as the printed one when typed at a gate page:
+        # only those who print badges (protocol) see it.
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.has_perm(PRINT) else [f for f in fields if f != "qr_code_text"]
+
     @admin.display(description=_("text of the QR code"))
     def qr_code_text(self, badge):
         # What the printed QR carries (Ed25519 signatures are deterministic: the same text as
-        # printed while the signing key is the same). Support staff check a badge with it, and
+        # printed while the signing key is the same). Protocol checks a badge with it, and
         # it can be typed at the gate page when no scanner is at hand.
         return format_html('<code class="user-select-all">{}</code>', codes.badge_code(badge))
 

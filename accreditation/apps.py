@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AccreditationConfig(AppConfig):
     name = "accreditation"
     verbose_name = _("Accreditation")
+
+    def ready(self):
+        from accreditation.permissions import VET
+        from hanoi_summit.core.admin import restrict_fields
+
+        # Security's notes are security's: no admin filters or searches on them either.
+        restrict_fields("accreditation.accreditation", ["vetting_note"], VET)

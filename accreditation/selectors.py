@@ -17,7 +17,7 @@ from accreditation.models import (
     ScanResult,
     Zone,
 )
-from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE
+from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE, VETTING_SCOPE
 from delegations.selectors import delegation_members
 from hanoi_summit.core.clock import HANOI, event_now
 
@@ -74,12 +74,25 @@ def print_queue(*, filters=None):
     )
 
 
+def _for_screens():
+    return Accreditation.objects.select_related(
+        "member__delegation", "category", "reviewed_by", "vetted_by"
+    ).prefetch_related("zones")
+
+
 def accreditation_for_review(*, pk):
-    return (
-        Accreditation.objects.select_related("member__delegation", "category", "reviewed_by", "vetted_by")
-        .prefetch_related("zones")
-        .get(pk=pk)
-    )
+    return _for_screens().get(pk=pk)
+
+
+def accreditation_for_vetting(*, pk):
+    """The accreditation for security's screens, only within VETTING_SCOPE: a draft or a
+    request still in review is not security's to read (else Accreditation.DoesNotExist)."""
+    return _for_screens().filter(status__in=VETTING_SCOPE).get(pk=pk)
+
+
+def member_in_vetting_scope(*, member_pk):
+    """Whether the member's accreditation is one security may look at (VETTING_SCOPE)."""
+    return Accreditation.objects.filter(member_id=member_pk, status__in=VETTING_SCOPE).exists()
 
 
 def assignment_suggested(*, member):

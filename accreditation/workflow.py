@@ -35,6 +35,13 @@ BADGE_STATUSES = {S.BADGE_ISSUED, S.PRINTED, S.COLLECTED}
 REVIEW_QUEUE = {S.SUBMITTED, S.UNDER_REVIEW}
 #: Statuses waiting for a security officer.
 VETTING_QUEUE = {S.APPROVED}
+#: Statuses in which security sees a person's vetting data (passport, date of birth): those
+#: it may clear or refuse from, and its own decisions. Not before the secretariat has
+#: approved the request (drafts, the review, returned or rejected requests), nor revoked ones.
+VETTING_SCOPE = frozenset(
+    {status for status, following in TRANSITIONS.items() if following & {S.CLEARED, S.REFUSED}}
+    | {S.CLEARED, S.REFUSED}
+)
 
 
 class AccreditationError(DomainError):

@@ -11,8 +11,10 @@ class HanoiSummitConfig(AppConfig):
         from django.core import checks
 
         from hanoi_summit.checks import event_clock_is_real
+        from hanoi_summit.core.admin import guard_admin_site
         from hanoi_summit.secretariat.admin_composition import compose_admin
 
+        guard_admin_site(admin.site)
         compose_admin(admin.site)
         # Connects the login receiver that stamps a session's login time (staff time-outs).
         import hanoi_summit.web.middleware  # noqa: F401

@@ -94,6 +94,19 @@ ROLE_PERMISSIONS = {
 
 ALL_ROLES = list(ROLE_PERMISSIONS)
 
+#: Roles whose work is partly in the admin: their accounts are staff (is_staff). Security and
+#: gate officers work on their own pages only (vetting, the gate), where the admin would give
+#: them nothing but a way in: their accounts are not staff and /admin/ refuses them.
+ADMIN_ROLES = frozenset({SECRETARIAT, ACCREDITATION_OFFICER, PROTOCOL_OFFICER})
+
+
+def has_staff_role(user):
+    """Whether `user` works for the secretariat: staff, or in any role group, admin or not.
+    Such accounts get the staff session limits and land on their role's page."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.is_superuser or user.groups.filter(name__in=ALL_ROLES).exists()
+
 
 def sync_roles(apps):
     """Create or update each role's group so it holds exactly the permissions above."""

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hanoi_summit.web.context_processors.event",
+                "hanoi_summit.web.context_processors.staff_role",
             ],
         },
     },

@@ -121,9 +121,9 @@ def _filters(request, statuses):
     return filters
 
 
-def _accreditation(pk):
+def _accreditation(pk, selector=selectors.accreditation_for_review):
     try:
-        return selectors.accreditation_for_review(pk=pk)
+        return selector(pk=pk)
     except Accreditation.DoesNotExist:
         raise Http404 from None
 
@@ -172,7 +172,7 @@ class VettingRecordView(APIView):
 
     @extend_schema(responses=VettingOut)
     def get(self, request, pk):
-        accreditation = _accreditation(pk)
+        accreditation = _accreditation(pk, selectors.accreditation_for_vetting)
         services.accreditation_record_vetting_view(accreditation=accreditation, actor=request.user)
         return Response(VettingOut(accreditation).data)
 

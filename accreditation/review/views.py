@@ -73,9 +73,9 @@ def _review_page(request, accreditation, *, approve_form=None, reason_form=None,
     )
 
 
-def _accreditation(pk):
+def _accreditation(pk, selector=selectors.accreditation_for_review):
     try:
-        return selectors.accreditation_for_review(pk=pk)
+        return selector(pk=pk)
     except Accreditation.DoesNotExist:
         raise Http404 from None
 
@@ -176,7 +176,7 @@ def _vetting_page(request, accreditation, *, form=None, status=200):
 
 @any_perm_required(VET)
 def vetting_detail(request, pk):
-    accreditation = _accreditation(pk)
+    accreditation = _accreditation(pk, selectors.accreditation_for_vetting)
     services.accreditation_record_vetting_view(accreditation=accreditation, actor=request.user)
     return _vetting_page(request, accreditation)
 
@@ -184,7 +184,7 @@ def vetting_detail(request, pk):
 @any_perm_required(VET)
 @require_POST
 def vetting_decide(request, pk, decision):
-    accreditation = _accreditation(pk)
+    accreditation = _accreditation(pk, selectors.accreditation_for_vetting)
     form = VettingForm(request.POST)
     if form.is_valid():
         service = services.accreditation_clear if decision == "clear" else services.accreditation_refuse
@@ -210,7 +210,11 @@ def member_photo(request, member_pk):
     member = get_object_or_404(Member.objects.only("id", "photo", "given_names", "family_name"), pk=member_pk)
     if not member.photo:
         raise Http404
-    if request.user.has_perm(VET):
+    user = request.user
+    security_only = not any(user.has_perm(p) for p in (REVIEW, PRINT, HAND_OVER))
+    if security_only and not selectors.member_in_vetting_scope(member_pk=member.pk):
+        raise Http404  # security sees people from approval on, as on its vetting pages
+    if user.has_perm(VET):
         # Security's every look at a person is on the record, the photo included.
         services.member_record_photo_view(member=member, actor=request.user)
     response = FileResponse(member.photo.open("rb"), content_type="image/jpeg")

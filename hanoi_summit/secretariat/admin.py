@@ -5,10 +5,12 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from hanoi_summit.core.admin import choice_pill, short_time
+from accreditation.permissions import VET
+from hanoi_summit.core.admin import choice_pill, restrict_fields, short_time
 from hanoi_summit.core.errors import DomainError
 from hanoi_summit.core.models import AuditEntry, EmailStatus, OutgoingEmail
 from hanoi_summit.core.outbox import queue as outbox
+from hanoi_summit.secretariat.history import VETTING_ACTIONS
 
 admin.site.site_header = _("Hanoi Summit — Secretariat")
 admin.site.site_title = _("Hanoi Summit")
@@ -129,6 +131,11 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         )
 
 
+# Notes of security's decisions are its reasons: without the vetting permission, no search,
+# filter or sort on the audit trail's notes, and those notes are left out of the entry's page.
+restrict_fields("hanoi_summit.auditentry", ["note"], VET)
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """The audit trail, to read only: the model itself refuses updates and deletes too."""
@@ -150,6 +157,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "after",
         "note",
     ]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.action in VETTING_ACTIONS and not request.user.has_perm(VET):
+            return [f for f in fields if f != "note"]
+        return fields
 
     def has_add_permission(self, request):
         return False

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
+from accreditation.permissions import VET
 from delegations.models import PASSPORT_FIELDS, VIEW_PASSPORT
 from hanoi_summit.core.access import all_perms_required
 from hanoi_summit.core.audit import audit_history
@@ -24,6 +25,9 @@ HISTORY_MODELS = frozenset(
         "programme.signature",
     }
 )
+
+#: Audit actions whose note is security's reasons: shown to holders of VET only.
+VETTING_ACTIONS = frozenset({"accreditation.clear", "accreditation.refuse"})
 
 #: History entries on one page.
 PAGE_SIZE = 50
@@ -67,8 +71,13 @@ def history(request, label, pk):
     if obj is None and not page.object_list:
         raise Http404
     show_passport = request.user.has_perm(VIEW_PASSPORT)
+    show_vetting_notes = request.user.has_perm(VET)
     rows = [
-        {"entry": entry, "changes": history_changes(entry, show_passport=show_passport)}
+        {
+            "entry": entry,
+            "note": entry.note if show_vetting_notes or entry.action not in VETTING_ACTIONS else "",
+            "changes": history_changes(entry, show_passport=show_passport),
+        }
         for entry in page.object_list
     ]
     return render(

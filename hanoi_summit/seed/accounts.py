@@ -74,8 +74,11 @@ def align_passwords(password, configured, usernames):
 def ensure_staff_accounts(password):
     """Create the missing staff accounts, each in its role group; return them by username.
 
+    Only roles that work in the admin get staff status (roles.ADMIN_ROLES); the security and
+    gate accounts work on their own pages.
+
     Side effects: creates users and group memberships. Existing accounts keep their
-    details; only a missing group membership is added.
+    details; only a missing group membership is added, and staff status set as the role has it.
     """
     User = get_user_model()
     existing = {u.username: u for u in User.objects.filter(username__in=STAFF_ACCOUNTS)}
@@ -89,9 +92,12 @@ def ensure_staff_accounts(password):
                 first_name=first_name,
                 last_name=last_name,
                 email=f"{username}@{STAFF_EMAIL_DOMAIN}",
-                is_staff=True,
+                is_staff=role in roles.ADMIN_ROLES,
                 password=password.hash_for_new_accounts(),
             )
+        elif user.is_staff != (role in roles.ADMIN_ROLES) and not user.is_superuser:
+            user.is_staff = role in roles.ADMIN_ROLES
+            user.save(update_fields=["is_staff"])
         if role in groups and not user.groups.filter(pk=groups[role].pk).exists():
             user.groups.add(groups[role])
         accounts[username] = user

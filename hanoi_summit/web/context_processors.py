@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
 from hanoi_summit.core.clock import HANOI, pinned_now
+from hanoi_summit.web.middleware import STAFF
 
 
 def event(request):
@@ -18,3 +20,11 @@ def event(request):
 
 def _in_hanoi(moment):
     return timezone.localtime(moment, HANOI) if moment else None
+
+
+def staff_role(request):
+    """HAS_STAFF_ROLE: the user works in a staff role, admin or not (security and gate accounts
+    are not staff): the menu offers them no delegation portal. Read from the session, where the
+    login recorded it (hanoi_summit.web.middleware.stamp_login), only if a page asks."""
+    session = getattr(request, "session", None)
+    return {"HAS_STAFF_ROLE": SimpleLazyObject(lambda: bool(session is not None and session.get(STAFF)))}

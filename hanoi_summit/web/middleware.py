@@ -9,12 +9,15 @@ from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
+from hanoi_summit.roles import has_staff_role
+
 
 class StaffOnlyAdminMiddleware:
-    """Focal points are not staff and never reach /admin/: send them to their portal.
+    """Focal points, security and gate accounts are not staff and never reach /admin/: send
+    focal points to their portal, security and gate officers to their own page.
 
     Django's admin already refuses non-staff users; this makes the refusal a redirect to
-    the portal rather than the admin's own login form, which would confuse a diplomat.
+    where they work rather than the admin's own login form, which would confuse a diplomat.
     """
 
     def __init__(self, get_response):
@@ -28,7 +31,7 @@ class StaffOnlyAdminMiddleware:
             and user.is_authenticated
             and not user.is_staff
         ):
-            return HttpResponseRedirect(reverse("portal:home"))
+            return HttpResponseRedirect(reverse("home" if has_staff_role(user) else "portal:home"))
         return self.get_response(request)
 
 
@@ -86,14 +89,17 @@ SEEN_RESOLUTION_SECONDS = 60
 
 @receiver(user_logged_in)
 def stamp_login(sender, request, user, **kwargs):
-    """Record the login's time; a staff session also expires, at the latest, with its cap."""
+    """Record the login's time; a staff session also expires, at the latest, with its cap.
+
+    Staff here is any role's account, is_staff or not: a gate account is not staff (it has no
+    admin) but its computer is shared all the same."""
     session = getattr(request, "session", None)
     if session is None:
         return
     now = int(time.time())
     session[LOGIN_AT] = session[SEEN_AT] = now
-    session[STAFF] = bool(user.is_staff)
-    if user.is_staff:
+    session[STAFF] = staff = has_staff_role(user)
+    if staff:
         session.set_expiry(settings.STAFF_SESSION_MAX_AGE_HOURS * 3600)
 
 

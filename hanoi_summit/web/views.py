@@ -17,17 +17,18 @@ STAFF_LANDING = (
 
 
 def home(request):
-    """Everyone's landing page after login: staff by role, focal points their portal,
-    everyone else the public programme."""
+    """Everyone's landing page after login: staff by role (whether or not the admin is theirs:
+    security and gate accounts are not staff), other staff the admin, focal points their
+    portal, everyone else the public programme."""
     user = request.user
     if not user.is_authenticated:
         return redirect("programme:index")
-    if not user.is_staff:
-        return redirect("portal:home")
     for permissions, url_name in STAFF_LANDING:
         if user.has_perms(permissions):
             return redirect(url_name)
-    return redirect("admin:index")
+    if user.is_staff:
+        return redirect("admin:index")
+    return redirect("portal:home")
 
 
 # A cached "ok" would hide an outage from the load balancer.

@@ -244,11 +244,13 @@ def test_detail_pages_open_for_the_secretariat(secretariat_client, factory, mode
     assert escape(str(obj)) in response.content.decode()
 
 
-def test_badge_page_shows_the_text_of_its_qr_code(secretariat_client):
+def test_badge_page_shows_the_text_of_its_qr_code(client):
     from accreditation.badges import codes
 
     badge = factories.BadgeFactory()
-    response = secretariat_client.get(reverse("admin:accreditation_badge_change", args=[badge.pk]))
+    # To those who print badges (tests/security/test_least_privilege.py: no one else).
+    client.force_login(factories.StaffUserFactory(role="Protocol officer"))
+    response = client.get(reverse("admin:accreditation_badge_change", args=[badge.pk]))
 
     assert response.status_code == 200
     text = codes.badge_code(badge)

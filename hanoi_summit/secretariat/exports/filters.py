@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from hanoi_summit.core.admin import restricted_path
 from hanoi_summit.core.api import MAX_ROW_ID
 
 #: Query-string keys of the admin changelist that are not filters (ordering, page, popup...).
@@ -148,12 +149,18 @@ def id_filter(name, path):
 # --- applying them ----------------------------------------------------------------------
 
 
-def export_filter(spec, params):
+def export_filter(spec, params, user=None):
     """Apply the query-string `params` to the spec's queryset; raise ExportFilterError on
     a filter the export does not know or a value it cannot read (rather than export more
-    than the admin list showed)."""
+    than the admin list showed), or on one reaching a field `user` may not see (passport
+    data: a filter answers for the value as surely as a column); the search leaves such
+    fields out."""
     by_name = {name: f for f in spec.filters for name in f.names}
     queryset = spec.queryset()
+
+    def hidden(path):
+        return user is not None and restricted_path(queryset.model, path, user)
+
     for name in params:
         if name in IGNORED_PARAMS:
             continue
@@ -162,11 +169,12 @@ def export_filter(spec, params):
             if raw:
                 search = Q()
                 for path in spec.search:
-                    search |= Q(**{f"{path}__icontains": raw})
+                    if not hidden(path):
+                        search |= Q(**{f"{path}__icontains": raw})
                 queryset = queryset.filter(search)
             continue
         flt = by_name.get(name)
-        if flt is None:
+        if flt is None or hidden(flt.lookup):
             raise ExportFilterError(_("Unknown filter: %(name)s") % {"name": name})
         queryset = queryset.filter(**{flt.lookup: flt.parse(name, raw)})
     return queryset

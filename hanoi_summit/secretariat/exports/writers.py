@@ -43,5 +43,5 @@ def export_queryset_response(*, kind, fmt, user, queryset):
 
 def export_response(*, kind, fmt, user, params):
     """The export `kind` in `fmt`, filtered by `params` (a QueryDict)."""
-    queryset = export_filter(EXPORTS[kind], params)
+    queryset = export_filter(EXPORTS[kind], params, user)
     return export_queryset_response(kind=kind, fmt=fmt, user=user, queryset=queryset)

@@ -299,6 +299,8 @@ def test_refuse_without_note_re_renders(client, ref):
 @pytest.mark.parametrize("role", ["Accreditation officer", "Security officer", "Protocol officer"])
 def test_staff_photo_is_inline_and_never_cached(client, role):
     member = factories.MemberFactory(with_photo=True)
+    # Security sees people from the secretariat's approval on.
+    factories.AccreditationFactory(member=member, status=S.APPROVED)
     login(client, role)
     response = client.get(reverse("review:member-photo", args=[member.pk]))
     assert response.status_code == 200
@@ -310,6 +312,7 @@ def test_staff_photo_is_inline_and_never_cached(client, role):
 
 def test_photo_views_by_security_are_audited_and_others_are_not(client):
     member = factories.MemberFactory(with_photo=True)
+    factories.AccreditationFactory(member=member, status=S.APPROVED)
     officer = login(client, "Security officer")
     client.get(reverse("review:member-photo", args=[member.pk]))
     entry = AuditEntry.objects.get(action="member.photo_view")

@@ -39,12 +39,13 @@ def _invitation_send(*, invitation, site_url):
         language=invitation.delegation.language,
         context={
             "delegation_name": invitation.delegation.name,
-            "link": link,
             "expires_at": invitation.expires_at,
             # Lazy: email_queue renders them in the recipient's language.
             "event_name": gettext_lazy(settings.EVENT_LONG_NAME),
             "event_dates": gettext_lazy(settings.EVENT_DATES),
         },
+        # The link opens an account: sealed in the outbox, which staff read.
+        secrets={"link": link},
     )
     return token
 

@@ -33,6 +33,9 @@ class OutgoingEmail(models.Model):
     body_html = models.TextField(blank=True)
     #: [{"filename": "agenda.ics", "mimetype": "text/calendar", "content": "<text>"}]
     attachments = models.JSONField(default=list, blank=True)
+    #: Secrets the bodies carry as placeholders ("[link sent]"), encrypted (outbox/sealing.py):
+    #: staff who read the outbox must not read a reset or invitation link. Emptied once sent.
+    sealed_secrets = models.TextField(blank=True, default="", editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -128,3 +128,24 @@ def test_smtp_temporary_refusal_is_retried_and_permanent_one_fails(celery_worker
     outbox_requeue_stale.delay()
     wait_until(lambda: status_of(later) == EmailStatus.SENT, what="the retried e-mail to be sent")
     assert smtp_sink.outbox_ids() == [str(later.pk)]
+
+
+def test_a_sealed_link_arrives_and_the_row_and_the_log_forget_it(celery_worker, smtp_sink):
+    link = "https://summit.example/portal/invitation/w0rker-s3cret-token/"
+    with transaction.atomic():
+        email = email_queue(
+            to="dao@ke.example",
+            dedupe_key="invitation:9:1",
+            template="invitation",
+            context={"delegation_name": "Kenya"},
+            secrets={"link": link},
+        )
+    wait_until(lambda: status_of(email) == EmailStatus.SENT, what="the e-mail to be sent")
+
+    [message] = [m for m in smtp_sink.messages if m["X-Hanoi-Outbox-Id"] == str(email.pk)]
+    assert link in message.get_body(("plain",)).get_content()
+    assert f'href="{link}"' in message.get_body(("html",)).get_content()
+    row = OutgoingEmail.objects.get(pk=email.pk)
+    assert row.sealed_secrets == ""
+    assert link not in row.body_text + row.body_html
+    assert "w0rker-s3cret" not in celery_worker.log_tail(lines=10_000)

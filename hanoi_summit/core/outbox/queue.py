@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from hanoi_summit.core.audit import audit_record
 from hanoi_summit.core.errors import DomainError
 from hanoi_summit.core.models import EmailStatus, OutgoingEmail
+from hanoi_summit.core.outbox import sealing
 
 logger = logging.getLogger(__name__)
 
@@ -99,11 +100,15 @@ def email_queue(
     body_html="",
     language=None,
     attachments=(),
+    secrets=None,
 ):
     """Queue one e-mail to one recipient; return the row (the existing one for a known key).
 
     Either `template` (rendered with `context` in `language`) or `subject` and `body_text`.
     `attachments`: dicts with filename, mimetype and text content (an iCalendar agenda).
+    `secrets`: context values nobody but the recipient may read (name -> text, e.g. a reset
+    link). The template gets "[<name> sent]" in their place, which is what the stored row
+    and the admin show; the values are kept sealed and put in only by the worker that sends.
     Side effects: one OutgoingEmail row in the caller's transaction; after that transaction
     commits, one send task. If the broker is unreachable the row simply stays queued and
     the periodic sweep sends it later; the caller never sees the broker's error.
@@ -113,10 +118,12 @@ def email_queue(
         raise TypeError("email_queue needs a template, or a subject and a body_text.")
     language = language or settings.LANGUAGE_CODE
     attachments = _clean_attachments(attachments)
+    secrets = dict(secrets or {})
+    if secrets and template is None:
+        raise TypeError("email_queue takes secrets only with a template.")
     if template is not None:
-        subject, body_text, body_html = render_email(
-            template=template, context=dict(context or {}), language=language
-        )
+        context = {**(context or {}), **{name: sealing.placeholder(name) for name in secrets}}
+        subject, body_text, body_html = render_email(template=template, context=context, language=language)
     email = _insert_unless_known(
         OutgoingEmail(
             dedupe_key=dedupe_key,
@@ -126,6 +133,7 @@ def email_queue(
             body_text=body_text,
             body_html=body_html,
             attachments=attachments,
+            sealed_secrets=sealing.seal(secrets),
         )
     )
     if email is None:

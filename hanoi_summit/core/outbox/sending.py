@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hanoi_summit.core.models import EmailStatus, OutgoingEmail
+from hanoi_summit.core.outbox import sealing
 
 # A task that reaches a row a little before its backoff ends (clocks of two hosts differ)
 # still sends: refusing it would leave the row to the next sweep.
@@ -67,16 +68,22 @@ def _message_id(email):
 
 
 def build_message(email):
-    """The Django message for one outbox row, with a Message-ID stable across attempts."""
+    """The Django message for one outbox row, with a Message-ID stable across attempts.
+
+    Its sealed secrets (a reset link) go into the bodies here, and only here: the row keeps
+    the placeholders staff see."""
+    body_text, body_html = email.body_text, email.body_html
+    if email.sealed_secrets:
+        body_text, body_html = sealing.reveal(email.sealed_secrets, body_text=body_text, body_html=body_html)
     message = EmailMultiAlternatives(
         subject=email.subject,
-        body=email.body_text,
+        body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
         headers={"Message-ID": _message_id(email), "X-Hanoi-Outbox-Id": str(email.pk)},
     )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+    if body_html:
+        message.attach_alternative(body_html, "text/html")
     for attachment in email.attachments:
         message.attach(attachment["filename"], attachment["content"], attachment.get("mimetype"))
     return message
@@ -169,8 +176,16 @@ def email_send(*, email_id):
         )
         return wait
     now = timezone.now()
+    # A sent e-mail's secrets are needed no more: forgotten, they cannot leak later.
+    forget = {"sealed_secrets": ""} if email.sealed_secrets else {}
     _write_outcome(
-        email.pk, status=EmailStatus.SENT, sent_at=now, last_error="", next_attempt_at=None, updated_at=now
+        email.pk,
+        status=EmailStatus.SENT,
+        sent_at=now,
+        last_error="",
+        next_attempt_at=None,
+        updated_at=now,
+        **forget,
     )
     return None
 

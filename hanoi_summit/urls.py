@@ -49,3 +49,6 @@ urlpatterns = [
     ),
     path("api/", views.api_index, name="api-index"),
 ]
+
+# An /api/ URL that matches no route answers in the API's error shape (JSON with a `code`).
+handler404 = "hanoi_summit.web.views.not_found"

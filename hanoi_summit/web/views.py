@@ -1,8 +1,10 @@
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from rest_framework.exceptions import NotFound
 
 from hanoi_summit.secretariat.dashboard.views import DASHBOARD_PERMISSIONS
 from hanoi_summit.web import health
@@ -60,3 +62,13 @@ def api_index(request):
     return JsonResponse(
         {"endpoints": [{"path": path, "name": name} for path, name in sorted(endpoints.items())]}
     )
+
+
+def not_found(request, exception):
+    """Django's 404 page; under /api/ the API's error shape, as its own 404s (an /api/ URL
+    no route matches, e.g. a negative id, is still an API client's request)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": NotFound.default_code, "detail": str(NotFound.default_detail)}, status=404
+        )
+    return defaults.page_not_found(request, exception)

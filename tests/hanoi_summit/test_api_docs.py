@@ -112,3 +112,10 @@ def test_api_list_needs_no_login_and_reveals_nothing_else(db):
     from django.test import Client
 
     assert Client().get("/api/").status_code == 200
+
+
+def test_an_api_url_no_route_matches_answers_in_the_error_shape(client):
+    response = client.get("/api/delegation/members/-1/")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")

@@ -51,13 +51,15 @@ ERROR_RESPONSES = {
     "401": OpenApiResponse(ErrorOutput, description="No valid credentials (a token request)."),
     "403": OpenApiResponse(ErrorOutput, description="Not signed in, or not allowed."),
     "404": OpenApiResponse(ErrorOutput, description="No such object, or not yours."),
+    "415": OpenApiResponse(ErrorOutput, description="A body in a media type the operation does not read."),
 }
 
 
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's schema, plus the refusals each operation can answer, with their
     shape (ErrorOutput): 400 when it writes or filters, 401 and 403 when it needs a signed-in
-    caller, 404 when its path names an object. Answers the view documents itself are kept."""
+    caller, 404 when its path names an object, 415 when it reads a body. Answers the view
+    documents itself are kept."""
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
@@ -83,6 +85,8 @@ class AutoSchema(openapi.AutoSchema):
             codes += ["401", "403"]
         if any(p["in"] == "path" for p in operation.get("parameters", [])):
             codes.append("404")
+        if "requestBody" in operation:
+            codes.append("415")
         return codes
 
 

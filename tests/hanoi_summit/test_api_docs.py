@@ -47,6 +47,8 @@ def test_refusals_are_documented_with_the_error_shape(schema):
                 expected.add("404")
             if method != "get":
                 expected.add("400")
+            if "requestBody" in operation:
+                expected.add("415")
             assert expected <= set(responses), (method, path)
             for code in expected:
                 content = responses[code]["content"]["application/json"]["schema"]

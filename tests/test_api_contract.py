@@ -1,8 +1,10 @@
 """The API answers as its OpenAPI schema says: schemathesis generates requests from
 /api/schema/ for every operation, valid ones and ones the schema forbids, and checks each
-answer, with a focal point's token and with the secretariat's. No server error, every status documented, every body in its documented
-shape. On PostgreSQL (as in production); bounded to MAX_EXAMPLES requests per operation and
+answer, with a focal point's token and with the secretariat's. No server error, every status
+documented, every body in its documented shape. On PostgreSQL (as in production); bounded to MAX_EXAMPLES requests per operation and
 caller, the same ones on every run (derandomized), so a failure is reproducible."""
+
+import os
 
 import pytest
 from django.core.wsgi import get_wsgi_application
@@ -22,7 +24,8 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
     status_code_conformance,
 )
 
-MAX_EXAMPLES = 20
+#: Requests per operation and caller; more for a longer search on a developer's machine.
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "20"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 pytestmark = [pytest.mark.schemathesis, pytest.mark.postgres]

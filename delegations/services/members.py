@@ -106,7 +106,7 @@ def member_rules_check(*, delegation, member, values):
                 field="passport_expiry",
             )
     # Travel dates near the event's: a year 23 arrival is a typing error, and in Hanoi's
-    # zone its time has a local-mean-time offset (+07:06:40) no API client can parse.
+    # zone its time has a local-mean-time offset in seconds (+07:06:30) no API client can parse.
     earliest = dt.date.fromisoformat(settings.EVENT_FIRST_DAY) - TRAVEL_WINDOW
     latest = dt.date.fromisoformat(settings.EVENT_LAST_DAY) + TRAVEL_WINDOW
     for name in ("arrival", "departure"):

@@ -100,7 +100,7 @@ def test_departure_before_arrival_is_refused(delegation, focal_user):
 
 def test_travel_dates_far_from_the_event_are_refused(delegation, focal_user):
     """A year 23 arrival: a typing error, and in Hanoi's zone a time whose local-mean-time
-    offset (+07:06:40) the API's clients cannot parse (found by tests/test_api_contract.py)."""
+    offset in seconds (+07:06:30) the API's clients cannot parse (found by tests/test_api_contract.py)."""
     data = _data()
     data["arrival"] = dt.datetime(23, 2, 1, 6, 0, tzinfo=dt.UTC)
     with pytest.raises(DelegationError) as refused:

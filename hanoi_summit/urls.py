@@ -1,8 +1,9 @@
 """Root URLs: each area of the product is one include; the apps own their own routes."""
 
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from accreditation.gate import urls as gate_urls
 from accreditation.review import urls as review_urls
@@ -31,5 +32,23 @@ urlpatterns = [
     path("api/", include(review_urls.api_urlpatterns)),
     path("api/", include("sessions.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI and ReDoc, served from our static files. Swagger UI runs under the site's
+    # policy (its start-up script is /api/docs/?script=); ReDoc writes its styles into <style>
+    # elements as it renders, and runs its search in a worker made from a blob: URL.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
+    path(
+        "api/redoc/",
+        csp_update({"style-src": ["'self'", "'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})(
+            SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html")
+        ),
+        name="api-redoc",
+    ),
+    path("api/", views.api_index, name="api-index"),
 ]
+
+# An /api/ URL that matches no route answers in the API's error shape (JSON with a `code`).
+handler404 = "hanoi_summit.web.views.not_found"

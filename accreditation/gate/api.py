@@ -19,6 +19,7 @@ from accreditation.gate.scan import badge_scan
 from accreditation.gate.wire import CheckInInput, CheckInOutput
 from accreditation.models import Badge
 from accreditation.permissions import CHECK_IN
+from hanoi_summit.core.api import ErrorOutput
 
 
 class GateTokenAuthentication(TokenAuthentication):
@@ -56,9 +57,7 @@ class CanCheckIn(permissions.BasePermission):
         return known if known is not None else user.has_perm(CHECK_IN)
 
 
-ERROR_SCHEMA = inline_serializer(
-    "GateError", fields={"code": serializers.CharField(), "detail": serializers.CharField()}
-)
+ERROR_SCHEMA = ErrorOutput
 
 
 class CheckInView(APIView):

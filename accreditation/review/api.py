@@ -131,10 +131,12 @@ def _accreditation(pk, selector=selectors.accreditation_for_review):
 class _Queue(APIView):
     statuses = ()
     output = None
+    # Also tells the schema that the answer is a page (count, next, previous, results).
+    pagination_class = LimitOffsetPagination
 
     def get(self, request):
         queryset = self.selector(filters=_filters(request, self.statuses))
-        paginator = LimitOffsetPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response(self.output(page, many=True).data)
 

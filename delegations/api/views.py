@@ -69,6 +69,7 @@ class MemberOutput(serializers.ModelSerializer):
     passport_masked = serializers.CharField(source="masked_passport")
     has_photo = serializers.SerializerMethodField()
     nationality = serializers.CharField()
+    photo_exempt = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Member

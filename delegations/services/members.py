@@ -59,6 +59,10 @@ def member_values_clean(data):
     return values
 
 
+#: How long before the event's first day and after its last a member may travel.
+TRAVEL_WINDOW = dt.timedelta(days=365)
+
+
 def member_rules_check(*, delegation, member, values):
     """The rules a member's data obeys, whoever writes it (portal form, API or import).
 
@@ -100,6 +104,22 @@ def member_rules_check(*, delegation, member, values):
                 _("The passport must be valid until the end of the event."),
                 code="passport_expired",
                 field="passport_expiry",
+            )
+    # Travel dates near the event's: a year 23 arrival is a typing error, and in Hanoi's
+    # zone its time has a local-mean-time offset in seconds (+07:06:30) no API client can parse.
+    earliest = dt.date.fromisoformat(settings.EVENT_FIRST_DAY) - TRAVEL_WINDOW
+    latest = dt.date.fromisoformat(settings.EVENT_LAST_DAY) + TRAVEL_WINDOW
+    for name in ("arrival", "departure"):
+        moment = merged[name]
+        if moment and not earliest <= timezone.localdate(moment) <= latest:
+            raise DelegationError(
+                _("%(value)s is not a valid %(name)s.")
+                % {
+                    "value": timezone.localtime(moment).strftime("%Y-%m-%d %H:%M"),
+                    "name": Member._meta.get_field(name).verbose_name,
+                },
+                code="invalid_dates",
+                field=name,
             )
     if merged["arrival"] and merged["departure"] and merged["departure"] < merged["arrival"]:
         raise DelegationError(

@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular import openapi
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -29,6 +31,63 @@ def HasPerm(permission):  # noqa: N802 - it names a permission class, as DRF's d
 
     HasPermission.__name__ = f"Has_{permission.replace('.', '_')}"
     return HasPermission
+
+
+class ErrorOutput(serializers.Serializer):
+    """The body of every refusal, as `exception_handler` writes it."""
+
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Messages by field, when the input was refused.",
+    )
+
+
+#: The refusals an operation may answer, documented with the shared error shape.
+ERROR_RESPONSES = {
+    "400": OpenApiResponse(ErrorOutput, description="Refused input (`code` says why)."),
+    "401": OpenApiResponse(ErrorOutput, description="No valid credentials (a token request)."),
+    "403": OpenApiResponse(ErrorOutput, description="Not signed in, or not allowed."),
+    "404": OpenApiResponse(ErrorOutput, description="No such object, or not yours."),
+    "415": OpenApiResponse(ErrorOutput, description="A body in a media type the operation does not read."),
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema, plus the refusals each operation can answer, with their
+    shape (ErrorOutput): 400 when it writes or filters, 401 and 403 when it needs a signed-in
+    caller, 404 when its path names an object, 415 when it reads a body. Answers the view
+    documents itself are kept."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        responses = operation["responses"]
+        for code in self._error_codes(operation):
+            if code not in responses:
+                responses[code] = self._get_response_for_code(ERROR_RESPONSES[code], code)
+        return operation
+
+    def _error_codes(self, operation):
+        codes = []
+        filters = [
+            p
+            for p in operation.get("parameters", [])
+            if p["in"] == "query" and p["name"] not in ("limit", "offset")
+        ]
+        # Domain errors refuse writes (even body-less ones) with a 400, and filters refuse reads.
+        if self.method != "GET" or filters:
+            codes.append("400")
+        if not all(isinstance(p, permissions.AllowAny) for p in self.view.get_permissions()):
+            codes += ["401", "403"]
+        if any(p["in"] == "path" for p in operation.get("parameters", [])):
+            codes.append("404")
+        if "requestBody" in operation:
+            codes.append("415")
+        return codes
 
 
 def exception_handler(exc, context):

@@ -1,7 +1,10 @@
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from rest_framework.exceptions import NotFound
 
 from hanoi_summit.secretariat.dashboard.views import DASHBOARD_PERMISSIONS
 from hanoi_summit.web import health
@@ -38,3 +41,35 @@ def healthz(request):
     """200 with the status of each dependency; 503 when the database cannot be reached."""
     report = health.check_all()
     return JsonResponse(report, status=200 if report["database"]["ok"] else 503)
+
+
+def _routes(patterns, prefix="/"):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern
+
+
+@require_safe
+def api_index(request):
+    """The API's endpoints: each URL path (Django's syntax: `<int:pk>`) with its name; the
+    schema at /api/schema/ describes them."""
+    endpoints = {
+        path: pattern.name
+        for path, pattern in _routes(get_resolver().url_patterns)
+        if path.startswith("/api/") or ("/api/" in path and hasattr(pattern.callback, "cls"))
+    }
+    return JsonResponse(
+        {"endpoints": [{"path": path, "name": name} for path, name in sorted(endpoints.items())]}
+    )
+
+
+def not_found(request, exception):
+    """Django's 404 page; under /api/ the API's error shape, as its own 404s (an /api/ URL
+    no route matches, e.g. a negative id, is still an API client's request)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": NotFound.default_code, "detail": str(NotFound.default_detail)}, status=404
+        )
+    return defaults.page_not_found(request, exception)

@@ -237,7 +237,8 @@ class SpeakerRequestWithdrawView(APIView):
 
 class SignatureOutput(serializers.ModelSerializer):
     delegation_name = serializers.CharField(source="delegation.name")
-    signatory_name = serializers.CharField(source="signatory.badge_name", default=None)
+    # None until a signatory is named (or after the named member was removed).
+    signatory_name = serializers.CharField(source="signatory.badge_name", default=None, allow_null=True)
 
     class Meta:
         model = Signature

@@ -98,6 +98,21 @@ def test_departure_before_arrival_is_refused(delegation, focal_user):
     assert refused.value.field == "departure"
 
 
+def test_travel_dates_far_from_the_event_are_refused(delegation, focal_user):
+    """A year 23 arrival: a typing error, and in Hanoi's zone a time whose local-mean-time
+    offset in seconds (+07:06:30) the API's clients cannot parse (found by tests/test_api_contract.py)."""
+    data = _data()
+    data["arrival"] = dt.datetime(23, 2, 1, 6, 0, tzinfo=dt.UTC)
+    with pytest.raises(DelegationError) as refused:
+        services.member_create(delegation=delegation, actor=focal_user, data=data)
+    assert (refused.value.code, refused.value.field) == ("invalid_dates", "arrival")
+    data["arrival"] = factories.hanoi_time(-3, 10)
+    data["departure"] = data["arrival"] + dt.timedelta(days=400)
+    with pytest.raises(DelegationError) as refused:
+        services.member_create(delegation=delegation, actor=focal_user, data=data)
+    assert refused.value.field == "departure"
+
+
 def test_a_bad_photo_leaves_the_member_unsaved(delegation, focal_user):
     with pytest.raises(DelegationError):
         services.member_create(delegation=delegation, actor=focal_user, data=_data(), photo=_photo(800, 600))

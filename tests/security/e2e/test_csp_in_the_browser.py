@@ -95,3 +95,18 @@ def test_language_switcher_submits_under_the_policy(page):
         page.select_option("select[name=language]", "fr")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert _violations(page) == []
+
+
+def test_api_docs_render_under_their_policies(page, db):
+    """Swagger UI under the site's policy, ReDoc with its path's additions: both draw the
+    schema's operations. ReDoc's bundle always asks for its maker's logo from a CDN; the
+    policy refuses it (the logo hides itself), and that is the only violation."""
+    page.add_init_script(RECORD_VIOLATIONS)
+    _visit(page, "/api/docs/")
+    page.wait_for_selector(".opblock", timeout=20000)
+    assert _violations(page) == []
+    response = page.goto("/api/redoc/")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    page.wait_for_selector("[data-section-id]", timeout=20000)
+    page.wait_for_load_state("networkidle")
+    assert _violations(page) == ["img-src https://cdn.redoc.ly/redoc/logo-mini.svg"]

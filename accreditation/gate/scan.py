@@ -18,8 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accreditation.gate.lookup import ScannedBadge, scan_lookup
-from accreditation.models import AccreditationStatus, Direction, Scan, ScanReason, ScanResult, badge_is_void
+from accreditation.models import (
+    AccreditationStatus,
+    Badge,
+    Direction,
+    Scan,
+    ScanReason,
+    ScanResult,
+    badge_is_void,
+)
 from delegations.models import Member, delegation_label_of
+from hanoi_summit.core.audit import audit_record
 from hanoi_summit.core.clock import event_today
 from hanoi_summit.core.db import execute_prepared
 from hanoi_summit.core.errors import DomainError
@@ -319,3 +328,22 @@ def _judge(lookup, direction, officer_id, device, nonce):
         scan_id=scan_id,
         badge=_display(badge) if badge else None,
     )
+
+
+def gate_photo_of(*, badge_pk, officer):
+    """The photo (a FieldFile) of the holder of a badge that ``officer`` scanned in the last
+    settings.GATE_PHOTO_WINDOW_SECONDS, its look written to the audit trail; None for a badge
+    this account did not scan lately, or whose holder has no photo. A gate needs the face of
+    the person in front of it, not the photos of everyone accredited."""
+    since = timezone.now() - dt.timedelta(seconds=settings.GATE_PHOTO_WINDOW_SECONDS)
+    scanned = Scan.objects.filter(badge_id=badge_pk, officer_id=officer.pk, scanned_at__gte=since)
+    badge = (
+        Badge.objects.select_related("accreditation__member")
+        .filter(pk=badge_pk, pk__in=scanned.values("badge_id"))
+        .first()
+    )
+    if badge is None or not badge.accreditation.member.photo:
+        return None
+    member = badge.accreditation.member
+    audit_record(actor=officer, action="member.gate_photo_view", target=member, note=f"badge {badge.pk}")
+    return member.photo

@@ -74,6 +74,24 @@ class MemberRole(models.TextChoices):
     PRESS_ATTACHE = "press_attache", _("Press attaché")
 
 
+#: Ranks whose holder comes without a photo when heading the delegation (their security
+#: services do not hand portraits out): Head of State or Government, Vice-President, Crown Prince.
+PHOTO_EXEMPT_RANKS = (
+    ProtocolRank.HEAD_OF_STATE,
+    ProtocolRank.HEAD_OF_GOVERNMENT,
+    ProtocolRank.VICE_PRESIDENT,
+    ProtocolRank.CROWN_PRINCE,
+)
+#: Roles of the people who accompany a delegation: none of them holds one of those ranks.
+SUPPORT_ROLES = (
+    MemberRole.SPOUSE,
+    MemberRole.DRIVER,
+    MemberRole.SECURITY,
+    MemberRole.INTERPRETER,
+    MemberRole.PRESS_ATTACHE,
+)
+
+
 class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
@@ -296,8 +314,15 @@ class Member(models.Model):
 
     @property
     def photo_exempt(self):
-        """Heads of State or Government, Vice-Presidents, Crown Princes and their spouses."""
-        return self.protocol_rank <= ProtocolRank.CROWN_PRINCE
+        """True for the head of delegation (one per delegation: member_one_head_per_delegation)
+        of a rank in PHOTO_EXEMPT_RANKS, and no one else: the one member who may be submitted
+        without a photo. photo_exempt_q() is the same rule in a query."""
+        return self.role == MemberRole.HEAD and self.protocol_rank in PHOTO_EXEMPT_RANKS
+
+    @staticmethod
+    def photo_exempt_q():
+        """photo_exempt as a filter."""
+        return Q(role=MemberRole.HEAD, protocol_rank__in=PHOTO_EXEMPT_RANKS)
 
 
 class DocumentKind(models.TextChoices):

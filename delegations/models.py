@@ -107,6 +107,10 @@ class Delegation(models.Model):
     #: Official name: the country's short name for States, the organisation's full name.
     name = models.CharField(_("name"), max_length=200)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    #: A new official name or acronym a focal point asks for (the official ones, printed on
+    #: badges and lists, change only in the admin): the secretariat accepts or clears it.
+    proposed_name = models.CharField(_("proposed name"), max_length=200, blank=True)
+    proposed_acronym = models.CharField(_("proposed acronym"), max_length=30, blank=True)
     #: Stable short code: ISO alpha-3 in lower case for States, the acronym for organisations.
     #: Demo focal-point accounts are named after it (focal-vnm, focal-unodc).
     code = models.SlugField(_("code"), max_length=30, unique=True)

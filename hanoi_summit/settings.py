@@ -174,7 +174,7 @@ OUTBOX_SYNCHRONOUS_COMMIT = env.bool("OUTBOX_SYNCHRONOUS_COMMIT", default=False)
 CHECKIN_SYNCHRONOUS_COMMIT = env.bool("CHECKIN_SYNCHRONOUS_COMMIT", default=False)
 # A gate account sees the photo of a badge it scanned this many seconds ago at most, and no
 # other: the photo is for comparing the face in front of the gate, not for browsing.
-GATE_PHOTO_WINDOW_SECONDS = env.int("GATE_PHOTO_WINDOW_SECONDS", default=300)
+GATE_PHOTO_WINDOW_SECONDS = 300
 
 # --- Auth -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -244,11 +244,11 @@ def badge_scan(*, code, zone_code, direction, officer=None, device="", nonce=Non
     accreditation (revoked), hand-over at the desk (not_collected), today's date in Hanoi
     (not_valid_today), the zone (wrong_zone); else granted (ok).
 
-    Side effects: one Scan row, granted or denied. A repeated non-empty ``nonce`` with the same
-    whole code, zone, direction and account returns the first scan's outcome and logs
-    nothing more (any other reuse is refused, nonce_reused), and is looked for before the read, so a
-    retry costs one query (two racing requests: the unique index keeps one, the loser reads
-    it back). Raises CheckInError for an unknown zone or direction; nothing is logged then.
+    Side effects: one Scan row, granted or denied. A repeated non-empty ``nonce`` with the
+    same whole code, zone, direction and account returns the first scan's outcome and logs
+    nothing more (any other reuse is refused: nonce_reused). It is looked for before the
+    read, so a retry costs one query (two racing requests: the unique index keeps one, the
+    loser reads it back). Raises CheckInError for an unknown zone or direction; nothing is logged then.
     ``officer``: the user scanning.
     """
     nonce = _checked(direction, nonce)

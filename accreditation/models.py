@@ -317,6 +317,9 @@ class Scan(models.Model):
     reason = models.CharField(max_length=16, choices=ScanReason.choices)
     #: Start of the presented code, for investigating unknown and forged scans.
     code_excerpt = models.CharField(max_length=80, blank=True)
+    #: SHA-256 (hex) of the whole presented code: a retried nonce is answered only for the
+    #: very code it was first logged with, not for another sharing its excerpt.
+    code_digest = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -44,12 +44,39 @@ class FocalPointInline(admin.TabularInline):
 
 @admin.register(Delegation)
 class DelegationAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "kind", "status", "badge_quota", "member_count", "contact_email")
+    list_display = (
+        "name", "code", "kind", "status", "badge_quota", "member_count", "contact_email", "proposed_name",
+    )  # fmt: skip
     list_filter = ("kind", "status")
-    search_fields = ("name", "code", "acronym", "contact_email")
+    search_fields = ("name", "code", "acronym", "contact_email", "proposed_name")
     ordering = ("name",)
     inlines = [FocalPointInline]
-    actions = ["invite_selected"]
+    actions = ["invite_selected", "accept_proposed_name"]
+
+    def save_model(self, request, obj, form, change):
+        """The official name, acronym and country change here only; each change is audited."""
+        before = {
+            field: form.initial.get(field) for field in services.OFFICIAL_FIELDS if field in form.changed_data
+        }
+        super().save_model(request, obj, form, change)
+        if change and before:
+            services.delegation_rename_record(delegation=obj, actor=request.user, before=before)
+
+    @admin.action(
+        description=_("Accept the proposed name and acronym as the official ones"), permissions=["change"]
+    )
+    def accept_proposed_name(self, request, queryset):
+        accepted = [
+            d.name for d in queryset if services.delegation_proposal_accept(delegation=d, actor=request.user)
+        ]
+        if accepted:
+            self.message_user(
+                request, _("Renamed: %(names)s.") % {"names": ", ".join(accepted)}, messages.SUCCESS
+            )
+        else:
+            self.message_user(
+                request, _("None of the selected delegations proposed a name."), messages.WARNING
+            )
 
     def get_queryset(self, request):
         # A correlated subquery, not Count("members"): an aggregate made both of the

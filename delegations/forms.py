@@ -22,6 +22,8 @@ class DelegationForm(DomainErrorFormMixin, forms.ModelForm):
         fields = (
             "name",
             "acronym",
+            "proposed_name",
+            "proposed_acronym",
             "ministry",
             "mission",
             "address",
@@ -34,9 +36,14 @@ class DelegationForm(DomainErrorFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = delegation_editable_fields(delegation=self.instance)
+        # An organisation sees its official name and acronym, read-only, above its proposal.
+        shown = allowed if self.instance.is_state else ("name", "acronym", *allowed)
         for name in list(self.fields):
-            if name not in allowed:
+            if name not in shown:
                 del self.fields[name]
+            elif name not in allowed:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Changed by the secretariat only: propose a change below.")
         if "contact_email" in self.fields:
             self.fields["contact_email"].required = True
         self.helper = FormHelper()

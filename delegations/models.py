@@ -74,6 +74,24 @@ class MemberRole(models.TextChoices):
     PRESS_ATTACHE = "press_attache", _("Press attaché")
 
 
+#: Ranks whose holder comes without a photo when heading the delegation (their security
+#: services do not hand portraits out): Head of State or Government, Vice-President, Crown Prince.
+PHOTO_EXEMPT_RANKS = (
+    ProtocolRank.HEAD_OF_STATE,
+    ProtocolRank.HEAD_OF_GOVERNMENT,
+    ProtocolRank.VICE_PRESIDENT,
+    ProtocolRank.CROWN_PRINCE,
+)
+#: Roles of the people who accompany a delegation: none of them holds one of those ranks.
+SUPPORT_ROLES = (
+    MemberRole.SPOUSE,
+    MemberRole.DRIVER,
+    MemberRole.SECURITY,
+    MemberRole.INTERPRETER,
+    MemberRole.PRESS_ATTACHE,
+)
+
+
 class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
@@ -89,6 +107,10 @@ class Delegation(models.Model):
     #: Official name: the country's short name for States, the organisation's full name.
     name = models.CharField(_("name"), max_length=200)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    #: A new official name or acronym a focal point asks for (the official ones, printed on
+    #: badges and lists, change only in the admin): the secretariat accepts or clears it.
+    proposed_name = models.CharField(_("proposed name"), max_length=200, blank=True)
+    proposed_acronym = models.CharField(_("proposed acronym"), max_length=30, blank=True)
     #: Stable short code: ISO alpha-3 in lower case for States, the acronym for organisations.
     #: Demo focal-point accounts are named after it (focal-vnm, focal-unodc).
     code = models.SlugField(_("code"), max_length=30, unique=True)
@@ -296,8 +318,15 @@ class Member(models.Model):
 
     @property
     def photo_exempt(self):
-        """Heads of State or Government, Vice-Presidents, Crown Princes and their spouses."""
-        return self.protocol_rank <= ProtocolRank.CROWN_PRINCE
+        """True for the head of delegation (one per delegation: member_one_head_per_delegation)
+        of a rank in PHOTO_EXEMPT_RANKS, and no one else: the one member who may be submitted
+        without a photo. photo_exempt_q() is the same rule in a query."""
+        return self.role == MemberRole.HEAD and self.protocol_rank in PHOTO_EXEMPT_RANKS
+
+    @staticmethod
+    def photo_exempt_q():
+        """photo_exempt as a filter."""
+        return Q(role=MemberRole.HEAD, protocol_rank__in=PHOTO_EXEMPT_RANKS)
 
 
 class DocumentKind(models.TextChoices):

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
-from delegations.models import Document, DocumentKind, FocalPoint, Member, ProtocolRank
+from delegations.models import Document, DocumentKind, FocalPoint, Member
 
 
 def focal_point_delegation(*, user):
@@ -79,7 +79,7 @@ def delegation_progress(*, delegation):
     counts = Member.objects.filter(delegation=delegation).aggregate(
         total=Count("pk"),
         locked=Count("pk", filter=Q(is_locked=True)),
-        without_photo=Count("pk", filter=Q(photo="") & Q(protocol_rank__gt=ProtocolRank.CROWN_PRINCE)),
+        without_photo=Count("pk", filter=Q(photo="") & ~Member.photo_exempt_q()),
     )
     return {
         "details": delegation_details_complete(delegation=delegation),

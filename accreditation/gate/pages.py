@@ -6,16 +6,16 @@ from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from accreditation import selectors
-from accreditation.gate.scan import CheckInError, badge_scan
+from accreditation.gate.scan import CheckInError, badge_scan, gate_photo_of
 from accreditation.gate.wire import MAX_CODE_LENGTH
-from accreditation.models import Badge, Direction, Scan, Zone
+from accreditation.models import Direction, Scan, Zone
 from accreditation.permissions import CHECK_IN, VIEW_SCAN
 from hanoi_summit.core.access import any_perm_required
 
@@ -130,15 +130,16 @@ def _token_user(request):
 
 @never_cache
 def badge_photo(request, badge_pk):
-    """The photo of a badge's holder, for gate staff only; never cached, never public."""
+    """The photo of the holder of a badge this gate account has just scanned (gate_photo_of);
+    never cached, never public."""
     user = request.user if request.user.is_authenticated else _token_user(request)
     if user is None:
         return redirect_to_login(request.get_full_path())
     if not user.has_perm(CHECK_IN):
         raise PermissionDenied
-    badge = get_object_or_404(Badge.objects.select_related("accreditation__member"), pk=badge_pk)
-    photo = badge.accreditation.member.photo
-    if not photo:
+    # Only a badge this account has just scanned; the look is audited.
+    photo = gate_photo_of(badge_pk=badge_pk, officer=user)
+    if photo is None:
         raise Http404
     response = FileResponse(photo.open("rb"), content_type="image/jpeg")
     response["Content-Disposition"] = "inline"

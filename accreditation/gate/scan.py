@@ -7,6 +7,7 @@ own, the only write, so no transaction is opened around it.
 """
 
 import datetime as dt
+import hashlib
 import unicodedata
 from dataclasses import dataclass
 
@@ -17,8 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accreditation.gate.lookup import ScannedBadge, scan_lookup
-from accreditation.models import AccreditationStatus, Direction, Scan, ScanReason, ScanResult, badge_is_void
+from accreditation.models import (
+    AccreditationStatus,
+    Badge,
+    Direction,
+    Scan,
+    ScanReason,
+    ScanResult,
+    badge_is_void,
+)
 from delegations.models import Member, delegation_label_of
+from hanoi_summit.core.audit import audit_record
 from hanoi_summit.core.clock import event_today
 from hanoi_summit.core.db import execute_prepared
 from hanoi_summit.core.errors import DomainError
@@ -146,9 +156,15 @@ def _excerpt(code):
     return "".join(c for c in text if unicodedata.category(c)[0] != "C")
 
 
+def _digest(code):
+    """SHA-256 (hex) of the whole presented code, as Scan.code_digest keeps it."""
+    text = code if isinstance(code, str) else ""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _insert_sql():
-    names = ("badge_id", "zone_id", "direction", "result", "reason", "code_excerpt", "officer_id", "device")
-    names += ("nonce", "scanned_at")
+    names = ("badge_id", "zone_id", "direction", "result", "reason", "code_excerpt", "code_digest")
+    names += ("officer_id", "device", "nonce", "scanned_at")
     placeholders = ", ".join(["%s"] * len(names))
     # RETURNING: PostgreSQL, and SQLite since 3.35.
     return f"INSERT INTO {Scan._meta.db_table} ({', '.join(names)}) VALUES ({placeholders}) RETURNING id"
@@ -187,10 +203,12 @@ def _record(values):
         return cursor.fetchone()[0]
 
 
-def _replay(nonce, *, code, zone_code, direction):
+def _replay(nonce, *, code, zone_code, direction, officer_id):
     """The outcome of the scan first logged with ``nonce``, when this is its retry; None when
-    the nonce is new. A nonce already used for another scan (a device whose counter started
-    again) is refused: answering with that scan's outcome would judge the wrong person."""
+    the nonce is new. A retry is the same whole code (its digest: a code sharing only the
+    logged excerpt may carry a broken signature), zone, direction and account. Anything else
+    (a device whose counter started again, another account, a forged code) is refused:
+    answering with that scan's outcome would judge another scan."""
     scan = (
         Scan.objects.select_related("zone", "badge__accreditation__member__delegation", "badge__category")
         .filter(nonce=nonce)
@@ -198,7 +216,8 @@ def _replay(nonce, *, code, zone_code, direction):
     )
     if scan is None:
         return None
-    if (scan.code_excerpt, scan.zone.code, scan.direction) != (_excerpt(code), zone_code or "", direction):
+    asked = (_digest(code), zone_code or "", direction, officer_id)
+    if (scan.code_digest, scan.zone.code, scan.direction, scan.officer_id) != asked:
         raise CheckInError(
             _("This nonce was already used for another scan: send a new one."),
             code="nonce_reused",
@@ -225,17 +244,19 @@ def badge_scan(*, code, zone_code, direction, officer=None, device="", nonce=Non
     accreditation (revoked), hand-over at the desk (not_collected), today's date in Hanoi
     (not_valid_today), the zone (wrong_zone); else granted (ok).
 
-    Side effects: one Scan row, granted or denied. A repeated non-empty ``nonce`` returns
-    the first scan's outcome and logs nothing more, and is looked for before the read, so a
-    retry costs one query (two racing requests: the unique index keeps one, the loser reads
-    it back). Raises CheckInError for an unknown zone or direction; nothing is logged then.
+    Side effects: one Scan row, granted or denied. A repeated non-empty ``nonce`` with the
+    same whole code, zone, direction and account returns the first scan's outcome and logs
+    nothing more (any other reuse is refused: nonce_reused). It is looked for before the
+    read, so a retry costs one query (two racing requests: the unique index keeps one, the
+    loser reads it back). Raises CheckInError for an unknown zone or direction; nothing is logged then.
     ``officer``: the user scanning.
     """
     nonce = _checked(direction, nonce)
-    replayed = _replay(nonce, code=code, zone_code=zone_code, direction=direction) if nonce else None
-    if replayed:
-        return replayed
     officer_id = officer.pk if officer is not None and officer.is_authenticated else None
+    if nonce:
+        replayed = _replay(nonce, code=code, zone_code=zone_code, direction=direction, officer_id=officer_id)
+        if replayed:
+            return replayed
     return _judge(scan_lookup(code, zone_code), direction, officer_id, device, nonce)
 
 
@@ -243,11 +264,12 @@ def judge(lookup, *, direction, officer_id, device="", nonce=None):
     """badge_scan of a code whose zone and badge were read already (``lookup``: a device's,
     read with its token by lookup.gate_account_and_scan); ``officer_id``: who scans."""
     nonce = _checked(direction, nonce)
-    replayed = (
-        _replay(nonce, code=lookup.code, zone_code=lookup.zone_asked, direction=direction) if nonce else None
-    )
-    if replayed:
-        return replayed
+    if nonce:
+        replayed = _replay(
+            nonce, code=lookup.code, zone_code=lookup.zone_asked, direction=direction, officer_id=officer_id
+        )
+        if replayed:
+            return replayed
     return _judge(lookup, direction, officer_id, device, nonce)
 
 
@@ -274,6 +296,7 @@ def _judge(lookup, direction, officer_id, device, nonce):
         result,
         reason,
         _excerpt(lookup.code),
+        _digest(lookup.code),
         officer_id,
         (device or "")[:DEVICE_LENGTH],
         nonce,
@@ -284,7 +307,13 @@ def _judge(lookup, direction, officer_id, device, nonce):
     except IntegrityError:
         # Another request logged this nonce between _replay's look and this insert.
         replayed = (
-            _replay(nonce, code=lookup.code, zone_code=lookup.zone_asked, direction=direction)
+            _replay(
+                nonce,
+                code=lookup.code,
+                zone_code=lookup.zone_asked,
+                direction=direction,
+                officer_id=officer_id,
+            )
             if nonce
             else None
         )
@@ -299,3 +328,22 @@ def _judge(lookup, direction, officer_id, device, nonce):
         scan_id=scan_id,
         badge=_display(badge) if badge else None,
     )
+
+
+def gate_photo_of(*, badge_pk, officer):
+    """The photo (a FieldFile) of the holder of a badge that ``officer`` scanned in the last
+    settings.GATE_PHOTO_WINDOW_SECONDS, its look written to the audit trail; None for a badge
+    this account did not scan lately, or whose holder has no photo. A gate needs the face of
+    the person in front of it, not the photos of everyone accredited."""
+    since = timezone.now() - dt.timedelta(seconds=settings.GATE_PHOTO_WINDOW_SECONDS)
+    scanned = Scan.objects.filter(badge_id=badge_pk, officer_id=officer.pk, scanned_at__gte=since)
+    badge = (
+        Badge.objects.select_related("accreditation__member")
+        .filter(pk=badge_pk, pk__in=scanned.values("badge_id"))
+        .first()
+    )
+    if badge is None or not badge.accreditation.member.photo:
+        return None
+    member = badge.accreditation.member
+    audit_record(actor=officer, action="member.gate_photo_view", target=member, note=f"badge {badge.pk}")
+    return member.photo

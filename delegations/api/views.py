@@ -35,12 +35,17 @@ class DelegationOutput(serializers.ModelSerializer):
         fields = (
             "id", "code", "kind", "kind_display", "country", "name", "acronym", "status", "badge_quota",
             "ministry", "mission", "address", "contact_email", "contact_phone",
+            "proposed_name", "proposed_acronym",
         )  # fmt: skip
 
 
 class DelegationInput(serializers.Serializer):
+    #: The official name and acronym may be sent unchanged; a change is refused (name_locked):
+    #: an organisation proposes one in proposed_name and proposed_acronym, for the secretariat.
     name = serializers.CharField(max_length=200, required=False)
     acronym = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    proposed_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    proposed_acronym = serializers.CharField(max_length=30, required=False, allow_blank=True)
     ministry = serializers.CharField(max_length=200, required=False, allow_blank=True)
     mission = serializers.CharField(max_length=200, required=False, allow_blank=True)
     address = serializers.CharField(required=False, allow_blank=True)

@@ -109,7 +109,7 @@ class ImportPreview:
 
     @property
     def without_photo(self):
-        """Rows whose member will need a photo uploaded in the portal (rank decides exemption)."""
+        """Rows whose member will need a photo uploaded in the portal (Member.photo_exempt)."""
         return [row for row in self.rows if row.values and not Member(**row.values).photo_exempt]
 
 

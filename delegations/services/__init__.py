@@ -8,7 +8,10 @@ forms and the API only call them. The member import's write is `imports.members.
 from delegations.services.delegation import (
     DELEGATION_ORGANISATION_FIELDS,
     DELEGATION_STATE_FIELDS,
+    OFFICIAL_FIELDS,
     delegation_editable_fields,
+    delegation_proposal_accept,
+    delegation_rename_record,
     delegation_update,
 )
 from delegations.services.documents import (
@@ -41,7 +44,10 @@ __all__ = [
     "DELEGATION_ORGANISATION_FIELDS",
     "DELEGATION_STATE_FIELDS",
     "MEMBER_FIELDS",
+    "OFFICIAL_FIELDS",
     "delegation_editable_fields",
+    "delegation_proposal_accept",
+    "delegation_rename_record",
     "delegation_update",
     "document_clean",
     "document_delete",

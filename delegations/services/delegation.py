@@ -8,31 +8,65 @@ from delegations.models import Delegation, DelegationStatus
 from delegations.services.common import audit_diff, lengths_check
 from hanoi_summit.core.audit import audit_record
 
-#: What a focal point may change about their delegation, by kind (a State's name is official).
+#: What a focal point may change about their delegation, by kind. The official name and
+#: acronym (OFFICIAL_FIELDS) are not among them: an organisation proposes new ones.
 DELEGATION_STATE_FIELDS = ("ministry", "mission", "address", "contact_email", "contact_phone", "language")
-DELEGATION_ORGANISATION_FIELDS = ("name", "acronym", "address", "contact_email", "contact_phone", "language")
+DELEGATION_ORGANISATION_FIELDS = (
+    "proposed_name",
+    "proposed_acronym",
+    "address",
+    "contact_email",
+    "contact_phone",
+    "language",
+)
+#: What badges, the List of Participants and the speakers' list print: the secretariat's to
+#: change, in the admin (audited as delegation.rename).
+OFFICIAL_FIELDS = ("name", "acronym", "country")
 
 
 def delegation_editable_fields(*, delegation):
     return DELEGATION_STATE_FIELDS if delegation.is_state else DELEGATION_ORGANISATION_FIELDS
 
 
+def _official(delegation, field):
+    # The country is a Country object on the model; compare and audit its code.
+    value = getattr(delegation, field)
+    return str(value.code or "") if field == "country" else value
+
+
+def _name_locked_check(delegation, data):
+    for field in OFFICIAL_FIELDS:
+        if field in data and str(data[field] or "").strip() != _official(delegation, field):
+            raise DelegationError(
+                _(
+                    "The official name, acronym and country are changed by the secretariat only: "
+                    "propose a new name or acronym instead."
+                ),
+                code="name_locked",
+                field=field,
+            )
+
+
 @transaction.atomic
 def delegation_update(*, delegation, actor, data):
     """Change the delegation's details that a focal point keeps (by kind).
 
+    The official name, acronym and country may be sent unchanged; a change is refused
+    (name_locked): an organisation proposes one (proposed_name, proposed_acronym) for the
+    secretariat to accept (delegation_proposal_accept).
     Side effects: an invited delegation becomes registered; one audit entry.
     """
+    _name_locked_check(delegation, data)
     allowed = delegation_editable_fields(delegation=delegation)
     for field, value in data.items():
+        if field in OFFICIAL_FIELDS:
+            continue  # unchanged (_name_locked_check)
         if field not in allowed and value != getattr(delegation, field, None):
             raise DelegationError(
                 _("This cannot be changed here; ask the secretariat."), code="read_only", field=field
             )
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in allowed}
     lengths_check(Delegation, values)
-    if not delegation.is_state and "name" in values and not values["name"]:
-        raise DelegationError(_("The organisation's name is required."), code="required", field="name")
     delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
     before, after = audit_diff(delegation, values)
     for field, value in values.items():
@@ -44,3 +78,54 @@ def delegation_update(*, delegation, actor, data):
     if after:
         audit_record(actor=actor, action="delegation.update", target=delegation, before=before, after=after)
     return delegation
+
+
+def _rename(delegation, *, values):
+    before = {field: _official(delegation, field) for field in values}
+    after = {field: value for field, value in values.items() if value != before[field]}
+    before = {field: before[field] for field in after}
+    for field, value in after.items():
+        setattr(delegation, field, value)
+    return before, after
+
+
+@transaction.atomic
+def delegation_proposal_accept(*, delegation, actor):
+    """The secretariat makes the focal point's proposed name and acronym the official ones.
+
+    Returns False (nothing done) when there is no proposal. Side effects: the proposal is
+    cleared; one audit entry (delegation.rename) with the old and new name.
+    """
+    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    proposed = {"name": delegation.proposed_name.strip(), "acronym": delegation.proposed_acronym.strip()}
+    proposed = {field: value for field, value in proposed.items() if value}
+    if not proposed:
+        return False
+    before, after = _rename(delegation, values=proposed)
+    delegation.proposed_name = delegation.proposed_acronym = ""
+    delegation.save()
+    audit_record(
+        actor=actor,
+        action="delegation.rename",
+        target=delegation,
+        before=before,
+        after=after,
+        note="proposal accepted",
+    )
+    return True
+
+
+def delegation_rename_record(*, delegation, actor, before):
+    """Write to the audit trail a change of the official name, acronym or country that the
+    secretariat saved in the admin; ``before``: those fields' values before the change."""
+    before = {field: str(value or "") for field, value in before.items() if field in OFFICIAL_FIELDS}
+    after = {field: _official(delegation, field) for field in before}
+    changed = [field for field in before if before[field] != after[field]]
+    if changed:
+        audit_record(
+            actor=actor,
+            action="delegation.rename",
+            target=delegation,
+            before={field: before[field] for field in changed},
+            after={field: after[field] for field in changed},
+        )

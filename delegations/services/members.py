@@ -8,7 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delegations.errors import DelegationError
-from delegations.models import Delegation, Member, MemberRole, passport_normalise
+from delegations.models import (
+    PHOTO_EXEMPT_RANKS,
+    SUPPORT_ROLES,
+    Delegation,
+    Member,
+    MemberRole,
+    ProtocolRank,
+    passport_normalise,
+)
 from delegations.photos import photo_clean
 from delegations.services.common import audit_diff, lengths_check
 from hanoi_summit.core.audit import audit_record
@@ -132,12 +140,30 @@ def member_rules_check(*, delegation, member, values):
             code="duplicate_passport",
             field="passport_number",
         )
+    _rank_for_role_check(merged["protocol_rank"], merged["role"])
     if (
         merged["role"] == MemberRole.HEAD
         and Member.objects.filter(delegation=delegation, role=MemberRole.HEAD).exclude(pk=member.pk).exists()
     ):
         raise DelegationError(
             _("The delegation already has a head of delegation."), code="duplicate_head", field="role"
+        )
+
+
+def _rank_for_role_check(rank, role):
+    """A driver, bodyguard, interpreter, press attaché or spouse is never a Head of State or
+    Government, Vice-President or Crown Prince: those ranks (which weigh in the photo
+    exemption, the category and precedence) are refused for such roles."""
+    try:
+        rank = ProtocolRank(int(rank))
+    except (TypeError, ValueError):
+        return  # an unknown rank is the field's own error
+    if rank in PHOTO_EXEMPT_RANKS and role in SUPPORT_ROLES:
+        raise DelegationError(
+            _("A member with the role “%(role)s” cannot hold the rank of %(rank)s.")
+            % {"role": MemberRole(role).label, "rank": rank.label},
+            code="rank_not_for_role",
+            field="protocol_rank",
         )
 
 

@@ -37,11 +37,20 @@ class UploadRefused(DomainError):
 
 
 def on_commit_delete(file_field_value):
-    """Remove a replaced or orphaned upload once the change that dropped it is committed."""
+    """Remove a replaced or orphaned upload once the change that dropped it is committed, and
+    only if no row still names it in the same field: rows may share a file (the demo's
+    members did), and deleting it under them would break every one of them."""
     if not file_field_value:
         return
     storage, name = file_field_value.storage, file_field_value.name
-    transaction.on_commit(lambda: storage.delete(name))
+    # Read now: saving a new file into the same field changes file_field_value's name.
+    model, field_name = file_field_value.field.model, file_field_value.field.name
+
+    def delete_if_unreferenced():
+        if not model._default_manager.filter(**{field_name: name}).exists():
+            storage.delete(name)
+
+    transaction.on_commit(delete_if_unreferenced)
 
 
 # --- PDF uploads ------------------------------------------------------------------------

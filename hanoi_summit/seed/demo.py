@@ -27,7 +27,7 @@ from hanoi_summit.seed.accounts import (
     focal_username,
 )
 from hanoi_summit.seed.demo_plan import BADGE_VALID_FROM, BADGE_VALID_UNTIL, plan_demo
-from hanoi_summit.seed.photos import ensure_demo_photos
+from hanoi_summit.seed.photos import demo_photo_copy
 from sessions.models import Booking, GalaInvitation, Session, Signature, SpeakerRequest
 
 BATCH = 1000
@@ -179,6 +179,9 @@ def _create_members(missing, delegations):
                 is_locked=plan.status not in ("draft", "returned"),
                 **plan.fields,
             )
+            if row.photo:
+                # A file of the member's own: replacing one member's photo deletes no other's.
+                row.photo = demo_photo_copy(row, plan.fields["photo"])
             members[plan] = row
             rows.append(row)
     with _planned_times(Member, "created_at", "updated_at"):
@@ -448,8 +451,9 @@ def load_demo(*, scale=1, configured_password=""):
     Side effects: creates users (staff in their role groups, one focal point per new
     delegation), delegations, members, accreditations and their zones, badges, scans,
     bookings, speaker requests, gala invitations, full-powers documents and signatures;
-    stores the shared demo photos and full-powers PDF. With DEMO_PASSWORD set, resets demo
-    accounts holding another password. Sends no e-mail. Needs the reference data loaded.
+    stores a file of its own per member with a photo (a copy of a demo portrait) and the
+    full-powers PDF. With DEMO_PASSWORD set, resets demo accounts holding another password.
+    Sends no e-mail. Needs the reference data loaded.
     """
     report = DemoReport()
     password = demo_password(configured_password)
@@ -466,7 +470,6 @@ def load_demo(*, scale=1, configured_password=""):
     missing = _missing(plan, report)
     if not missing:
         return report
-    ensure_demo_photos()
     delegations = _create_delegations(missing)
     focal_users = _create_focal_points(missing, delegations, password, report)
     members = _create_members(missing, delegations)

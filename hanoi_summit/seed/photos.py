@@ -1,13 +1,20 @@
-"""A handful of generated passport-style portraits, stored once and shared by demo members.
+"""A handful of generated passport-style portraits, copied into a file of its own for each
+demo member that has a photo.
 
-Sharing keeps the demo fast (thousands of members, eight files). They are plain light
-backgrounds with a silhouette: clearly not real people.
+Made once (eight small JPEGs) and then only copied, which keeps the demo fast. Each member
+gets its own file, as a real upload would: a member's photo is replaced or deleted on its own,
+and no other member's photo goes with it. They are plain light backgrounds with a silhouette:
+clearly not real people.
 """
 
+import functools
 import io
+import os
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
+
+from delegations.models import member_photo_path
 
 PHOTO_COUNT = 8
 PHOTO_SIZE = (300, 400)
@@ -17,6 +24,8 @@ _CLOTHES = [(33, 47, 61), (60, 60, 60), (25, 55, 109), (90, 30, 40), (40, 70, 50
 
 
 def photo_name(index):
+    """The name the demo's plan gives portrait ``index``; demo_photo_copy stores it under
+    a name of the member's own."""
     return f"photos/demo/portrait-{index + 1:02d}.jpg"
 
 
@@ -39,12 +48,26 @@ def _portrait(index):
     return buffer.getvalue()
 
 
-def ensure_demo_photos():
-    """Store any missing portrait; return their storage names. Writes files only."""
-    names = []
-    for index in range(PHOTO_COUNT):
-        name = photo_name(index)
-        if not default_storage.exists(name):
-            default_storage.save(name, ContentFile(_portrait(index)))
-        names.append(name)
-    return names
+@functools.cache
+def _portraits():
+    """The JPEG bytes of each portrait, by the name the plan gives it (photo_name)."""
+    return {photo_name(index): _portrait(index) for index in range(PHOTO_COUNT)}
+
+
+def demo_photo_copy(member, portrait):
+    """Store a copy of the planned ``portrait`` (a photo_name) as ``member``'s own photo file,
+    named as an upload would be (member_photo_path); return the stored name. Writes a file only.
+
+    On the local file system the bytes are written directly: Storage.save's checks and
+    temporary handling cost more than the write itself, thousands of times over.
+    """
+    name, data = member_photo_path(member, "portrait.jpg"), _portraits()[portrait]
+    if not isinstance(default_storage, FileSystemStorage):
+        return default_storage.save(name, ContentFile(data))
+    path = default_storage.path(name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "xb") as file:  # the name is random: never an existing file
+        file.write(data)
+    if default_storage.file_permissions_mode is not None:
+        os.chmod(path, default_storage.file_permissions_mode)
+    return name

@@ -15,13 +15,13 @@ def test_focal_point_delegation(focal_user, delegation, secretariat_user):
 def test_progress_counts_only_this_delegation(delegation):
     factories.MemberFactory(delegation=delegation, is_locked=True, with_photo=True)
     factories.MemberFactory(delegation=delegation)
-    factories.MemberFactory(delegation=delegation, protocol_rank=ProtocolRank.HEAD_OF_GOVERNMENT)
+    factories.MemberFactory(delegation=delegation, role="head", protocol_rank=ProtocolRank.HEAD_OF_GOVERNMENT)
     factories.MemberFactory.create_batch(2)
     factories.DocumentFactory(kind=DocumentKind.NOTE_VERBALE)  # another delegation's
     progress = selectors.delegation_progress(delegation=delegation)
     assert progress["members"] == 3
     assert progress["locked"] == 1
-    assert progress["without_photo"] == 1  # the Head of Government is exempt
+    assert progress["without_photo"] == 1  # the Head of Government heading the delegation is exempt
     assert progress["nomination"] is False
     factories.DocumentFactory(delegation=delegation, kind=DocumentKind.LETTER_OF_NOMINATION)
     assert selectors.delegation_progress(delegation=delegation)["nomination"] is True

@@ -62,6 +62,15 @@ def test_gate_grants_then_denies_after_a_reprint(page, badge):
     assert "Nguyễn Thị Hương" in text
     assert "DEL" in text
     assert page.locator("#checkin-answer img").count() == 1
+    # The photo of the badge just scanned is served to this gate (and only that one).
+    # (Not wait_for_function: its string predicate is an eval, which the page's policy forbids.)
+    width = page.locator("#checkin-answer img").evaluate(
+        """img => img.complete ? img.naturalWidth : new Promise(done => {
+            img.addEventListener("load", () => done(img.naturalWidth));
+            img.addEventListener("error", () => done(0));
+        })"""
+    )
+    assert width > 0
     # Ready for the next badge: field emptied and focused again.
     assert page.input_value("#checkin-code") == ""
     assert page.evaluate("document.activeElement.id") == "checkin-code"

@@ -129,6 +129,7 @@ def test_occupancy_needs_a_gate_or_scan_permission(zones, client):
 
 def test_photo_for_gate_staff_is_never_cached(zones, gate_client):
     badge = collected_badge()
+    gate_client.post(GATE, {"zone": "PLN", "direction": "in", "code": codes.badge_code(badge)})
     response = gate_client.get(f"/protocol/checkin/photo/{badge.pk}/")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
@@ -139,6 +140,14 @@ def test_photo_for_gate_staff_is_never_cached(zones, gate_client):
 def test_photo_for_a_device_token(zones, client, gate_user):
     badge = collected_badge()
     token = Token.objects.create(user=gate_user)
+    # The photo of a badge this device has just scanned (tests/security/test_gate_photo.py).
+    scanned = client.post(
+        "/api/checkin/",
+        {"code": codes.badge_code(badge), "zone": "PLN", "direction": "in"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token.key}",
+    )
+    assert scanned.status_code == 200
     response = client.get(f"/protocol/checkin/photo/{badge.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
     bad = client.get(f"/protocol/checkin/photo/{badge.pk}/", HTTP_AUTHORIZATION="Token nope")
@@ -158,6 +167,7 @@ def test_photo_is_refused_to_others(zones, client):
 
 def test_photo_of_a_member_without_one_is_404(zones, gate_client):
     badge = collected_badge(accreditation__member__photo="")
+    gate_client.post(GATE, {"zone": "PLN", "direction": "in", "code": codes.badge_code(badge)})
     assert gate_client.get(f"/protocol/checkin/photo/{badge.pk}/").status_code == 404
 
 

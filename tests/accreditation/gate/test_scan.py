@@ -1,6 +1,7 @@
 """The check-in service: every reason, in order, revocation at reprint, nonces, the scan log."""
 
 import datetime as dt
+import hashlib
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -265,9 +266,9 @@ def test_nonce_race_is_settled_by_the_unique_index(require_postgres):
     with other.cursor() as cursor:  # psycopg2 opens a transaction, left open here
         cursor.execute(
             f"INSERT INTO {Scan._meta.db_table} (badge_id, zone_id, direction, result, reason,"
-            " code_excerpt, device, nonce, scanned_at)"
-            " VALUES (%s, %s, 'in', 'granted', 'ok', %s, 'gate 1', 'race-1', now()) RETURNING id",
-            [badge.pk, zone.pk, code[:40]],
+            " code_excerpt, code_digest, device, nonce, scanned_at)"
+            " VALUES (%s, %s, 'in', 'granted', 'ok', %s, %s, 'gate 1', 'race-1', now()) RETURNING id",
+            [badge.pk, zone.pk, code[:40], hashlib.sha256(code.encode()).hexdigest()],
         )
         winner = cursor.fetchone()[0]
 

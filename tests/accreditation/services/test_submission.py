@@ -42,7 +42,9 @@ def test_missing_items_are_listed_per_member_and_nothing_changes(delegation, foc
     incomplete = factories.MemberFactory(
         delegation=delegation, photo="", passport_number="", family_name="Nophoto"
     )
-    factories.MemberFactory(delegation=delegation, photo="", protocol_rank=ProtocolRank.HEAD_OF_STATE)
+    factories.MemberFactory(
+        delegation=delegation, photo="", role="head", protocol_rank=ProtocolRank.HEAD_OF_STATE
+    )
     with pytest.raises(SubmissionError) as refused:
         delegation_submit(delegation=delegation, actor=focal_user)
     assert refused.value.code == "incomplete"

@@ -25,7 +25,7 @@ def test_get_and_patch_the_delegation(api, delegation):
     url = reverse("api-delegation")
     response = api.patch(url, {"mission": "Embassy in Hanoi", "name": "Other"}, format="json")
     assert response.status_code == 400
-    assert response.json()["code"] == "read_only"
+    assert response.json()["code"] == "name_locked"
     assert "name" in response.json()["errors"]
     delegation.refresh_from_db()
     assert (delegation.mission, delegation.name) == ("Embassy of Kenya, Hanoi", "Kenya")

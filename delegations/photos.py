@@ -28,8 +28,9 @@ def photo_clean(upload):
     """Check an uploaded photo and return it re-encoded as a JPEG `ContentFile`.
 
     Raises DelegationError (field "photo") for a file that is too big, not a JPEG or PNG by
-    content, too small or not portrait. Re-encoding drops EXIF (GPS positions, camera
-    serials) and anything appended to the image.
+    content, too small or not portrait. Re-encoding keeps the pixels only: no metadata
+    (EXIF with GPS positions and camera serials, comments, which can hold HTML or script,
+    colour profiles, PNG text) and nothing appended to the image.
     """
     from PIL import Image, ImageOps
 
@@ -74,6 +75,8 @@ def photo_clean(upload):
         )
     image = image.convert("RGB")
     image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+    # Pillow writes a JPEG comment found in `info` (the original's COM segment) into the copy.
+    image.info = {}
     out = io.BytesIO()
     image.save(out, "JPEG", quality=88, optimize=True)
     return ContentFile(out.getvalue(), name="photo.jpg")

@@ -27,8 +27,9 @@ tests/accreditation/gate/test_api.py that holds each copy to the original:
 - CanCheckIn and an active account (the user's or a group's check_in permission, or a
   superuser): test_token_permission_comes_from_the_user_or_a_group,
   test_a_superuser_scans_with_a_token.
-- JSONParser (a UTF-8 JSON body, no NaN or Infinity):
-  test_json_drf_refuses_is_refused_the_same_way_with_a_token.
+- JSONParser (a UTF-8 JSON body, no NaN or Infinity; hanoi_summit.core.api_input's also
+  refuses deep nesting): test_json_drf_refuses_is_refused_the_same_way_with_a_token,
+  tests/security/test_malformed_requests.py::test_deep_json_to_the_gate_is_refused_before_the_token_is_looked_up.
 - CheckInInput's validation: test_hand_written_input_check_matches_the_documented_serializer.
 - CheckInOutput and JSONRenderer's bytes (compact, UTF-8, U+2028 and U+2029 escaped):
   test_device_answer_is_written_as_drf_renders_it, test_both_paths_answer_alike.
@@ -110,7 +111,9 @@ def _scan_input(request):
     try:
         # As DRF's JSONParser reads it: no NaN or Infinity.
         data = json.loads(request.body.decode("utf-8"), parse_constant=strict_constant)
-    except (ValueError, RequestDataTooBig):
+    except (ValueError, RequestDataTooBig, RecursionError):
+        # RecursionError: a body nested about a thousand deep. DRF's parser (the project's
+        # JSONParser) refuses it with a 400, once the token is checked.
         return None
     return validated_input(data)
 

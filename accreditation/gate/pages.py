@@ -5,7 +5,7 @@ import uuid
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -18,6 +18,7 @@ from accreditation.gate.wire import MAX_CODE_LENGTH
 from accreditation.models import Direction, Scan, Zone
 from accreditation.permissions import CHECK_IN, VIEW_SCAN
 from hanoi_summit.core.access import any_perm_required
+from hanoi_summit.core.http import private_file_response
 
 SESSION_KEY = "gate"
 #: How often the occupancy page refreshes itself, in seconds.
@@ -141,7 +142,6 @@ def badge_photo(request, badge_pk):
     photo = gate_photo_of(badge_pk=badge_pk, officer=user)
     if photo is None:
         raise Http404
-    response = FileResponse(photo.open("rb"), content_type="image/jpeg")
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "no-store"
-    return response
+    return private_file_response(
+        photo, content_type="image/jpeg", as_attachment=False, cache_control="no-store"
+    )

@@ -1,7 +1,7 @@
 """Protocol's badge pages at /protocol/: the print queue, batches, reprints and the desk."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from accreditation.models import Badge, BadgeLayout, PrintBatch
 from accreditation.permissions import CHECK_IN, HAND_OVER, PRINT, VIEW_SCAN
 from accreditation.workflow import AccreditationError
 from hanoi_summit.core.access import any_perm_required
+from hanoi_summit.core.http import private_file_response
 from hanoi_summit.core.pagination import page_of, querystring_without_page
 
 
@@ -93,11 +94,9 @@ def batch_pdf(request, pk):
     batch = get_object_or_404(PrintBatch, pk=pk)
     if batch.status != PrintBatch.Status.DONE or not batch.file:
         raise Http404
-    response = FileResponse(
-        batch.file.open("rb"), content_type="application/pdf", as_attachment=True, filename=f"badges-{pk}.pdf"
+    return private_file_response(
+        batch.file, content_type="application/pdf", filename=f"badges-{pk}.pdf", cache_control="no-store"
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @any_perm_required(PRINT)

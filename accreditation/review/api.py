@@ -7,7 +7,6 @@ and their AccreditationError becomes a 400 with its code (hanoi_summit.core.api)
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,6 +16,7 @@ from accreditation.permissions import REVIEW, VET
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE
 from delegations.models import DelegationKind
 from hanoi_summit.core.api import HasPerm, row_id_field
+from hanoi_summit.core.api_input import LimitOffsetPagination
 
 # --- output -----------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ Views parse, call a selector or a service, and render; the rules live in service
 """
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE, AccreditationErr
 from delegations.models import Member
 from hanoi_summit.core.access import any_perm_required
 from hanoi_summit.core.audit import audit_history
+from hanoi_summit.core.http import private_file_response
 from hanoi_summit.core.pagination import page_of, querystring_without_page
 
 # --- accreditation officers ------------------------------------------------------------------
@@ -217,7 +218,6 @@ def member_photo(request, member_pk):
     if user.has_perm(VET):
         # Security's every look at a person is on the record, the photo included.
         services.member_record_photo_view(member=member, actor=request.user)
-    response = FileResponse(member.photo.open("rb"), content_type="image/jpeg")
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "no-store"
-    return response
+    return private_file_response(
+        member.photo, content_type="image/jpeg", as_attachment=False, cache_control="no-store"
+    )

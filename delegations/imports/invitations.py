@@ -31,7 +31,8 @@ def invitation_rows_parse(upload):
     if len(data) > MAX_BYTES:
         raise DelegationError(_("The file is too large (2 MB at most)."), code="invalid_file")
     try:
-        sheet = spreadsheet_rows(data)
+        # The header and the rows, with room for blank lines.
+        sheet = spreadsheet_rows(data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS + 100)
     except UploadRefused as refused:
         raise DelegationError(refused.message, code=refused.code) from refused
     cells = [["" if cell is None else str(cell) for cell in row[:2]] for row in sheet]

@@ -57,6 +57,8 @@ EXAMPLE_ROW = {
 }
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
+#: Rows the reader goes through: the header and the members, with room for blank lines.
+_MAX_LINES = MAX_ROWS + 100
 _DATE_COLUMNS = {"date_of_birth", "passport_expiry"}
 _DATETIME_COLUMNS = {"arrival", "departure"}
 _CHOICE_COLUMNS = ("protocol_rank", "role", "gender", "language")
@@ -157,7 +159,7 @@ def member_import_read(upload):
             code="invalid_file",
         )
     try:
-        sheet = spreadsheet_rows(data)
+        sheet = spreadsheet_rows(data, max_bytes=MAX_BYTES, max_rows=_MAX_LINES)
     except UploadRefused as refused:
         raise DelegationError(refused.message, code=refused.code) from refused
     lines = [(line, row) for line, row in enumerate(sheet, start=1) if any(_cell_text("", c) for c in row)]

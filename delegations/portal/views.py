@@ -230,7 +230,7 @@ def member_photo(request, pk):
     if by_staff:
         services.member_photo_view_record(member=member, actor=request.user)
     return private_file_response(
-        member.photo, filename=f"member-{member.pk}.jpg", content_type="image/jpeg", as_attachment=False
+        member.photo, content_type="image/jpeg", filename=f"member-{member.pk}.jpg", as_attachment=False
     )
 
 
@@ -248,9 +248,8 @@ def document_file(request, pk):
         services.document_view_record(document=document, actor=request.user)
     return private_file_response(
         document.file,
-        filename=f"{document.kind}-{document.pk}.pdf",
         content_type="application/pdf",
-        as_attachment=False,
+        filename=f"{document.kind}-{document.pk}.pdf",
     )
 
 

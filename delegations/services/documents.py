@@ -10,12 +10,17 @@ from hanoi_summit.core.audit import audit_record
 from hanoi_summit.core.files import UploadRefused, on_commit_delete, pdf_clean
 
 #: The core check's codes, as delegations has always answered them.
-_REFUSAL_CODES = {"too_large": "document_too_large", "not_pdf": "document_invalid"}
+_REFUSAL_CODES = {
+    "too_large": "document_too_large",
+    "not_pdf": "document_invalid",
+    "active_content": "document_active_content",
+}
 
 
 def document_clean(upload):
     """The upload's bytes as a `ContentFile` if it is a PDF within the limit (core's one
-    check), else DelegationError (field "file", code document_too_large or document_invalid)."""
+    check), else DelegationError (field "file", code document_too_large, document_invalid or
+    document_active_content)."""
     try:
         return pdf_clean(upload)
     except UploadRefused as refused:

@@ -9,11 +9,8 @@ from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from hanoi_summit.core.api_input import MAX_ROW_ID
 from hanoi_summit.core.errors import DomainError
-
-#: The largest id a row can have (64-bit columns); a larger number in a request is a 400, not
-#: an overflow in the database driver.
-MAX_ROW_ID = 2**63 - 1
 
 
 def row_id_field(**kwargs):

@@ -6,13 +6,14 @@ Each view names the permission it needs; the rules are in the services.
 import itertools
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hanoi_summit.core import files
 from hanoi_summit.core.access import any_perm_required
+from hanoi_summit.core.http import private_file_response
 from sessions import pdf, selectors, services
 from sessions.errors import ProgrammeError
 from sessions.forms import RefuseForm, SigningOrderForm, SpeakerMoveForm
@@ -230,6 +231,6 @@ def full_powers_file(request, pk):
     signature = get_object_or_404(Signature.objects.select_related("full_powers"), pk=pk)
     if signature.full_powers is None:
         raise Http404
-    return FileResponse(
-        signature.full_powers.file.open("rb"), content_type="application/pdf", filename="full-powers.pdf"
+    return private_file_response(
+        signature.full_powers.file, content_type="application/pdf", filename="full-powers.pdf"
     )

@@ -212,7 +212,10 @@ def test_review_member_photo(client, db):
 
 def test_gate_badge_photo(client, db):
     badge = factories.BadgeFactory(accreditation__member=factories.MemberFactory(with_photo=True))
-    client.force_login(factories.StaffUserFactory(role="Gate officer"))
+    officer = factories.StaffUserFactory(role="Gate officer")
+    # A gate sees only the photo of a badge it has just scanned.
+    factories.ScanFactory(badge=badge, officer=officer)
+    client.force_login(officer)
     response = client.get(f"/protocol/checkin/photo/{badge.pk}/")
     _served(response, inline=True)
     assert response["Content-Disposition"] == "inline"

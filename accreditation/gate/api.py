@@ -111,7 +111,7 @@ class CheckInView(APIView):
             direction=values["direction"],
             device=values.get("device") or "",
             nonce=values.get("nonce"),
-            officer=request.user,
+            actor=request.user,
         )
         return Response(CheckInOutput(outcome).data)
 

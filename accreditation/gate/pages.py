@@ -70,7 +70,7 @@ def gate(request):
                         code=form.cleaned_data["code"],
                         zone_code=chosen["zone"],
                         direction=chosen["direction"],
-                        officer=request.user,
+                        actor=request.user,
                         device="gate page",
                         nonce=form.cleaned_data["nonce"] or None,
                     )
@@ -139,7 +139,7 @@ def badge_photo(request, badge_pk):
     if not user.has_perm(CHECK_IN):
         raise PermissionDenied
     # Only a badge this account has just scanned; the look is audited.
-    photo = gate_photo_of(badge_pk=badge_pk, officer=user)
+    photo = gate_photo_of(badge_pk=badge_pk, actor=user)
     if photo is None:
         raise Http404
     return private_file_response(

@@ -235,7 +235,7 @@ def _replay(nonce, *, code, zone_code, direction, officer_id):
     )
 
 
-def badge_scan(*, code, zone_code, direction, officer=None, device="", nonce=None):
+def badge_scan(*, code, zone_code, direction, actor=None, device="", nonce=None):
     """Judge one badge presented at a zone's gate, log it, and say what the gate shows: the
     gate page's and CheckInView's scan, which reads the zone and badge itself.
 
@@ -249,10 +249,10 @@ def badge_scan(*, code, zone_code, direction, officer=None, device="", nonce=Non
     nothing more (any other reuse is refused: nonce_reused). It is looked for before the
     read, so a retry costs one query (two racing requests: the unique index keeps one, the
     loser reads it back). Raises CheckInError for an unknown zone or direction; nothing is logged then.
-    ``officer``: the user scanning.
+    ``actor``: the user scanning.
     """
     nonce = _checked(direction, nonce)
-    officer_id = officer.pk if officer is not None and officer.is_authenticated else None
+    officer_id = actor.pk if actor is not None and actor.is_authenticated else None
     if nonce:
         replayed = _replay(nonce, code=code, zone_code=zone_code, direction=direction, officer_id=officer_id)
         if replayed:
@@ -330,13 +330,13 @@ def _judge(lookup, direction, officer_id, device, nonce):
     )
 
 
-def gate_photo_of(*, badge_pk, officer):
-    """The photo (a FieldFile) of the holder of a badge that ``officer`` scanned in the last
+def gate_photo_of(*, badge_pk, actor):
+    """The photo (a FieldFile) of the holder of a badge that ``actor`` scanned in the last
     settings.GATE_PHOTO_WINDOW_SECONDS, its look written to the audit trail; None for a badge
     this account did not scan lately, or whose holder has no photo. A gate needs the face of
     the person in front of it, not the photos of everyone accredited."""
     since = timezone.now() - dt.timedelta(seconds=settings.GATE_PHOTO_WINDOW_SECONDS)
-    scanned = Scan.objects.filter(badge_id=badge_pk, officer_id=officer.pk, scanned_at__gte=since)
+    scanned = Scan.objects.filter(badge_id=badge_pk, officer_id=actor.pk, scanned_at__gte=since)
     badge = (
         Badge.objects.select_related("accreditation__member")
         .filter(pk=badge_pk, pk__in=scanned.values("badge_id"))
@@ -345,5 +345,5 @@ def gate_photo_of(*, badge_pk, officer):
     if badge is None or not badge.accreditation.member.photo:
         return None
     member = badge.accreditation.member
-    audit_record(actor=officer, action="member.gate_photo_view", target=member, note=f"badge {badge.pk}")
+    audit_record(actor=actor, action="member.gate_photo_view", target=member, note=f"badge {badge.pk}")
     return member.photo

@@ -48,7 +48,7 @@ def scan(code, zone="PLN", direction="in", **kwargs):
 
 def test_collected_badge_is_granted_and_logged(zones, officer):
     badge = collected_badge()
-    outcome = scan(codes.badge_code(badge), officer=officer, device="gate 3")
+    outcome = scan(codes.badge_code(badge), actor=officer, device="gate 3")
     assert (outcome.result, outcome.reason, outcome.granted) == ("granted", "ok", True)
     assert outcome.badge.name == "Nguyễn Thị Hương"
     assert outcome.badge.category_code == badge.category.code

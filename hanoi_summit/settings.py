@@ -62,8 +62,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hanoi_summit.web.middleware.StaffOnlyAdminMiddleware",
     "hanoi_summit.core.http.PortalNoStoreMiddleware",
-    # Axes last: it turns a locked-out login into its own response.
+    # Axes last but one: it turns a locked-out login into its own response.
     "axes.middleware.AxesMiddleware",
+    # Last: its process_exception answers an API view's exception in JSON before any other.
+    "hanoi_summit.core.http.ApiErrorMiddleware",
 ]
 
 ROOT_URLCONF = "hanoi_summit.urls"

@@ -33,3 +33,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# JSON under /api/, the usual pages elsewhere (hanoi_summit.core.http.ApiErrorMiddleware
+# answers the exceptions of API views themselves).
+handler400 = "hanoi_summit.web.views.bad_request"
+handler403 = "hanoi_summit.web.views.permission_denied"
+handler404 = "hanoi_summit.web.views.page_not_found"
+handler500 = "hanoi_summit.web.views.server_error"

@@ -10,7 +10,7 @@ class HanoiSummitConfig(AppConfig):
         from django.contrib import admin
         from django.core import checks
 
-        from hanoi_summit.checks import event_clock_is_real
+        from hanoi_summit.checks import badge_signing_key_is_set, event_clock_is_real
         from hanoi_summit.secretariat.admin_composition import compose_admin
 
         compose_admin(admin.site)
@@ -18,3 +18,5 @@ class HanoiSummitConfig(AppConfig):
         import hanoi_summit.web.middleware  # noqa: F401
 
         checks.register(event_clock_is_real, checks.Tags.security, deploy=True)
+        # Deploy only: tests and `make test` run with DEBUG off and the development key.
+        checks.register(badge_signing_key_is_set, checks.Tags.security, deploy=True)

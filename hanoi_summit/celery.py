@@ -12,6 +12,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@signals.worker_init.connect
+def refuse_to_work_without_keys(**kwargs):
+    """A production worker signs the badges it renders: it does not start without the key."""
+    from hanoi_summit.checks import refuse_to_serve_without_keys
+
+    refuse_to_serve_without_keys()
+
+
 @signals.task_prerun.connect
 def check_db_connections_before_task(task=None, **kwargs):
     """Check kept connections before each task, as Django does before each request.

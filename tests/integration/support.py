@@ -199,9 +199,13 @@ def start_worker(
     `env` is merged over os.environ; it should carry DATABASE_URL, REDIS_URL and EMAIL_URL.
     `include`: extra modules for the worker to import (bench-only tasks).
     `queues`: the queues it consumes (-Q), all of them unless told.
+    Unless `env` names one, the worker gets this process's badge signing key: it signs the
+    badges it renders as this process would, and workers refuse to start without a key.
     """
+    from accreditation.badges import keys
     from hanoi_summit.celery import app
 
+    env = {"BADGE_SIGNING_KEY": keys.private_pem(keys.signing_key()).decode(), **env}
     name = f"integration-{os.getpid()}-{time.monotonic_ns()}@{socket.gethostname()}"
     log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
     command = [

@@ -3,8 +3,10 @@ and JSON errors for the API."""
 
 import logging
 
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -90,8 +92,11 @@ class ApiErrorMiddleware:
     def __call__(self, request):
         return self.get_response(request)
 
+    #: Exceptions Django answers with a 4xx through handler400/403/404 (JSON under /api/).
+    CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation, MultiPartParserError)
+
     def process_exception(self, request, exception):
-        if not is_api_request(request):
+        if not is_api_request(request) or isinstance(exception, self.CLIENT_ERRORS):
             return None
         response = api_exception_response(exception)
         if response.status_code >= 500:

@@ -104,3 +104,14 @@ def test_an_unknown_api_address_is_a_404_in_json(client):
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
     assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+def test_a_404_raised_by_a_plain_view_under_api_stays_a_404_in_json(rf):
+    from django.http import Http404
+
+    from hanoi_summit.core.http import ApiErrorMiddleware
+
+    middleware = ApiErrorMiddleware(lambda request: None)
+    assert middleware.process_exception(rf.get("/api/x/"), Http404()) is None
+    assert middleware.process_exception(rf.get("/portal/"), RuntimeError()) is None
+    assert middleware.process_exception(rf.get("/api/x/"), RuntimeError()).status_code == 500

@@ -34,6 +34,8 @@ run: install
 	@echo "    protocol      http://127.0.0.1:$(PORT)/protocol/"
 	@echo "    API docs      http://127.0.0.1:$(PORT)/api/docs/"
 	@echo "    health        http://127.0.0.1:$(PORT)/healthz/"
+	@[ -n "$$REDIS_URL" ] || echo "  No REDIS_URL: e-mails and badge batches run in-process as they are queued;"
+	@[ -n "$$REDIS_URL" ] || echo "  there is no Celery worker to start (nor beat: its sweeps have nothing to catch)."
 	@echo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 

@@ -151,6 +151,9 @@ class PrintBatch(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Moved forward by every write of the render (claim, start, progress): a pending or
+    # rendering batch whose progress_at is old has lost its task (printing.batches_stuck).
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("print batch")

@@ -1,11 +1,21 @@
 """Celery tasks of accreditation: thin, they load a row and call a service."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from accreditation.models import PrintBatch
 
 
-@shared_task
+# A database restart fails the task on its connection: retried a few times with backoff
+# (each attempt starts on a checked connection, hanoi_summit/celery.py). Past the retries
+# the batch stays pending or rendering, and the sweep below queues it again.
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=5,
+)
 def badge_batch_render_task(batch_id):
     """Render a large print batch's PDF (badge_print_batch sends batches over 200 here)."""
     from accreditation.services.printing import badge_batch_render
@@ -14,3 +24,11 @@ def badge_batch_render_task(batch_id):
     if batch is None or batch.status == PrintBatch.Status.DONE:
         return
     badge_batch_render(batch=batch)
+
+
+@shared_task
+def badge_batch_requeue_stuck_task():
+    """The beat sweep: queue again the batches whose render was lost."""
+    from accreditation.services.printing import badge_batch_requeue_stuck
+
+    return badge_batch_requeue_stuck()

@@ -10,7 +10,7 @@ e-mails per second from the first queue call until the sink has received the las
 Target: the outbox at least 0.7 times the bare task.
 
 Needs PostgreSQL and Redis. Use a dedicated database: it is migrated here, and the outbox
-rows of earlier bench runs in it are deleted. The Redis database's default queue is purged.
+rows of earlier bench runs in it are deleted. The Redis database's queues are purged.
 
     psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE hanoi_bench"
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hanoi_bench \\
@@ -99,13 +99,19 @@ def main():
     from bench.results import append
     from hanoi_summit.core.models import OutgoingEmail
     from hanoi_summit.core.outbox.queue import email_queue
-    from tests.integration.support import CountingSmtpSink, start_worker, stop_worker, wait_until
+    from tests.integration.support import (
+        CountingSmtpSink,
+        purge_queues,
+        start_worker,
+        stop_worker,
+        wait_until,
+    )
 
     # Spawned first, before this process holds threads or busy connections.
     sink = CountingSmtpSink().start()
     call_command("migrate", verbosity=0, interactive=False, skip_checks=True)
     OutgoingEmail.objects.filter(dedupe_key__startswith="bench:").delete()
-    app.control.purge()
+    purge_queues()
     run = time.strftime("%Y%m%d%H%M%S")
 
     worker = start_worker(

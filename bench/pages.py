@@ -210,6 +210,19 @@ def percentile(values, fraction):
     return ordered[min(rank, len(ordered) - 1)]
 
 
+def new_signing_key():
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        .decode()
+    )
+
+
 def main():
     args = parse_args()
     var_dir = Path(tempfile.mkdtemp(prefix="hanoi-bench-pages-"))
@@ -220,6 +233,7 @@ def main():
             "DATABASE_URL": args.database_url,
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "BADGE_SIGNING_KEY": new_signing_key(),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_SECURE_COOKIES": "0",

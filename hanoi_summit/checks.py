@@ -1,7 +1,8 @@
 """Deployment checks of the project's own settings (python manage.py check --deploy)."""
 
 from django.conf import settings
-from django.core.checks import Warning
+from django.core.checks import Error, Warning
+from django.core.exceptions import ImproperlyConfigured
 
 
 def event_clock_is_real(app_configs, **kwargs):
@@ -16,3 +17,28 @@ def event_clock_is_real(app_configs, **kwargs):
             id="hanoi_summit.W001",
         )
     ]
+
+
+def badge_signing_key_is_set(app_configs, **kwargs):
+    """Production signs badges with BADGE_SIGNING_KEY, the same key on every host.
+
+    Without it each host would make a development key of its own: badges printed by one
+    would fail at gates served by another, and a lost disk would void every badge.
+    """
+    if settings.DEBUG or settings.BADGE_SIGNING_KEY:
+        return []
+    return [
+        Error(
+            "BADGE_SIGNING_KEY is not set and DEBUG is off.",
+            hint="Set BADGE_SIGNING_KEY to the event's Ed25519 key (PEM), the same on every host "
+            "(README, Production topology).",
+            id="hanoi_summit.E001",
+        )
+    ]
+
+
+def refuse_to_serve_without_keys():
+    """Called by wsgi.py and asgi.py: a production web process does not start without its key."""
+    errors = badge_signing_key_is_set(None)
+    if errors:
+        raise ImproperlyConfigured(f"{errors[0].msg} {errors[0].hint}")

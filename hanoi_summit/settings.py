@@ -63,8 +63,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hanoi_summit.web.middleware.StaffOnlyAdminMiddleware",
     "hanoi_summit.core.http.PortalNoStoreMiddleware",
-    # Axes last: it turns a locked-out login into its own response.
+    # Axes last but one: it turns a locked-out login into its own response.
     "axes.middleware.AxesMiddleware",
+    # Last: its process_exception answers an API view's exception in JSON before any other.
+    "hanoi_summit.core.http.ApiErrorMiddleware",
 ]
 
 ROOT_URLCONF = "hanoi_summit.urls"
@@ -136,7 +138,25 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The broker may be down when a web process dispatches: fail fast, the beat sweep re-queues.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Each kind of work has its own queue and workers, so a backlog of one (a mass mailing, a
+# slow SMTP server) cannot delay the others. Anything not named here goes to "celery".
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "hanoi_summit.tasks.outbox_send": {"queue": "email"},
+    "hanoi_summit.tasks.outbox_requeue_stale": {"queue": "periodic"},
+    "hanoi_summit.tasks.outbox_purge_sent": {"queue": "periodic"},
+    "accreditation.tasks.badge_batch_render_task": {"queue": "badges"},
+    "accreditation.tasks.badge_batch_requeue_stuck_task": {"queue": "periodic"},
+}
+# A print batch pending or rendering with no progress for this long lost its render task:
+# the sweep queues it again and its page offers "Render again". Progress is written every
+# few dozen badges, so a live render never stays silent this long.
+BATCH_STUCK_AFTER_SECONDS = env.int("BATCH_STUCK_AFTER_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
+    "print-batches-requeue-stuck": {
+        "task": "accreditation.tasks.badge_batch_requeue_stuck_task",
+        "schedule": env.float("BATCH_SWEEP_SECONDS", default=60.0),
+    },
     "outbox-requeue": {
         "task": "hanoi_summit.tasks.outbox_requeue_stale",
         "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=60.0),
@@ -153,7 +173,9 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Hanoi Convention Secretariat <accreditation@hanoi-summit.example>"
 )
-EMAIL_TIMEOUT = 20
+# Seconds an SMTP connect, read or write may block: a hung server holds an e-mail worker no
+# longer than this before the send fails and is retried.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # An outbox row still "sending" after this long is presumed lost with its worker.
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=600)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)

@@ -50,5 +50,9 @@ urlpatterns = [
     path("api/", views.api_index, name="api-index"),
 ]
 
-# An /api/ URL that matches no route answers in the API's error shape (JSON with a `code`).
-handler404 = "hanoi_summit.web.views.not_found"
+# JSON under /api/, the usual pages elsewhere (hanoi_summit.core.http.ApiErrorMiddleware
+# answers the exceptions of API views themselves).
+handler400 = "hanoi_summit.web.views.bad_request"
+handler403 = "hanoi_summit.web.views.permission_denied"
+handler404 = "hanoi_summit.web.views.page_not_found"
+handler500 = "hanoi_summit.web.views.server_error"

@@ -22,6 +22,19 @@ def require(condition, reason):
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _development_badge_key():
+    """The development key exists before any test prints a badge: signing refuses to make a
+    new key while the database holds printed badges (accreditation/badges/keys.py)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from accreditation.badges import keys
+
+    path = keys.development_key_path()
+    if not path.exists():
+        keys.write_key_file(path, keys.private_pem(Ed25519PrivateKey.generate()))
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     # The test client speaks plain HTTP; production redirects to HTTPS.

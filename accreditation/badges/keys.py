@@ -1,9 +1,14 @@
 """The Ed25519 key that signs badge codes, and its public half for offline scanners.
 
-Production sets BADGE_SIGNING_KEY to a PEM (PKCS#8) private key. Without it a development
-key is generated on first use and kept in VAR_DIR/badge-signing-key.pem (mode 0600, outside
-the repository), so badges printed on one machine keep verifying there after a restart.
-The loaded key is cached per process: signing happens once per badge printed.
+Production sets BADGE_SIGNING_KEY to a PEM (PKCS#8) private key (a deploy check refuses to
+run without it, hanoi_summit/checks.py). Without it a development key is generated on first
+use and kept in VAR_DIR/private/keys/badge-signing-key.pem (mode 0600, outside the
+repository, inside the private directory that backups copy), so badges printed on one
+machine keep verifying there after a restart. A key file missing while the database holds
+printed badges is never replaced by a new key: that would void every badge printed, so
+signing stops with a message saying to restore the file. A key left at the old place
+(VAR_DIR/badge-signing-key.pem) is copied to the new one. The loaded key is cached per
+process: signing happens once per badge printed.
 
 Verification (every gate scan) goes through libsodium (PyNaCl), whose Ed25519 verify is
 faster than OpenSSL's. Both implement RFC 8032; libsodium also refuses small-order keys and
@@ -13,6 +18,7 @@ points, which no genuine code of ours carries.
 import functools
 import os
 import threading
+from pathlib import Path
 
 import nacl.bindings
 import nacl.exceptions
@@ -22,6 +28,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 DEV_KEY_NAME = "badge-signing-key.pem"
+#: Under VAR_DIR: the private directory (uploads) that backups include.
+DEV_KEY_DIR = ("private", "keys")
 
 _lock = threading.Lock()
 # Keyed by where the key came from, so a test that overrides the setting gets its own key.
@@ -44,27 +52,63 @@ def private_pem(key: Ed25519PrivateKey) -> bytes:
     )
 
 
+def development_key_path():
+    return Path(settings.VAR_DIR).joinpath(*DEV_KEY_DIR, DEV_KEY_NAME)
+
+
+def _legacy_development_key_path():
+    return Path(settings.VAR_DIR) / DEV_KEY_NAME
+
+
+def write_key_file(path, pem: bytes):
+    """Write ``pem`` to ``path`` (mode 0600) unless it exists; safe when several processes
+    start at once: link() fails if another process won the race, and theirs is kept."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(pem)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+
+
+def _printed_badges():
+    """How many printed badges the database holds (0 before the first migrate)."""
+    from django.db import connection
+
+    from accreditation.models import Badge
+
+    if Badge._meta.db_table not in connection.introspection.table_names():
+        return 0
+    return Badge.objects.filter(printed_at__isnull=False).count()
+
+
 def _development_key(path) -> Ed25519PrivateKey:
-    """Read the development key, or create it; safe when several processes start at once."""
+    """Read the development key, or create it when no badge can depend on it yet."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(private_pem(Ed25519PrivateKey.generate()))
-        try:
-            # link() fails if another process won the race: theirs is kept, ours dropped.
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
+        legacy = _legacy_development_key_path()
+        if legacy.exists():
+            write_key_file(path, legacy.read_bytes())
+        else:
+            printed = _printed_badges()
+            if printed:
+                raise ImproperlyConfigured(
+                    f"The badge signing key {path} is missing, but the database holds {printed} "
+                    "printed badges signed with a key. A new key would make every one of them "
+                    "fail at the gates, so none is made: restore the key file from the backup "
+                    "(or set BADGE_SIGNING_KEY to the key that signed them)."
+                )
+            write_key_file(path, private_pem(Ed25519PrivateKey.generate()))
     return _parse_private(path.read_bytes(), str(path))
 
 
 def signing_key() -> Ed25519PrivateKey:
     configured = settings.BADGE_SIGNING_KEY
-    origin = ("env", configured) if configured else ("file", str(settings.VAR_DIR / DEV_KEY_NAME))
+    origin = ("env", configured) if configured else ("file", str(development_key_path()))
     key = _cache.get(origin)
     if key is None:
         with _lock:
@@ -73,7 +117,7 @@ def signing_key() -> Ed25519PrivateKey:
                 if configured:
                     key = _parse_private(configured.encode(), "BADGE_SIGNING_KEY")
                 else:
-                    key = _development_key(settings.VAR_DIR / DEV_KEY_NAME)
+                    key = _development_key(development_key_path())
                 _cache[origin] = key
     return key
 

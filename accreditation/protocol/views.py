@@ -72,7 +72,8 @@ def batch_list(request):
 @any_perm_required(PRINT)
 def batch_detail(request, pk):
     batch = get_object_or_404(selectors.print_batches(), pk=pk)
-    return render(request, "protocol/batch.html", {"batch": batch})
+    context = {"batch": batch, "may_render_again": services.badge_batch_may_render_again(batch)}
+    return render(request, "protocol/batch.html", context)
 
 
 @any_perm_required(PRINT)
@@ -102,7 +103,8 @@ def batch_pdf(request, pk):
 @any_perm_required(PRINT)
 @require_POST
 def batch_render_again(request, pk):
-    batch = get_object_or_404(PrintBatch, pk=pk, status=PrintBatch.Status.FAILED)
+    # Failed or stuck (the service's rule); anything else is left as it is, and the page shows it.
+    batch = get_object_or_404(PrintBatch, pk=pk)
     services.badge_batch_render_again(batch=batch)
     return redirect("protocol:batch", pk=batch.pk)
 

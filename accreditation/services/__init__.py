@@ -11,8 +11,11 @@ from accreditation.services.badges import (
 )
 from accreditation.services.printing import (
     BATCH_RENDER_IN_REQUEST,
+    badge_batch_is_stuck,
+    badge_batch_may_render_again,
     badge_batch_render,
     badge_batch_render_again,
+    badge_batch_requeue_stuck,
     badge_print_accreditations,
     badge_print_batch,
 )
@@ -52,7 +55,10 @@ __all__ = [
     "accreditation_return",
     "accreditation_start_review",
     "badge_batch_render",
+    "badge_batch_is_stuck",
+    "badge_batch_may_render_again",
     "badge_batch_render_again",
+    "badge_batch_requeue_stuck",
     "badge_hand_over",
     "badge_issue",
     "badge_issue_many",

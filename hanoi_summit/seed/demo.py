@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
+from accreditation.badges.keys import signing_key
 from accreditation.models import Accreditation, Badge, Category, Scan, Zone
 from delegations.models import Delegation, Document, DocumentKind, FocalPoint, Member
 from hanoi_summit.seed.accounts import (
@@ -233,6 +234,9 @@ def _free_badge_numbers(missing):
 
 
 def _create_badges(missing, accreditations, refs):
+    # The demo's badges count as printed with the signing key: it must exist before them, as
+    # a key missing while printed badges exist is never remade (accreditation/badges/keys.py).
+    signing_key()
     _free_badge_numbers(missing)
     protocol, security = refs.staff["protocol"].pk, refs.staff["security"].pk
     badges = {}

@@ -1,11 +1,14 @@
+import sys
+
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from rest_framework.exceptions import NotFound
 
+from hanoi_summit.core.http import api_error_response, api_exception_response, is_api_request
 from hanoi_summit.secretariat.dashboard.views import DASHBOARD_PERMISSIONS
 from hanoi_summit.web import health
 
@@ -65,11 +68,30 @@ def api_index(request):
     )
 
 
-def not_found(request, exception):
-    """Django's 404 page; under /api/ the API's error shape, as its own 404s (an /api/ URL
-    no route matches, e.g. a negative id, is still an API client's request)."""
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"code": NotFound.default_code, "detail": str(NotFound.default_detail)}, status=404
-        )
+# The error handlers (handler400/403/404/500 in hanoi_summit/urls.py): JSON under /api/, where
+# scanners and scripts read the answer, Django's pages elsewhere.
+
+
+def bad_request(request, exception):
+    if is_api_request(request):
+        return api_error_response(400, "bad_request", _("Bad request."))
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if is_api_request(request):
+        return api_error_response(403, "permission_denied", _("You do not have permission to do this."))
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if is_api_request(request):
+        return api_error_response(404, "not_found", _("Not found."))
     return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if is_api_request(request):
+        # Called while Django handles the exception: a database outage is still a 503.
+        return api_exception_response(sys.exc_info()[1])
+    return defaults.server_error(request)

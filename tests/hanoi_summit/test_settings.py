@@ -12,17 +12,26 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def new_badge_signing_key():
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from accreditation.badges.keys import private_pem
+
+    return private_pem(Ed25519PrivateKey.generate()).decode()
+
+
 def run_deploy_check(tmp_path, **overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "PYTEST_")) and key not in ("DATABASE_URL", "EVENT_NOW")
+        if not key.startswith(("DJANGO_", "PYTEST_", "BADGE_")) and key not in ("DATABASE_URL", "EVENT_NOW")
     }
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "hanoi_summit.settings",
             "DJANGO_DEBUG": "0",
             "DJANGO_ALLOWED_HOSTS": "summit.example.org",
+            "BADGE_SIGNING_KEY": new_badge_signing_key(),
             # A private var/ so the check does not create files in the work tree.
             "HANOI_VAR_DIR": str(tmp_path / "var"),
         }
@@ -59,6 +68,13 @@ def test_deploy_check_passes_with_a_real_secret_key(tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_fails_without_the_badge_signing_key(tmp_path):
+    result = run_deploy_check(tmp_path, DJANGO_SECRET_KEY=secrets.token_urlsafe(50), BADGE_SIGNING_KEY="")
+
+    assert result.returncode != 0
+    assert "hanoi_summit.E001" in result.stdout + result.stderr
 
 
 def test_deploy_check_fails_with_the_default_insecure_key(tmp_path):

@@ -6,9 +6,10 @@ HANOI_REQUIRE_ALL=1).
 
 - `celery_worker`: a real `celery -A hanoi_summit worker --pool=solo` process, started once per
   session from the repository root, with DATABASE_URL pointing at pytest's *test* database,
-  the session's REDIS_URL and EMAIL_URL at `smtp_sink`. The broker queue is purged before it
-  starts, so it never runs tasks left over from other tests. Requesting it makes the test
-  use `transactional_db`: rows must be committed for the worker to see them, so write them
+  the session's REDIS_URL and EMAIL_URL at `smtp_sink`, consuming every queue
+  (-Q celery,email,badges,periodic). The broker queues are purged before it starts, so it
+  never runs tasks left over from other tests. Requesting it makes the test use
+  `transactional_db`: rows must be committed for the worker to see them, so write them
   outside any transaction or in `transaction.atomic()` blocks, and `email_queue` dispatches
   for real on commit. Tables are flushed after each test as usual.
 - `smtp_sink`: the aiosmtpd server the worker sends to (tests/integration/support.SmtpSink),
@@ -29,7 +30,7 @@ Example::
 import pytest
 
 from tests.conftest import require
-from tests.integration.support import SmtpSink, database_url, start_worker, stop_worker
+from tests.integration.support import SmtpSink, database_url, purge_queues, start_worker, stop_worker
 
 
 def pytest_runtest_setup(item):
@@ -58,9 +59,7 @@ def _celery_worker_process(django_db_setup, django_db_blocker, _smtp_sink_server
     from django.conf import settings
     from django.db import connection
 
-    from hanoi_summit.celery import app
-
-    app.control.purge()
+    purge_queues()
     worker = start_worker(
         env={
             "DATABASE_URL": database_url(connection.settings_dict),

@@ -5,7 +5,8 @@
 - `CountingSmtpSink`: an aiosmtpd server in a process of its own that only counts, for
   benchmarks (in-process, the sink shares the GIL with the code producing the load).
 - `start_worker` / `stop_worker`: a real `celery -A hanoi_summit worker` process, run from the
-  repository root with the given environment, ready when it answers a ping.
+  repository root with the given environment, ready when it answers a ping; it consumes
+  every queue (ALL_QUEUES) unless told which. `purge_queues` empties them.
 - `wait_until`: a bounded poll loop; tests never sleep a fixed time.
 """
 
@@ -186,14 +187,25 @@ class Worker:
             return ""
 
 
-def start_worker(*, env, pool="solo", concurrency=1, include=(), loglevel="INFO", timeout=60.0):
+#: Every queue of CELERY_TASK_ROUTES and the default one: a single worker consumes them all.
+ALL_QUEUES = ("celery", "email", "badges", "periodic")
+
+
+def start_worker(
+    *, env, pool="solo", concurrency=1, include=(), loglevel="INFO", timeout=60.0, queues=ALL_QUEUES
+):
     """Start `celery -A hanoi_summit worker` from the repository root; return it once it answers a ping.
 
     `env` is merged over os.environ; it should carry DATABASE_URL, REDIS_URL and EMAIL_URL.
     `include`: extra modules for the worker to import (bench-only tasks).
+    `queues`: the queues it consumes (-Q), all of them unless told.
+    Unless `env` names one, the worker gets this process's badge signing key: it signs the
+    badges it renders as this process would, and workers refuse to start without a key.
     """
+    from accreditation.badges import keys
     from hanoi_summit.celery import app
 
+    env = {"BADGE_SIGNING_KEY": keys.private_pem(keys.signing_key()).decode(), **env}
     name = f"integration-{os.getpid()}-{time.monotonic_ns()}@{socket.gethostname()}"
     log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
     command = [
@@ -209,6 +221,7 @@ def start_worker(*, env, pool="solo", concurrency=1, include=(), loglevel="INFO"
         f"--loglevel={loglevel}",
         "--without-gossip",
         "--without-mingle",
+        f"--queues={','.join(queues)}",
     ]
     if include:
         command.append(f"--include={','.join(include)}")
@@ -239,6 +252,16 @@ def start_worker(*, env, pool="solo", concurrency=1, include=(), loglevel="INFO"
         stop_worker(worker)
         raise
     return worker
+
+
+def purge_queues(queues=ALL_QUEUES):
+    """Empty the broker's queues, so a worker never runs tasks left over from earlier runs."""
+    from hanoi_summit.celery import app
+
+    with app.connection_for_write() as conn:
+        channel = conn.default_channel
+        for queue in queues:
+            channel.queue_purge(queue)
 
 
 def stop_worker(worker, *, timeout=15.0):

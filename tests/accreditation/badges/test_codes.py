@@ -152,11 +152,12 @@ def test_badge_code_signs_the_badge_fields(db):
     assert (decoded.valid_from, decoded.valid_until) == (badge.valid_from, badge.valid_until)
 
 
-def test_development_key_is_made_once_with_private_permissions(settings, tmp_path):
+def test_development_key_is_made_once_with_private_permissions(settings, tmp_path, db):
     settings.BADGE_SIGNING_KEY = ""
     settings.VAR_DIR = tmp_path
     first = keys.public_key_raw()
-    path = tmp_path / keys.DEV_KEY_NAME
+    # In the private directory, which backups copy.
+    path = tmp_path / "private" / "keys" / keys.DEV_KEY_NAME
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     keys._cache.clear()
     assert keys.public_key_raw() == first

@@ -182,7 +182,7 @@ def test_a_failed_rendering_is_shown_and_can_be_rendered_again(
     with django_capture_on_commit_callbacks(execute=True) as queued:
         client.post(reverse("protocol:batch-render", args=[batch.pk]))
         # A second click finds the batch no longer failed: one render queued, not two.
-        assert client.post(reverse("protocol:batch-render", args=[batch.pk])).status_code == 404
+        assert client.post(reverse("protocol:batch-render", args=[batch.pk])).status_code == 302
     assert len(queued) == 1
     batch.refresh_from_db()
     assert batch.status == PrintBatch.Status.DONE and batch.rendered == 1

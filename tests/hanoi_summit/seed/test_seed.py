@@ -342,6 +342,26 @@ def test_a_state_already_present_under_another_code_is_left_alone(small_demo):
     assert Delegation.objects.filter(code="vnm").exists()
 
 
+def test_the_demo_on_a_fresh_machine_makes_the_signing_key_before_its_printed_badges(
+    small_demo, settings, tmp_path
+):
+    # Above the module's full demo (below), whose printed badges would already be there.
+    from accreditation.badges import codes, keys
+    from accreditation.models import Badge
+
+    settings.BADGE_SIGNING_KEY = ""
+    settings.VAR_DIR = tmp_path
+    keys._cache.clear()
+    try:
+        _seed()
+        assert keys.development_key_path().exists()
+        badge = Badge.objects.filter(printed_at__isnull=False).first()
+        keys._cache.clear()  # as a new process would
+        assert codes.decode(codes.badge_code(badge)).number == badge.number
+    finally:
+        keys._cache.clear()
+
+
 # --- The demo, seeded once for the module ----------------------------------------------
 @pytest.fixture(scope="module")
 def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):

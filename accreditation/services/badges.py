@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from accreditation.models import FIRST_BADGE_NUMBER, Accreditation, Badge, BadgeNumberCounter
 from accreditation.models import AccreditationStatus as S
 from accreditation.services.transitions import (
-    audit_many,
     lock_accreditation,
     lock_accreditations,
     move,
@@ -20,7 +19,7 @@ from accreditation.services.transitions import (
 )
 from accreditation.workflow import AccreditationError, check_move
 from delegations.models import passport_normalise
-from hanoi_summit.core.audit import audit_record
+from hanoi_summit.core.audit import audit_record, audit_record_many
 
 
 def _validity(member):
@@ -109,7 +108,7 @@ def badge_issue_many(*, accreditations, actor):
     )
     for acc in locked:
         acc.status = S.BADGE_ISSUED
-    audit_many(
+    audit_record_many(
         [
             (acc, {"status": str(S.CLEARED)}, {"status": str(S.BADGE_ISSUED), "badge": str(badge)})
             for acc, badge in zip(locked, badges, strict=True)

@@ -15,8 +15,9 @@ from accreditation import selectors
 from accreditation.models import Accreditation, Badge, BadgeLayout, PrintBatch
 from accreditation.models import AccreditationStatus as S
 from accreditation.services.badges import badge_issue_many
-from accreditation.services.transitions import audit_many, lock_accreditations
+from accreditation.services.transitions import lock_accreditations
 from accreditation.workflow import AccreditationError, check_move
+from hanoi_summit.core.audit import audit_record_many
 
 logger = logging.getLogger(__name__)
 #: Up to this many badges render inside the request; more go to a Celery task.
@@ -57,7 +58,7 @@ def badge_print_batch(*, badges, layout, actor):
     batch = PrintBatch.objects.create(layout=layout, total=len(locked), created_by=actor, progress_at=now)
     Badge.objects.filter(pk__in=ids).update(printed_at=now, printed_by=actor, print_batch=batch)
     Accreditation.objects.filter(pk__in=list(accreditations)).update(status=S.PRINTED, updated_at=now)
-    audit_many(
+    audit_record_many(
         [
             (
                 accreditations[badge.accreditation_id],

@@ -14,7 +14,6 @@ from accreditation.models import Accreditation
 from accreditation.workflow import AccreditationError, check_move
 from delegations.selectors import focal_point_emails
 from hanoi_summit.core.audit import audit_record
-from hanoi_summit.core.models import AuditEntry
 from hanoi_summit.core.outbox.queue import email_queue
 
 
@@ -51,24 +50,6 @@ def move(accreditation, new_status, *, actor, action, note="", extra=None):
         before={"status": before},
         after={"status": str(new_status), **(extra or {})},
         note=note,
-    )
-
-
-def audit_many(entries, *, actor, action):
-    """One audit entry per (target, before, after), written in one statement."""
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
-                action=action,
-                target_type=target._meta.label_lower,
-                target_id=str(target.pk),
-                target_repr=str(target)[:300],
-                before=before,
-                after=after,
-            )
-            for target, before, after in entries
-        ]
     )
 
 

@@ -179,6 +179,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # An outbox row still "sending" after this long is presumed lost with its worker.
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=600)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# A failed e-mail gets one more round of OUTBOX_MAX_ATTEMPTS by itself this long after it
+# failed (the mail server may be back); after that it waits for a person's "Retry".
+OUTBOX_FAILED_RETRY_AFTER_SECONDS = env.int("OUTBOX_FAILED_RETRY_AFTER_SECONDS", default=1800)
 # The sweep re-dispatches a queued row only after this long, so tasks merely waiting in a
 # busy queue are not doubled.
 OUTBOX_REDISPATCH_AFTER_SECONDS = env.int("OUTBOX_REDISPATCH_AFTER_SECONDS", default=120)

@@ -37,7 +37,13 @@ class OutgoingEmail(models.Model):
     #: staff who read the outbox must not read a reset or invitation link. Emptied once sent.
     sealed_secrets = models.TextField(blank=True, default="", editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    #: Every attempt ever made, across rounds: a manual or automatic retry never resets it.
     attempts = models.PositiveSmallIntegerField(default=0)
+    #: `attempts` when the current round began: a round may make OUTBOX_MAX_ATTEMPTS attempts
+    #: beyond it. A retry (manual or the sweep's automatic one) starts a new round.
+    round_started_attempts = models.PositiveSmallIntegerField(default=0)
+    #: When the sweep gave this failed e-mail its one automatic new round (None: not yet).
+    auto_retried_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     #: The earliest time the next attempt may run (backoff after a temporary error).
     next_attempt_at = models.DateTimeField(null=True, blank=True)

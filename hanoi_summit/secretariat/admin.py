@@ -1,12 +1,13 @@
 """The secretariat's admin: site branding, the outbox and the audit trail."""
 
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accreditation.permissions import VET
-from hanoi_summit.core.admin import choice_pill, restrict_fields, short_time
+from hanoi_summit.core.admin import choice_pill, restrict_fields, short_time, status_pill
 from hanoi_summit.core.errors import DomainError
 from hanoi_summit.core.models import AuditEntry, EmailStatus, OutgoingEmail
 from hanoi_summit.core.outbox import queue as outbox
@@ -49,6 +50,8 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "subject",
         "status",
         "attempts",
+        "round_started_attempts",
+        "auto_retried_at",
         "last_error",
         "next_attempt_at",
         "created_at",
@@ -62,7 +65,18 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         (None, {"fields": ["to", "subject", "language", "dedupe_key"]}),
         (
             _("Delivery"),
-            {"fields": ["status", "attempts", "last_error", "next_attempt_at", "created_at", "sent_at"]},
+            {
+                "fields": [
+                    "status",
+                    "attempts",
+                    "round_started_attempts",
+                    "auto_retried_at",
+                    "last_error",
+                    "next_attempt_at",
+                    "created_at",
+                    "sent_at",
+                ]
+            },
         ),
         (_("Content"), {"fields": ["body_text", "body_html", "attachment_names"]}),
     ]
@@ -76,6 +90,17 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, email):
+        # "Retrying" is computed here, not stored: a row waiting out its backoff is exactly a
+        # queued row with next_attempt_at set (only a failed attempt sets it; the sweep and a
+        # retry clear it). A stored status would have to be handled by the claim, the sweep,
+        # cancel and the status constraint alike, for no change in behaviour.
+        if email.status == EmailStatus.QUEUED and email.next_attempt_at is not None:
+            return format_html(
+                "{} {}",
+                status_pill(_("Retrying"), "warning"),
+                _("attempt %(attempts)d done, next at %(time)s")
+                % {"attempts": email.attempts, "time": short_time(email.next_attempt_at)},
+            )
         return choice_pill(EmailStatus, email.status, EMAIL_TONES)
 
     @admin.display(description=_("created"), ordering="created_at")

@@ -149,3 +149,37 @@ def test_a_sealed_link_arrives_and_the_row_and_the_log_forget_it(celery_worker, 
     assert row.sealed_secrets == ""
     assert link not in row.body_text + row.body_html
     assert "w0rker-s3cret" not in celery_worker.log_tail(lines=10_000)
+
+
+def test_a_failed_email_is_retried_once_by_the_sweep_after_the_mail_server_is_back(celery_worker, smtp_sink):
+    # Queued while the broker was down, with one attempt left in its round (the worker runs
+    # with the default OUTBOX_MAX_ATTEMPTS of 8 and OUTBOX_FAILED_RETRY_AFTER_SECONDS of 1800).
+    with mock.patch.object(outbox_send, "apply_async", side_effect=OperationalError("Error 111 connecting")):
+        email = queue("retried:1")
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        attempts=7, updated_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+
+    # The mail server is down: its last attempt is refused, and the row fails.
+    smtp_sink.fail_next("421 4.3.2 Service not available")
+    outbox_requeue_stale.delay()
+    wait_until(lambda: status_of(email) == EmailStatus.FAILED, what="the e-mail to fail")
+
+    # The server is back, but the failure is recent: the sweep leaves the row to wait.
+    outbox_requeue_stale.delay()
+    drain(smtp_sink)
+    assert status_of(email) == EmailStatus.FAILED
+    assert str(email.pk) not in smtp_sink.outbox_ids()
+
+    # Half an hour later, the sweep retries it by itself, in a new round: delivered.
+    OutgoingEmail.objects.filter(pk=email.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=31))
+    outbox_requeue_stale.delay()
+    wait_until(lambda: status_of(email) == EmailStatus.SENT, what="the retried e-mail to be sent")
+
+    # Later sweeps send nothing more.
+    outbox_requeue_stale.delay()
+    drain(smtp_sink)
+    row = OutgoingEmail.objects.get(pk=email.pk)
+    assert (row.attempts, row.round_started_attempts) == (9, 8)
+    assert row.auto_retried_at is not None
+    assert smtp_sink.outbox_ids().count(str(email.pk)) == 1

@@ -166,8 +166,9 @@ def _snapshot(email):
 def email_retry(*, email, actor=None):
     """Send a failed or cancelled e-mail again; return the updated row.
 
-    Side effects: the row goes back to `queued` with its attempts reset (a new round of
-    retries); an audit entry "email.retry"; after commit, one send task.
+    Side effects: the row goes back to `queued` with a new round of OUTBOX_MAX_ATTEMPTS
+    attempts (round_started_attempts = attempts: the count of earlier attempts is kept, and
+    the admin shows the true total); an audit entry "email.retry"; after commit, one send task.
     Raises OutboxError(code="email_not_retryable") from any other status.
     """
     with transaction.atomic():
@@ -180,9 +181,9 @@ def email_retry(*, email, actor=None):
             )
         before = _snapshot(locked)
         locked.status = EmailStatus.QUEUED
-        locked.attempts = 0
+        locked.round_started_attempts = locked.attempts
         locked.next_attempt_at = None
-        locked.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
+        locked.save(update_fields=["status", "round_started_attempts", "next_attempt_at", "updated_at"])
         audit_record(actor=actor, action="email.retry", target=locked, before=before, after=_snapshot(locked))
         transaction.on_commit(lambda: email_dispatch(email_id=locked.pk))
     return locked

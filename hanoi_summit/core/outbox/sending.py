@@ -3,7 +3,10 @@
 Kept apart from `outbox` so that web processes never import the SMTP machinery.
 
 States: queued -> sending -> sent; sending -> queued (temporary SMTP error, with backoff) or
-failed (permanent error, or attempts exhausted). A row is claimed (locked and moved to
+failed (permanent error, or the round's attempts exhausted). A round is OUTBOX_MAX_ATTEMPTS
+attempts; `attempts` counts them all, across rounds. The sweep gives each failed row one
+more round by itself, OUTBOX_FAILED_RETRY_AFTER_SECONDS after it failed (the mail server
+may be back by then); after that only a person retries it (outbox.queue.email_retry). A row is claimed (locked and moved to
 `sending` by one conditional UPDATE, committed) before any network traffic, so a task
 delivered twice, or dispatched twice by the sweep, finds the row no longer queued and
 sends nothing.
@@ -22,7 +25,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from hanoi_summit.core.models import EmailStatus, OutgoingEmail
@@ -155,7 +158,7 @@ def email_send(*, email_id):
 
     Side effects: the row moves to `sending` (attempts + 1), then to `sent` (sent_at), to
     `queued` with next_attempt_at and last_error after a temporary error, or to `failed`
-    with last_error after a permanent one or the OUTBOX_MAX_ATTEMPTS-th attempt.
+    with last_error after a permanent one or the round's OUTBOX_MAX_ATTEMPTS-th attempt.
     Does nothing for a row that is missing, not queued, or still backing off.
     """
     email = _claim(email_id)
@@ -165,8 +168,9 @@ def email_send(*, email_id):
         build_message(email).send(fail_silently=False)
     except Exception as exc:  # every failure must leave the row in a definite state
         now = timezone.now()
-        retry = is_temporary(exc) and email.attempts < settings.OUTBOX_MAX_ATTEMPTS
-        wait = backoff_seconds(email.attempts) if retry else None
+        in_round = email.attempts - email.round_started_attempts
+        retry = is_temporary(exc) and in_round < settings.OUTBOX_MAX_ATTEMPTS
+        wait = backoff_seconds(in_round) if retry else None
         _write_outcome(
             email.pk,
             status=EmailStatus.QUEUED if retry else EmailStatus.FAILED,
@@ -194,10 +198,11 @@ def email_requeue_stale():
     """The beat sweep: dispatch rows nobody is sending. Returns how many it dispatched.
 
     Side effects: rows in `sending` for longer than OUTBOX_STUCK_AFTER_SECONDS (their worker
-    died) go back to `queued`, or to `failed` if they have used all their attempts; every
-    queued row whose task should long have run (queued while the broker was down, or its
-    retry lost with a worker) is dispatched again. OUTBOX_REDISPATCH_AFTER_SECONDS of grace
-    keeps the sweep from doubling tasks that are merely waiting in a busy queue.
+    died) go back to `queued`, or to `failed` if they have used all their round's attempts;
+    every queued row whose task should long have run (queued while the broker was down, or
+    its retry lost with a worker) is dispatched again. OUTBOX_REDISPATCH_AFTER_SECONDS of
+    grace keeps the sweep from doubling tasks that are merely waiting in a busy queue.
+    Failed rows get one automatic new round (email_auto_retry_failed), dispatched here too.
     """
     from hanoi_summit.core.outbox.queue import email_dispatch
 
@@ -206,7 +211,7 @@ def email_requeue_stale():
         status=EmailStatus.SENDING,
         updated_at__lt=now - dt.timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS),
     )
-    stuck.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
+    stuck.filter(attempts__gte=F("round_started_attempts") + settings.OUTBOX_MAX_ATTEMPTS).update(
         status=EmailStatus.FAILED, last_error="Worker lost while sending; attempts exhausted.", updated_at=now
     )
     # No task exists any more for these: dispatch them now, without the grace below.
@@ -222,10 +227,39 @@ def email_requeue_stale():
         .order_by("pk")
         .values_list("pk", flat=True)[:5000]
     )
-    due = revived + waiting
+    due = revived + waiting + email_auto_retry_failed(now=now)
     for email_id in due:
         email_dispatch(email_id=email_id)
     return len(due)
+
+
+def email_auto_retry_failed(*, now=None):
+    """Give failed rows one automatic new round; return their ids, for the caller to dispatch.
+
+    A row qualifies once: failed (never cancelled: a person stopped it), not auto-retried
+    before, and failed at least OUTBOX_FAILED_RETRY_AFTER_SECONDS ago (`updated_at`, which
+    only a person's retry or cancel changes after the failure). Side effects: those rows go
+    back to `queued` with a new round (round_started_attempts = attempts, so the total stays)
+    and auto_retried_at set; a row that fails again stays failed until a person retries it.
+    The UPDATE re-checks every condition, so a row retried or cancelled meanwhile is left
+    alone (a dispatch for it finds it not queued, or sends it once).
+    """
+    now = now or timezone.now()
+    candidates = OutgoingEmail.objects.filter(
+        status=EmailStatus.FAILED,
+        auto_retried_at__isnull=True,
+        updated_at__lte=now - dt.timedelta(seconds=settings.OUTBOX_FAILED_RETRY_AFTER_SECONDS),
+    )
+    ids = list(candidates.order_by("pk").values_list("pk", flat=True)[:5000])
+    if ids:
+        candidates.filter(pk__in=ids).update(
+            status=EmailStatus.QUEUED,
+            round_started_attempts=F("attempts"),
+            next_attempt_at=None,
+            auto_retried_at=now,
+            updated_at=now,
+        )
+    return ids
 
 
 def email_purge_sent(*, older_than_days=None):

@@ -100,7 +100,8 @@ def test_retry_action_queues_failed_emails_again_and_audits_who(secretariat_clie
     for email in emails:
         email.refresh_from_db()
         assert email.status == EmailStatus.QUEUED
-        assert email.attempts == 0
+        # The earlier attempts stay counted; a new round starts after them.
+        assert (email.attempts, email.round_started_attempts) == (8, 8)
     retries = AuditEntry.objects.filter(action="email.retry")
     assert sorted(int(e.target_id) for e in retries) == sorted(e.pk for e in emails)
     assert {e.actor for e in retries} == {secretariat_user}

@@ -377,7 +377,8 @@ def test_retry_requeues_and_sends_after_commit(mailoutbox, django_capture_on_com
     with django_capture_on_commit_callbacks() as callbacks:
         email_retry(email=email, actor=officer)
     email.refresh_from_db()
-    assert (email.status, email.attempts) == (EmailStatus.QUEUED, 0)
+    # The earlier attempts stay counted; the retry starts a new round after them.
+    assert (email.status, email.attempts, email.round_started_attempts) == (EmailStatus.QUEUED, 8, 8)
     assert mailoutbox == []
 
     for callback in callbacks:

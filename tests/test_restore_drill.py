@@ -40,7 +40,7 @@ counts = {name: model.objects.count() for name, model in models.items()}
 badge = Badge.objects.get(number=%(number)d)
 photo = badge.accreditation.member.photo
 officer = get_user_model().objects.get(username="gate")
-outcome = badge_scan(code=codes.badge_code(badge), zone_code="PLN", direction="in", officer=officer)
+outcome = badge_scan(code=codes.badge_code(badge), zone_code="PLN", direction="in", actor=officer)
 print(json.dumps({"counts": counts, "photo": photo.storage.size(photo.name),
                   "code": codes.badge_code(badge), "result": outcome.result, "reason": outcome.reason,
                   "scans_after": Scan.objects.count()}))

@@ -32,7 +32,7 @@ run: install
 	@echo "    admin         http://127.0.0.1:$(PORT)/admin/"
 	@echo "    portal        http://127.0.0.1:$(PORT)/portal/"
 	@echo "    protocol      http://127.0.0.1:$(PORT)/protocol/"
-	@echo "    API docs      http://127.0.0.1:$(PORT)/api/docs/"
+	@echo "    API docs      http://127.0.0.1:$(PORT)/api/docs/ (ReDoc: /api/redoc/)"
 	@echo "    health        http://127.0.0.1:$(PORT)/healthz/"
 	@[ -n "$$REDIS_URL" ] || echo "  No REDIS_URL: e-mails and badge batches run in-process as they are queued;"
 	@[ -n "$$REDIS_URL" ] || echo "  there is no Celery worker to start (nor beat: its sweeps have nothing to catch)."

@@ -196,9 +196,10 @@ OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=180)
 # be lost. On: wait for the flush.
 OUTBOX_SYNCHRONOUS_COMMIT = env.bool("OUTBOX_SYNCHRONOUS_COMMIT", default=False)
 
-# Off (the default): a gate scan's log row is committed asynchronously on PostgreSQL; what
-# that trades is explained once, at accreditation/gate/scan.py's _record.
-CHECKIN_SYNCHRONOUS_COMMIT = env.bool("CHECKIN_SYNCHRONOUS_COMMIT", default=False)
+# On (the default): an answered gate scan is on disk before the gate shows its verdict. Off
+# trades that for throughput; what exactly is explained once, at accreditation/gate/scan.py's
+# _record.
+CHECKIN_SYNCHRONOUS_COMMIT = env.bool("CHECKIN_SYNCHRONOUS_COMMIT", default=True)
 # A gate account sees the photo of a badge it scanned this many seconds ago at most, and no
 # other: the photo is for comparing the face in front of the gate, not for browsing.
 GATE_PHOTO_WINDOW_SECONDS = 300

@@ -179,11 +179,12 @@ def _record(values):
     """Log one scan and return its id.
 
     Alone (no caller's transaction), the INSERT is its own transaction: no BEGIN and COMMIT
-    round trips. On PostgreSQL it is then committed asynchronously, unless
-    settings.CHECKIN_SYNCHRONOUS_COMMIT: acknowledged before its WAL record reaches the
-    disk, so a gate is not kept waiting for a flush per scan. The price: if the database
-    server crashes, the scans of its last second may be missing from the log (the gates'
-    answers were given; nothing else is lost, and the database stays consistent).
+    round trips. It commits durably by default: a gate's verdict is given for a scan that is
+    on disk, so a server crash loses no answered scan. With settings.CHECKIN_SYNCHRONOUS_COMMIT
+    off, PostgreSQL commits it asynchronously instead: acknowledged before its WAL record
+    reaches the disk, so a gate never waits for a flush. The price: if the database server
+    crashes, the scans of its last second may be missing from the log although the gates
+    answered them (nothing else is lost, and the database stays consistent).
     set_config(..., true) lasts for the statement's own transaction only, and RETURNING runs
     before its commit, so that commit, and no other, reads "off".
 

@@ -123,6 +123,13 @@ def test_redis_url_switches_between_eager_tasks_and_a_real_broker(tmp_path, redi
     assert cache in backend
 
 
+def test_gate_scans_commit_durably_unless_told_otherwise(tmp_path):
+    default = settings_printed(tmp_path, "print(s.CHECKIN_SYNCHRONOUS_COMMIT)")
+    turned_off = settings_printed(tmp_path, "print(s.CHECKIN_SYNCHRONOUS_COMMIT)", CHECKIN_SYNCHRONOUS_COMMIT="0")
+    assert default.returncode == 0, default.stderr
+    assert (default.stdout.strip(), turned_off.stdout.strip()) == ("True", "False")
+
+
 def test_database_connections_persist_between_requests(settings):
     # A new PostgreSQL connection per request cut throughput 2.3-fold: keep them open.
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0

@@ -342,15 +342,36 @@ def test_gate_shows_the_function_the_badge_prints(zones, function, role):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_asynchronous_commit_of_a_scan_stays_within_the_scan(require_postgres):
-    """A scan that is its own transaction commits asynchronously (scan._record says why); the
-    setting must neither outlive it on the connection nor reach a caller's transaction."""
-    from django.db import transaction
+def test_an_answered_scan_is_committed_durably_by_default(require_postgres):
+    """By default the scan's INSERT is the durable one: nothing turns synchronous_commit off."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     ZoneFactory(code="PLN")
     code = codes.badge_code(collected_badge())
+    with CaptureQueriesContext(connection) as queries:
+        outcome = checkin.badge_scan(code=code, zone_code="PLN", direction="in")
+    assert outcome.granted
+    inserts = [q["sql"] for q in queries if "hs_gate_scan_insert" in q["sql"]]
+    assert len(inserts) == 1
+    assert "hs_gate_scan_insert_async" not in inserts[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_asynchronous_commit_of_a_scan_stays_within_the_scan(require_postgres, settings):
+    """With CHECKIN_SYNCHRONOUS_COMMIT off, a scan that is its own transaction commits
+    asynchronously (scan._record says why); the setting must neither outlive it on the
+    connection nor reach a caller's transaction."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CHECKIN_SYNCHRONOUS_COMMIT = False
+    ZoneFactory(code="PLN")
+    code = codes.badge_code(collected_badge())
     assert session_setting("synchronous_commit") == "on"
-    outcome = checkin.badge_scan(code=code, zone_code="PLN", direction="in")
+    with CaptureQueriesContext(connection) as queries:
+        outcome = checkin.badge_scan(code=code, zone_code="PLN", direction="in")
+    assert any("hs_gate_scan_insert_async" in q["sql"] for q in queries)
     assert outcome.granted and Scan.objects.filter(pk=outcome.scan_id).exists()
     assert session_setting("synchronous_commit") == "on"
     with transaction.atomic():

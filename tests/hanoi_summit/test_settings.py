@@ -125,7 +125,9 @@ def test_redis_url_switches_between_eager_tasks_and_a_real_broker(tmp_path, redi
 
 def test_gate_scans_commit_durably_unless_told_otherwise(tmp_path):
     default = settings_printed(tmp_path, "print(s.CHECKIN_SYNCHRONOUS_COMMIT)")
-    turned_off = settings_printed(tmp_path, "print(s.CHECKIN_SYNCHRONOUS_COMMIT)", CHECKIN_SYNCHRONOUS_COMMIT="0")
+    turned_off = settings_printed(
+        tmp_path, "print(s.CHECKIN_SYNCHRONOUS_COMMIT)", CHECKIN_SYNCHRONOUS_COMMIT="0"
+    )
     assert default.returncode == 0, default.stderr
     assert (default.stdout.strip(), turned_off.stdout.strip()) == ("True", "False")
 

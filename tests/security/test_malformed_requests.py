@@ -8,7 +8,7 @@ import tracemalloc
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import get_resolver, reverse
+from django.urls import get_resolver
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
@@ -17,6 +17,7 @@ from delegations.models import Document
 from hanoi_summit.core import files
 from tests import factories
 from tests.security import pdfs
+from tests.security.portal_uploads import post_full_powers, post_note_verbale
 
 #: A JSON body nested a thousand levels deep: six kilobytes.
 DEEP_JSON = "[" * 1000 + "]" * 1000
@@ -210,8 +211,7 @@ def test_hostile_pdfs_are_refused_quickly_and_in_little_memory(name):
 
 @pytest.mark.parametrize("name", HOSTILE_PDFS)
 def test_a_hostile_note_verbale_is_refused_on_the_form(name, focal_client, delegation):
-    upload = SimpleUploadedFile("nv.pdf", HOSTILE_PDFS[name](), "application/pdf")
-    response = focal_client.post(reverse("portal:documents"), {"kind": "note_verbale", "file": upload})
+    response = post_note_verbale(focal_client, HOSTILE_PDFS[name]())
     assert response.status_code == 200
     assert "not a PDF document" in response.content.decode()
     assert not Document.objects.exists()
@@ -219,17 +219,7 @@ def test_a_hostile_note_verbale_is_refused_on_the_form(name, focal_client, deleg
 
 @pytest.mark.parametrize("name", HOSTILE_PDFS)
 def test_hostile_full_powers_are_a_400_with_a_code(name, db):
-    from sessions.models import FullPowersStatus, SigningBasis
-
-    delegation = factories.StateDelegationFactory(code="ken")
-    user = factories.FocalPointFactory(delegation=delegation).user
-    factories.SignatureFactory(
-        delegation=delegation, basis=SigningBasis.FULL_POWERS, full_powers_status=FullPowersStatus.AWAITED
-    )
-    client = APIClient()
-    client.force_authenticate(user)
-    upload = SimpleUploadedFile("fp.pdf", HOSTILE_PDFS[name](), "application/pdf")
-    response = client.post("/api/programme/signature/full-powers/", {"file": upload}, format="multipart")
+    response = post_full_powers(HOSTILE_PDFS[name]())
     assert response.status_code == 400, response.content[:300]
     assert re.fullmatch(r"[a-z_]+", response.json()["code"])
     assert not Document.objects.exists()

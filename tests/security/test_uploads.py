@@ -10,7 +10,6 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, ImageCms
-from rest_framework.test import APIClient
 
 from accreditation.models import PrintBatch
 from delegations.models import Document
@@ -20,6 +19,7 @@ from sessions.models import FullPowersStatus, SigningBasis
 from tests import factories
 from tests.factories import pdf_bytes
 from tests.security import pdfs
+from tests.security.portal_uploads import post_full_powers, post_note_verbale
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = b"<script>alert(document.cookie)</script>"
@@ -151,8 +151,7 @@ def test_opening_at_a_page_and_links_are_kept(catalog_extra, page_extra, extra):
 
 @pytest.mark.parametrize("name", ACTIVE)
 def test_a_note_verbale_with_active_content_is_refused_on_the_form(name, focal_client, delegation):
-    upload = SimpleUploadedFile("nv.pdf", ACTIVE[name](), "application/pdf")
-    response = focal_client.post(reverse("portal:documents"), {"kind": "note_verbale", "file": upload})
+    response = post_note_verbale(focal_client, ACTIVE[name]())
     assert response.status_code == 200
     assert "scripts, automatic actions or attached files" in response.content.decode()
     assert not Document.objects.exists()
@@ -160,15 +159,7 @@ def test_a_note_verbale_with_active_content_is_refused_on_the_form(name, focal_c
 
 @pytest.mark.parametrize("name", ACTIVE)
 def test_full_powers_with_active_content_are_a_400(name, db):
-    delegation = factories.StateDelegationFactory(code="ken")
-    user = factories.FocalPointFactory(delegation=delegation).user
-    factories.SignatureFactory(
-        delegation=delegation, basis=SigningBasis.FULL_POWERS, full_powers_status=FullPowersStatus.AWAITED
-    )
-    client = APIClient()
-    client.force_authenticate(user)
-    upload = SimpleUploadedFile("fp.pdf", ACTIVE[name](), "application/pdf")
-    response = client.post("/api/programme/signature/full-powers/", {"file": upload}, format="multipart")
+    response = post_full_powers(ACTIVE[name]())
     assert response.status_code == 400
     assert response.json()["code"] == "document_active_content"
     assert "scripts" in response.json()["detail"]

@@ -17,6 +17,7 @@ from accreditation.models import (
     ScanResult,
     Zone,
 )
+from accreditation.permissions import HAND_OVER, PRINT, REVIEW, VET
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE, VETTING_SCOPE
 from delegations.selectors import delegation_members
 from hanoi_summit.core.clock import HANOI, event_now
@@ -93,6 +94,14 @@ def accreditation_for_vetting(*, pk):
 def member_in_vetting_scope(*, member_pk):
     """Whether the member's accreditation is one security may look at (VETTING_SCOPE)."""
     return Accreditation.objects.filter(member_id=member_pk, status__in=VETTING_SCOPE).exists()
+
+
+def member_photo_visible(*, member_pk, user):
+    """Whether `user` may see this member's photo on a staff screen: reviewers and protocol
+    always; someone who only vets, from approval on, as on the vetting pages."""
+    if any(user.has_perm(permission) for permission in (REVIEW, PRINT, HAND_OVER)):
+        return True
+    return user.has_perm(VET) and member_in_vetting_scope(member_pk=member_pk)
 
 
 def assignment_suggested(*, member):

@@ -1,16 +1,16 @@
 """Celery tasks of accreditation: thin, they load a row and call a service."""
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
 from accreditation.models import PrintBatch
+from accreditation.services.printing import TRANSIENT_DB_ERRORS
 
 
 # A database restart fails the task on its connection: retried a few times with backoff
 # (each attempt starts on a checked connection, hanoi_summit/celery.py). Past the retries
 # the batch stays pending or rendering, and the sweep below queues it again.
 @shared_task(
-    autoretry_for=(OperationalError, InterfaceError),
+    autoretry_for=TRANSIENT_DB_ERRORS,
     retry_backoff=2,
     retry_backoff_max=60,
     retry_jitter=True,

@@ -74,6 +74,17 @@ class MemberRole(models.TextChoices):
     PRESS_ATTACHE = "press_attache", _("Press attaché")
 
 
+#: Role -> its (lazy) label, built once: get_role_display() rebuilds the choices' dict on each
+#: call, and a gate asks for it per scan.
+_ROLE_LABELS = dict(MemberRole.choices)
+
+
+def function_label_of(function, role):
+    """What a badge prints under the name: the function typed, else the role's name. From the
+    member's columns, so that a caller that read them raw needs no Member instance."""
+    return function or str(_ROLE_LABELS.get(role, role))
+
+
 #: Ranks whose holder comes without a photo when heading the delegation (their security
 #: services do not hand portraits out): Head of State or Government, Vice-President, Crown Prince.
 PHOTO_EXEMPT_RANKS = (

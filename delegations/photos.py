@@ -41,7 +41,8 @@ def photo_clean(upload):
             % {"size": round(size / 1024 / 1024, 1), "limit": PHOTO_MAX_BYTES // 1024 // 1024},
             "photo_too_large",
         )
-    data = upload.read()
+    # Read one byte past the limit, never the whole of an upload that did not say its size.
+    data = upload.read(PHOTO_MAX_BYTES + 1)
     if len(data) > PHOTO_MAX_BYTES:
         raise _refuse(_("The photo is too large; the limit is 5 MB."), "photo_too_large")
     not_an_image = _refuse(_("This file is not a JPEG or PNG photo."), "photo_invalid")

@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 
 from accreditation.badges import codes
-from delegations.models import delegation_label_of
+from delegations.models import delegation_label_of, function_label_of
 from hanoi_summit.core.fonts import BOLD, REGULAR, register_fonts
 
 logger = logging.getLogger(__name__)
@@ -268,7 +268,7 @@ def delegation_label(delegation):
 
 
 def function_label(member):
-    return member.function or member.get_role_display()
+    return function_label_of(member.function, member.role)
 
 
 def _draw_badge(canvas, badge, design, ox, oy, photo_path):

@@ -27,7 +27,7 @@ from accreditation.models import (
     ScanResult,
     badge_is_void,
 )
-from delegations.models import Member, delegation_label_of
+from delegations.models import delegation_label_of, function_label_of
 from hanoi_summit.core.audit import audit_record
 from hanoi_summit.core.clock import event_today
 from hanoi_summit.core.db import execute_prepared
@@ -105,19 +105,13 @@ def today_in_hanoi():
     return event_today()
 
 
-#: Role -> its (lazy) label. The badge's rule, pdf.function_label, asks the model's
-#: get_role_display(), which rebuilds the choices' dict on each call: a gate pays that per scan.
-_ROLE_LABELS = dict(Member._meta.get_field("role").flatchoices)
-
-
 def _display(badge: ScannedBadge):
     return BadgeDisplay(
         badge_id=badge.pk,
         number=badge.number,
         version=badge.version,
         name=badge.badge_name,
-        # What the badge prints (pdf.function_label), without a Member instance.
-        function=badge.function or str(_ROLE_LABELS.get(badge.role, badge.role)),
+        function=function_label_of(badge.function, badge.role),
         delegation=delegation_label_of(
             badge.delegation_name, badge.delegation_acronym, badge.delegation_country, badge.delegation_kind
         ),

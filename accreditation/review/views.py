@@ -212,9 +212,8 @@ def member_photo(request, member_pk):
     if not member.photo:
         raise Http404
     user = request.user
-    security_only = not any(user.has_perm(p) for p in (REVIEW, PRINT, HAND_OVER))
-    if security_only and not selectors.member_in_vetting_scope(member_pk=member.pk):
-        raise Http404  # security sees people from approval on, as on its vetting pages
+    if not selectors.member_photo_visible(member_pk=member.pk, user=user):
+        raise Http404
     if user.has_perm(VET):
         # Security's every look at a person is on the record, the photo included.
         services.member_record_photo_view(member=member, actor=request.user)

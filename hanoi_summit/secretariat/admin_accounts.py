@@ -59,13 +59,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("", view(self.changelist_view), name="authtoken_tokenproxy_changelist"),
-            path("<path:user_id>/revoke/", view(self.revoke_view), name="authtoken_tokenproxy_revoke"),
+            path("<int:user_id>/revoke/", view(self.revoke_view), name="authtoken_tokenproxy_revoke"),
         ]
 
     def revoke_view(self, request, user_id):
         if not self.has_delete_permission(request):
             raise PermissionDenied
-        token = get_object_or_404(TokenProxy.objects.select_related("user"), user_id=unquote(user_id))
+        token = get_object_or_404(TokenProxy.objects.select_related("user"), user_id=user_id)
         changelist = reverse(f"{self.admin_site.name}:authtoken_tokenproxy_changelist")
         if request.method == "POST":
             api_token_revoke(user=token.user, actor=request.user)

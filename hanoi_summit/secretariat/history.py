@@ -3,7 +3,6 @@ first, with what changed; passport data masked for staff who may not see it."""
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -12,6 +11,7 @@ from accreditation.permissions import VET
 from delegations.models import PASSPORT_FIELDS, VIEW_PASSPORT
 from hanoi_summit.core.access import all_perms_required
 from hanoi_summit.core.audit import audit_history
+from hanoi_summit.core.pagination import page_of
 
 #: Records with a history page, as "app_label.model"; their admin change forms link to it.
 HISTORY_MODELS = frozenset(
@@ -28,9 +28,6 @@ HISTORY_MODELS = frozenset(
 
 #: Audit actions whose note is security's reasons: shown to holders of VET only.
 VETTING_ACTIONS = frozenset({"accreditation.clear", "accreditation.refuse"})
-
-#: History entries on one page.
-PAGE_SIZE = 50
 
 
 def history_changes(entry, *, show_passport):
@@ -67,7 +64,7 @@ def history(request, label, pk):
     obj = model.objects.filter(pk=pk).first()
     # A deleted record keeps its history: read it through a bare instance with its key.
     entries = audit_history(target=obj or model(pk=pk))
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, entries)
     if obj is None and not page.object_list:
         raise Http404
     show_passport = request.user.has_perm(VIEW_PASSPORT)

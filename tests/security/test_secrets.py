@@ -166,6 +166,8 @@ def test_the_token_admin_shows_no_key(client, superuser):
     # Revoking deletes the token; the audit entry names its user, not its key.
     assert client.post(revoke_url).status_code == 302
     assert not Token.objects.filter(key=key).exists()
+    # A revoke address that names no user id is not found, never a server error.
+    assert client.get(f"{changelist}abc/revoke/").status_code == 404
     entry = AuditEntry.objects.get(action="api_token.revoke")
     assert (entry.actor, entry.target_id) == (superuser, str(gate.pk))
     assert key not in _rows()

@@ -91,7 +91,10 @@ def prepare(args, env):
     with transaction.atomic():
         Session.objects.filter(slug__startswith=PREFIX).delete()
         Delegation.objects.filter(code__startswith=PREFIX).delete()
-        User.objects.filter(username__startswith=PREFIX).delete()
+        # Accounts that booked are in the audit trail, which keeps them (on_delete=PROTECT):
+        # earlier runs' accounts are deactivated and this run makes its own.
+        User.objects.filter(username__startswith=PREFIX).update(is_active=False)
+        run = secrets.token_hex(3)
         venue, _ = Venue.objects.get_or_create(name=f"{PREFIX} venue")
         room, _ = Room.objects.get_or_create(
             venue=venue, name=f"{PREFIX} room", defaults={"capacity": args.capacity}
@@ -120,7 +123,7 @@ def prepare(args, env):
             for n in range(args.delegations)
         )
         users = User.objects.bulk_create(
-            User(username=f"{PREFIX}-focal-{n}") for n in range(args.delegations)
+            User(username=f"{PREFIX}-{run}-focal-{n}") for n in range(args.delegations)
         )
         FocalPoint.objects.bulk_create(
             FocalPoint(user=u, delegation=d) for u, d in zip(users, delegations, strict=True)

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -73,15 +74,33 @@ class OutgoingEmail(models.Model):
         return f"{self.subject} -> {self.to}"
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    """No bulk update or delete: the trail is append-only (the admin's delete action, a
+    cascade or a stray `.update()` stop here)."""
+
+    def update(self, **kwargs):
+        raise ValueError("Audit entries are append-only.")
+
+    def delete(self):
+        raise ValueError("Audit entries are append-only.")
+
+    delete.queryset_only = True
+
+
 class AuditEntry(models.Model):
     """Who did what to which record, when, with before/after. Append-only: never updated.
 
     It lives here rather than in `accreditation` because every app writes to it, and the
     apps' dependencies point one way (delegations knows nothing of accreditation).
+
+    Each entry carries the hash of the one before it and its own (core/audit_chain.py):
+    `manage.py audit_verify` finds an entry changed or removed behind the application's back.
     """
 
+    #: PROTECT: an account that acted is deactivated, never deleted; setting the column to
+    #: NULL would rewrite (and break the hash of) every entry it made.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     #: Dotted verb, e.g. "accreditation.approve", "member.view", "badge.reprint".
     action = models.CharField(max_length=80)
@@ -92,7 +111,14 @@ class AuditEntry(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    #: Set when the entry is made, not by the database: it is part of the hash.
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    #: The entry_hash of the entry before this one (audit_chain.GENESIS for the first).
+    prev_hash = models.CharField(max_length=64, editable=False)
+    #: SHA-256 over this entry's fields and prev_hash (audit_chain.entry_hash).
+    entry_hash = models.CharField(max_length=64, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit entry")
@@ -104,8 +130,10 @@ class AuditEntry(models.Model):
         return f"{self.action} {self.target_type}#{self.target_id}"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
+        if self.pk is not None or not self._state.adding:
             raise ValueError("Audit entries are append-only.")
+        if not self.entry_hash:
+            raise ValueError("Write audit entries with core.audit (it links them into the chain).")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -163,7 +163,9 @@ restrict_fields("hanoi_summit.auditentry", ["note"], VET)
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    """The audit trail, to read only: the model itself refuses updates and deletes too."""
+    """The audit trail, to read only, even for superusers: the model itself refuses updates
+    and deletes too (and PostgreSQL, by a trigger); `manage.py audit_verify` checks the
+    hash chain the last two fields make."""
 
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
     show_full_result_count = False
@@ -181,6 +183,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "before",
         "after",
         "note",
+        "prev_hash",
+        "entry_hash",
     ]
 
     def get_fields(self, request, obj=None):

@@ -1,6 +1,13 @@
 """The secretariat's admin for delegations: invitations (one, many, or a file), members with
-masked passports, private files through the permission-checked views."""
+masked passports, private files through the permission-checked views.
 
+Delegations and members are saved and deleted by the delegations services, as the portal
+and the API do: the same checks, one audit entry per change with its old and new values.
+Whether a member is locked for review is the accreditation services' to set: shown here,
+never edited.
+"""
+
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -13,7 +20,7 @@ from django.utils.translation import ngettext
 
 from delegations import services
 from delegations.errors import DelegationError
-from delegations.forms import InvitationUploadForm
+from delegations.forms import DomainErrorFormMixin, InvitationUploadForm
 from delegations.imports.invitations import invitation_rows_check, invitation_rows_parse
 from delegations.imports.preview import preview_drop, preview_keep, preview_take
 from delegations.models import (
@@ -25,7 +32,7 @@ from delegations.models import (
     Invitation,
     Member,
 )
-from hanoi_summit.core.admin import status_pill
+from hanoi_summit.core.admin import ServiceAdminMixin, status_pill
 from hanoi_summit.core.http import site_url
 
 _IMPORT_FLOW = "invitations"
@@ -42,8 +49,31 @@ class FocalPointInline(admin.TabularInline):
         return False
 
 
+class DelegationAdminForm(DomainErrorFormMixin, forms.ModelForm):
+    """The secretariat's checks (delegation_secretariat_check) as form errors."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                services.delegation_secretariat_check(
+                    delegation=self.instance, data={f: cleaned[f] for f in self.changed_data if f in cleaned}
+                )
+            except DelegationError as error:
+                self.add_domain_error(error)
+        return cleaned
+
+
+def _saved_as(obj, saved):
+    """Make the admin's `obj` the row a service saved (the admin goes on with `obj`: its
+    history message, the redirect to its page)."""
+    obj.pk = saved.pk
+    obj._state.adding = False
+    obj.refresh_from_db()
+
+
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = (
         "name", "code", "kind", "status", "badge_quota", "member_count", "contact_email", "proposed_name",
     )  # fmt: skip
@@ -53,14 +83,22 @@ class DelegationAdmin(admin.ModelAdmin):
     inlines = [FocalPointInline]
     actions = ["invite_selected", "accept_proposed_name"]
 
+    form = DelegationAdminForm
+
     def save_model(self, request, obj, form, change):
-        """The official name, acronym and country change here only; each change is audited."""
-        before = {
-            field: form.initial.get(field) for field in services.OFFICIAL_FIELDS if field in form.changed_data
-        }
-        super().save_model(request, obj, form, change)
-        if change and before:
-            services.delegation_rename_record(delegation=obj, actor=request.user, before=before)
+        """Through the services: every change audited with its old and new value (the
+        official name, acronym and country as delegation.rename)."""
+        if change:
+            data = {f: form.cleaned_data[f] for f in form.changed_data if f in services.SECRETARIAT_FIELDS}
+            _saved_as(
+                obj, services.delegation_secretariat_update(delegation=obj, actor=request.user, data=data)
+            )
+        else:
+            data = {f: v for f, v in form.cleaned_data.items() if f in services.SECRETARIAT_FIELDS}
+            _saved_as(obj, services.delegation_create(actor=request.user, data=data))
+
+    def delete_model(self, request, obj):
+        services.delegation_delete(delegation=obj, actor=request.user)
 
     @admin.action(
         description=_("Accept the proposed name and acronym as the official ones"), permissions=["change"]
@@ -252,15 +290,66 @@ class InvitationAdmin(admin.ModelAdmin):
         return render(request, "admin/delegations/invitation/upload.html", context)
 
 
+class MemberAdminForm(DomainErrorFormMixin, forms.ModelForm):
+    """The rules every writer of a member obeys (services.member_rules_check, the quota, the
+    lock for review) as form errors, before the service saves."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        member = self.instance
+        names = self.changed_data if member.pk else list(cleaned)
+        values = services.member_values_clean({f: cleaned[f] for f in names if f in services.MEMBER_FIELDS})
+        try:
+            if member.pk:
+                services.member_locked_check(member=member)
+                delegation = member.delegation
+            else:
+                delegation = cleaned["delegation"]
+                services.member_quota_check(delegation=delegation)
+            services.member_rules_check(delegation=delegation, member=member, values=values)
+        except DelegationError as error:
+            self.add_domain_error(error)
+        return cleaned
+
+
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("full_name", "delegation", "role", "protocol_rank", "passport", "has_photo", "is_locked")
     list_select_related = ("delegation",)
     list_filter = ("role", "protocol_rank", "is_locked", "delegation__kind")
     search_fields = ("family_name", "given_names", "badge_name", "delegation__name", "delegation__code")
     autocomplete_fields = ("delegation",)
-    readonly_fields = ("photo_link", "agenda_token", "created_at", "updated_at")
+    form = MemberAdminForm
+    # is_locked: the accreditation services' (a submission locks, a return unlocks).
+    readonly_fields = ("is_locked", "photo_link", "agenda_token", "created_at", "updated_at")
     exclude = ("photo",)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # A member does not move to another delegation: its quota, head and bookings are its own.
+        return ("delegation", *fields) if obj is not None else fields
+
+    def has_delete_permission(self, request, obj=None):
+        # Under review, a member is the reviewers' (services.member_delete refuses it too).
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_locked)
+
+    def save_model(self, request, obj, form, change):
+        """Through the services: the same rules as the portal, one audit entry with the old
+        and new value of each field (passport values masked)."""
+        if change:
+            data = {f: form.cleaned_data[f] for f in form.changed_data if f in services.MEMBER_FIELDS}
+            if data:
+                services.member_update(member=obj, actor=request.user, data=data)
+            obj.refresh_from_db()
+        else:
+            data = {f: v for f, v in form.cleaned_data.items() if f in services.MEMBER_FIELDS}
+            delegation = form.cleaned_data["delegation"]
+            _saved_as(obj, services.member_create(delegation=delegation, actor=request.user, data=data))
+
+    def delete_model(self, request, obj):
+        services.member_delete(member=obj, actor=request.user)
 
     def get_exclude(self, request, obj=None):
         excluded = list(super().get_exclude(request, obj) or ())

@@ -23,9 +23,25 @@ def lengths_check(model, values):
             )
 
 
+#: What stands for the hidden part of a passport value in the audit trail.
+MASK = "••••"
+
+
+def audit_mask(field, value):
+    """A passport value as the audit trail keeps it: the number's last characters (at most
+    four, never more than half of it: enough to tell two passports apart), "••••" for a
+    date; None and empty values as they are."""
+    if not value:
+        return value
+    if field == "passport_number":
+        shown = min(4, len(str(value)) // 2)
+        return f"{MASK} {str(value)[-shown:]}" if shown else MASK
+    return MASK
+
+
 def audit_value(field, value):
-    if field in _SECRET_FIELDS and value:
-        return "***"
+    if field in _SECRET_FIELDS:
+        return audit_mask(field, value)
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return str(value) if value is not None else None

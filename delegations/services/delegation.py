@@ -82,7 +82,7 @@ def delegation_update(*, delegation, actor, data):
 
 def _rename(delegation, *, values):
     before = {field: _official(delegation, field) for field in values}
-    after = {field: value for field, value in values.items() if value != before[field]}
+    after = {field: str(value or "") for field, value in values.items() if str(value or "") != before[field]}
     before = {field: before[field] for field in after}
     for field, value in after.items():
         setattr(delegation, field, value)
@@ -115,17 +115,106 @@ def delegation_proposal_accept(*, delegation, actor):
     return True
 
 
-def delegation_rename_record(*, delegation, actor, before):
-    """Write to the audit trail a change of the official name, acronym or country that the
-    secretariat saved in the admin; ``before``: those fields' values before the change."""
-    before = {field: str(value or "") for field, value in before.items() if field in OFFICIAL_FIELDS}
-    after = {field: _official(delegation, field) for field in before}
-    changed = [field for field in before if before[field] != after[field]]
-    if changed:
+#: What the secretariat sets in the admin: every field of the record, its status (confirmed,
+#: withdrawn) and badge quota included.
+SECRETARIAT_FIELDS = (
+    "kind",
+    "country",
+    "name",
+    "acronym",
+    "proposed_name",
+    "proposed_acronym",
+    "code",
+    "status",
+    "badge_quota",
+    "ministry",
+    "mission",
+    "address",
+    "contact_email",
+    "contact_phone",
+    "language",
+)
+
+
+def delegation_secretariat_check(*, delegation, data):
+    """The rules a secretariat change obeys (lengths; a badge quota not below the members
+    already registered), checked again under the row lock by the service."""
+    values = _secretariat_values(data)
+    lengths_check(Delegation, {k: v for k, v in values.items() if isinstance(v, str)})
+    quota = values.get("badge_quota")
+    if delegation.pk and quota is not None:
+        registered = delegation.members.count()
+        if quota < registered:
+            raise DelegationError(
+                _("The delegation already has %(n)s members: the badge quota cannot be lower.")
+                % {"n": registered},
+                code="quota_below_members",
+                field="badge_quota",
+            )
+    return values
+
+
+def _secretariat_values(data):
+    return {
+        field: (value.strip() if isinstance(value, str) else value)
+        for field, value in data.items()
+        if field in SECRETARIAT_FIELDS
+    }
+
+
+@transaction.atomic
+def delegation_create(*, actor, data):
+    """The secretariat adds a delegation (the admin). Side effects: one audit entry."""
+    delegation = Delegation()
+    values = delegation_secretariat_check(delegation=delegation, data=data)
+    after = audit_diff(Delegation(), values)[1]
+    for field, value in values.items():
+        setattr(delegation, field, value)
+    delegation.save()
+    audit_record(actor=actor, action="delegation.create", target=delegation, after=after)
+    return delegation
+
+
+@transaction.atomic
+def delegation_secretariat_update(*, delegation, actor, data):
+    """The secretariat changes a delegation (the admin): any of SECRETARIAT_FIELDS.
+
+    Side effects: a change of the official name, acronym or country is one audit entry
+    (delegation.rename), any other change one more (delegation.update); old and new values.
+    """
+    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    values = delegation_secretariat_check(delegation=delegation, data=data)
+    official = {field: values.pop(field) for field in OFFICIAL_FIELDS if field in values}
+    rename_before, rename_after = _rename(delegation, values=official)
+    before, after = audit_diff(delegation, values)
+    for field, value in values.items():
+        setattr(delegation, field, value)
+    if not (after or rename_after):
+        return delegation
+    delegation.save()
+    if rename_after:
         audit_record(
             actor=actor,
             action="delegation.rename",
             target=delegation,
-            before={field: before[field] for field in changed},
-            after={field: after[field] for field in changed},
+            before=rename_before,
+            after=rename_after,
         )
+    if after:
+        audit_record(actor=actor, action="delegation.update", target=delegation, before=before, after=after)
+    return delegation
+
+
+@transaction.atomic
+def delegation_delete(*, delegation, actor):
+    """The secretariat removes a delegation that has no members (each member's removal is
+    its own audited change). Side effects: one audit entry with what the record held."""
+    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    if delegation.members.exists():
+        raise DelegationError(
+            _("%(name)s still has members: remove them first.") % {"name": delegation.name},
+            code="delegation_has_members",
+        )
+    held = audit_diff(Delegation(), {f: getattr(delegation, f) for f in SECRETARIAT_FIELDS})[1]
+    audit_record(actor=actor, action="delegation.delete", target=delegation, before=held)
+    delegation.delete()

@@ -180,6 +180,18 @@ def _member_save(member, *, new_photo=False):
         ) from exc
 
 
+def member_quota_check(*, delegation):
+    """Refuse one more member beyond the delegation's badge quota."""
+    if Member.objects.filter(delegation=delegation).count() >= delegation.badge_quota:
+        raise DelegationError(
+            _(
+                "The delegation's badge quota of %(quota)s members is reached. Contact the secretariat to raise it."
+            )
+            % {"quota": delegation.badge_quota},
+            code="quota_exceeded",
+        )
+
+
 @transaction.atomic
 def member_create(*, delegation, actor, data, photo=None):
     """Add a member to `delegation`, with an optional photo (checked and re-encoded).
@@ -190,14 +202,7 @@ def member_create(*, delegation, actor, data, photo=None):
     clean_photo = photo_clean(photo) if photo else None
     # The row lock makes two simultaneous additions count one after the other.
     delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
-    if Member.objects.filter(delegation=delegation).count() >= delegation.badge_quota:
-        raise DelegationError(
-            _(
-                "The delegation's badge quota of %(quota)s members is reached. Contact the secretariat to raise it."
-            )
-            % {"quota": delegation.badge_quota},
-            code="quota_exceeded",
-        )
+    member_quota_check(delegation=delegation)
     member = Member(delegation=delegation)
     values = member_values_clean(data)
     member_rules_check(delegation=delegation, member=member, values=values)
@@ -210,13 +215,19 @@ def member_create(*, delegation, actor, data, photo=None):
     return member
 
 
-def _member_lock_for_edit(member):
-    member = Member.objects.select_for_update().get(pk=member.pk)
+def member_locked_check(*, member):
+    """Refuse a change to a member whose accreditation is under review (the accreditation
+    services lock and unlock them), whoever asks: focal point, API, import or admin."""
     if member.is_locked:
         raise DelegationError(
             _("%(name)s is under review and cannot be changed now.") % {"name": member.full_name},
             code="member_locked",
         )
+
+
+def _member_lock_for_edit(member):
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    member_locked_check(member=member)
     return member
 
 

@@ -2,14 +2,17 @@
 set", read-only records), so every changelist looks and filters alike; and the guard that
 keeps restricted fields (passport data) out of every changelist's filters, search and sort."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpResponseRedirect
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from hanoi_summit.core.errors import DomainError
 
 #: The one tone -> hex table: Bootstrap's tone names, in shades white text is readable on
 #: (admin pills, the dashboard's SVG charts). static/css/admin.css gives each tone its colour
@@ -89,6 +92,40 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ServiceAdminMixin:
+    """For an admin whose saves and deletes call services (save_model, delete_model): the
+    form runs the services' checks in its clean(), and a refusal only the service's locked
+    re-check can make (another user's change in between) is shown as a message, the
+    transaction rolled back, nothing changed; never an error page."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_queryset(self, request, queryset):
+        """The changelist's "delete selected", one service call per record."""
+        refused = []
+        for obj in queryset:
+            try:
+                self.delete_model(request, obj)
+            except DomainError as error:
+                refused.append(error.message)
+        if refused:
+            self.message_user(
+                request, _("Not deleted: %(list)s") % {"list": " ".join(refused)}, messages.ERROR
+            )
 
 
 # --- restricted fields: no filtering, searching or sorting on what the user may not see ----

@@ -2,18 +2,28 @@
 the speakers' list, the gala dinner and the signing ceremony.
 
 Seats, the waitlist, full-powers verification and signing slots follow rules kept in the
-programme services; here their state is shown, not edited.
+programme services; here their state is shown, not edited. A session is cancelled on its
+own page, by the service that releases its bookings and tells the delegations.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from hanoi_summit.core.admin import ReadOnlyAdmin, choice_pill, date_set_filter, status_pill
+from sessions import services
+from sessions.errors import ProgrammeError
 from sessions.models import (
+    ACTIVE_BOOKING_STATUSES,
     Booking,
     BookingStatus,
     FullPowersStatus,
@@ -87,14 +97,15 @@ class SessionAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     list_select_related = ["room"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["uid", "speakers_list_closed_at", "created_at", "updated_at"]
+    # is_cancelled: cancelling is a service (session_cancel), on the page cancel_link opens.
+    readonly_fields = ["uid", "speakers_list_closed_at", "created_at", "updated_at", "cancelled"]
     inlines = [SessionRoleInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "theme", "description"]}),
         (_("When and where"), {"fields": ["starts_at", "ends_at", "room"]}),
         (
             _("Seats"),
-            {"fields": ["capacity", "per_delegation_cap", "booking_mode", "is_public", "is_cancelled"]},
+            {"fields": ["capacity", "per_delegation_cap", "booking_mode", "is_public", "cancelled"]},
         ),
         (_("Record"), {"fields": ["uid", "speakers_list_closed_at", "created_at", "updated_at"]}),
     ]
@@ -109,6 +120,60 @@ class SessionAdmin(admin.ModelAdmin):
             .values("n")
         )
         return super().get_queryset(request).annotate(confirmed_count=Coalesce(Subquery(confirmed), 0))
+
+    @admin.display(description=_("cancelled"))
+    def cancelled(self, session):
+        if session.is_cancelled:
+            return status_pill(_("Cancelled"), "danger")
+        if session.pk is None:
+            return "-"
+        url = reverse(f"{self.admin_site.name}:programme_session_cancel", args=[session.pk])
+        return format_html('<a class="deletelink" href="{}">{}</a>', url, gettext("Cancel this session"))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:session_id>/cancel/", view(self.cancel_view), name="programme_session_cancel"),
+            *super().get_urls(),
+        ]
+
+    def cancel_view(self, request, session_id):
+        """Confirm, then cancel through the service: bookings released, focal points told."""
+        session = get_object_or_404(Session, pk=session_id)
+        if not self.has_change_permission(request, session):
+            raise PermissionDenied
+        change_url = reverse(f"{self.admin_site.name}:programme_session_change", args=[session.pk])
+        if request.method == "POST":
+            try:
+                released = services.session_cancel(
+                    session=session, actor=request.user, reason=request.POST.get("reason", "")
+                )
+            except ProgrammeError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                n = len(released)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "The session is cancelled; %(n)d booking released, its delegation told.",
+                        "The session is cancelled; %(n)d bookings released, their delegations told.",
+                        n,
+                    )
+                    % {"n": n},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(change_url)
+        booked = session.bookings.filter(status__in=ACTIVE_BOOKING_STATUSES)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Cancel a session"),
+            "session": session,
+            "booked": booked.count(),
+            "delegations": booked.values("member__delegation").distinct().count(),
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/programme/session/cancel.html", context)
 
     @admin.display(description=_("when"), ordering="starts_at")
     def when(self, session):

@@ -1,6 +1,7 @@
 """Every write of the programme. One module per area; import from here."""
 
 from sessions.services.bookings import booking_cancel, booking_request
+from sessions.services.cancellation import session_cancel
 from sessions.services.gala import gala_invite_heads, gala_respond
 from sessions.services.signing import (
     full_powers_refuse,
@@ -23,6 +24,7 @@ __all__ = [
     "full_powers_refuse",
     "full_powers_upload",
     "full_powers_verify",
+    "session_cancel",
     "gala_invite_heads",
     "gala_respond",
     "signature_declare",

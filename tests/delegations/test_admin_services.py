@@ -3,35 +3,15 @@ checks as the portal, an audit entry with old and new values, and the fields the
 accreditation services own (is_locked) out of reach."""
 
 import pytest
-from django.forms import SplitDateTimeWidget
 from django.urls import reverse
-from django.utils import timezone
 
 from delegations.models import Delegation, DelegationStatus, Member
 from hanoi_summit.core.audit_chain import trail_verify
 from hanoi_summit.core.models import AuditEntry
 from tests import factories
+from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def change_form_data(response):
-    """What the admin's change form would post back untouched: every field's current value."""
-    context = response.context
-    form = context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if isinstance(field.widget, SplitDateTimeWidget):
-            moment = timezone.localtime(value) if value else None
-            data[f"{name}_0"] = moment.strftime("%Y-%m-%d") if moment else ""
-            data[f"{name}_1"] = moment.strftime("%H:%M:%S") if moment else ""
-        elif value is not None:
-            data[name] = "on" if value is True else value
-    for formset in context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
-    return data
 
 
 def member_url(member):

@@ -8,6 +8,7 @@ from accreditation import selectors
 from accreditation.models import AccreditationStatus as S
 from accreditation.services.transitions import lock_accreditation, move, notify, required_text
 from accreditation.workflow import AccreditationError, check_move
+from hanoi_summit.core.audit import audit_record
 
 
 @transaction.atomic
@@ -87,8 +88,16 @@ def accreditation_return(*, accreditation, actor, reason):
     acc.reviewed_at = timezone.now()
     acc.decision_reason = reason
     move(acc, S.RETURNED, actor=actor, action="accreditation.return", note=reason)
-    acc.member.is_locked = False
-    acc.member.save(update_fields=["is_locked", "updated_at"])
+    if acc.member.is_locked:
+        acc.member.is_locked = False
+        acc.member.save(update_fields=["is_locked", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="member.unlock",
+            target=acc.member,
+            before={"is_locked": True},
+            after={"is_locked": False},
+        )
     notify(acc, "returned", reason=reason)
     return acc
 

@@ -17,7 +17,7 @@ from accreditation.workflow import can_move
 from delegations.models import Delegation, FocalPoint, Member
 from delegations.selectors import delegation_details_complete, delegation_has_nomination
 from delegations.services import MEMBER_FIELDS
-from hanoi_summit.core.audit import audit_record
+from hanoi_summit.core.audit import audit_record, audit_record_many
 from hanoi_summit.core.errors import DomainError
 from hanoi_summit.core.outbox.queue import email_queue
 
@@ -115,7 +115,7 @@ def delegation_submit(*, delegation, actor, site_url=""):
     those members lacks something; code "nothing_to_submit" if there is nothing new.
     Side effects, all in one transaction: each such member's Accreditation is created or moved
     to `submitted` with the member's fingerprint; the member is locked (read-only in the
-    portal); one audit entry per member; one confirmation e-mail to each focal point and one
+    portal); one audit entry per member and one per member locked; one confirmation e-mail to each focal point and one
     to each submitted member with an e-mail address, with dedupe keys so that the same
     submission never sends twice.
     """
@@ -138,7 +138,7 @@ def delegation_submit(*, delegation, actor, site_url=""):
                 _("There is nothing new to submit: add or change members first."), code="nothing_to_submit"
             )
         now = timezone.now()
-        fingerprints = []
+        fingerprints, locked = [], []
         for member in to_submit:
             accreditation = getattr(member, "accreditation", None) or Accreditation(member=member)
             before = accreditation.status
@@ -150,6 +150,8 @@ def delegation_submit(*, delegation, actor, site_url=""):
             accreditation.submitted_fingerprint = fingerprint
             accreditation.save()
             member.accreditation = accreditation
+            if not member.is_locked:
+                locked.append(member)
             member.is_locked = True
             member.save(update_fields=["is_locked", "updated_at"])
             audit_record(
@@ -160,6 +162,12 @@ def delegation_submit(*, delegation, actor, site_url=""):
                 after={"status": AccreditationStatus.SUBMITTED},
             )
             fingerprints.append(f"{member.pk}:{fingerprint}")
+        # The lock is a change of the member too: on the member's own history, in one write.
+        audit_record_many(
+            [(member, {"is_locked": False}, {"is_locked": True}) for member in locked],
+            actor=actor,
+            action="member.lock",
+        )
         _submission_emails(
             delegation=delegation, members=to_submit, batch=_batch_key(fingerprints), site_url=site_url
         )

@@ -138,7 +138,8 @@ def invitation_accept(*, token, password):
 
     Refused for an unknown, used, revoked or expired token, an e-mail that already has an
     account, and a password Django's validators refuse. Side effects: a User, a FocalPoint,
-    the invitation marked accepted, an invited delegation becomes registered, one audit entry.
+    the invitation marked accepted, an invited delegation becomes registered; audit entries
+    for the invitation and the delegation's change.
     """
     invitation = invitation_find(token=token, lock=True)
     User = get_user_model()
@@ -159,10 +160,17 @@ def invitation_accept(*, token, password):
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     delegation = invitation.delegation
+    audit_record(actor=user, action="invitation.accept", target=invitation)
     if delegation.status == DelegationStatus.INVITED:
         delegation.status = DelegationStatus.REGISTERED
         delegation.save(update_fields=["status", "updated_at"])
-    audit_record(actor=user, action="invitation.accept", target=invitation)
+        audit_record(
+            actor=user,
+            action="delegation.update",
+            target=delegation,
+            before={"status": str(DelegationStatus.INVITED)},
+            after={"status": str(DelegationStatus.REGISTERED)},
+        )
     return user
 
 

@@ -121,6 +121,8 @@ def test_return_unlocks_the_member_and_emails_the_reason(officer, status):
     assert all("Photo too dark" in e.body_text for e in emails)
     assert {e.language for e in emails} == {"fr"}
     assert audit_of("accreditation.return", acc).get().note == "Photo too dark"
+    unlock = AuditEntry.objects.get(action="member.unlock", target_id=str(acc.member.pk))
+    assert (unlock.actor, unlock.before, unlock.after) == (officer, {"is_locked": True}, {"is_locked": False})
 
 
 @pytest.mark.parametrize("service", ["accreditation_return", "accreditation_reject"])

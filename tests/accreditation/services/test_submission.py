@@ -26,6 +26,10 @@ def test_submit_creates_requests_locks_members_and_queues_emails(delegation, foc
     assert "2 members submitted" in focal_mail.subject
     assert all(m.badge_name in focal_mail.body_html for m in ready)
     assert AuditEntry.objects.filter(action="accreditation.submit").count() == 2
+    # The lock is the member's change too, on the member's history.
+    locks = AuditEntry.objects.filter(action="member.lock", actor=focal_user)
+    assert sorted(locks.values_list("target_id", flat=True)) == sorted(str(m.pk) for m in ready)
+    assert {(str(e.before), str(e.after)) for e in locks} == {("{'is_locked': False}", "{'is_locked': True}")}
 
 
 def test_double_submit_sends_nothing_twice(delegation, focal_user, ready):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from delegations import services
 from delegations.errors import DelegationError
 from delegations.models import DelegationStatus, FocalPoint, Invitation
-from hanoi_summit.core.models import OutgoingEmail
+from hanoi_summit.core.models import AuditEntry, OutgoingEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,12 @@ def test_accepting_creates_the_account_and_focal_point_once(delegation, secretar
     assert FocalPoint.objects.get(user=user).delegation == delegation
     delegation.refresh_from_db()
     assert delegation.status == DelegationStatus.REGISTERED
+    change = AuditEntry.objects.get(action="delegation.update", target_id=str(delegation.pk))
+    assert (change.actor, change.before, change.after) == (
+        user,
+        {"status": "invited"},
+        {"status": "registered"},
+    )
     with pytest.raises(DelegationError) as refused:
         services.invitation_accept(token=token, password="Another-Password-2025!")
     assert refused.value.code == "invitation_used"

@@ -209,3 +209,15 @@ def test_concurrent_writers_keep_one_chain(require_postgres):
     assert len(prev_hashes) == 4 * 10 * 3 == len(set(prev_hashes))
     report = trail_verify()
     assert report.ok and report.count == 120
+
+
+def test_the_api_has_no_route_to_the_audit_trail(secretariat_client):
+    """The API's schema lists every route: none reads or writes audit entries."""
+    import json
+
+    from django.urls import reverse
+
+    schema = secretariat_client.get(reverse("api-schema"), {"format": "json"})
+
+    paths = json.loads(schema.content)["paths"]
+    assert paths and not [p for p in paths if "audit" in p.lower()]

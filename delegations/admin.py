@@ -100,6 +100,13 @@ class DelegationAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def delete_model(self, request, obj):
         services.delegation_delete(delegation=obj, actor=request.user)
 
+    def save_formset(self, request, form, formset, change):
+        # The focal points inline only removes (no add, its fields read-only): each removal
+        # through the service, audited.
+        formset.save(commit=False)
+        for focal_point in formset.deleted_objects:
+            services.focal_point_remove(focal_point=focal_point, actor=request.user)
+
     @admin.action(
         description=_("Accept the proposed name and acronym as the official ones"), permissions=["change"]
     )
@@ -165,11 +172,26 @@ class DelegationAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 @admin.register(FocalPoint)
 class FocalPointAdmin(admin.ModelAdmin):
+    """Focal points come from accepted invitations; here they are listed and removed
+    (audited), never made or moved to another delegation."""
+
     list_display = ("user", "delegation", "created_at")
     list_select_related = ("user", "delegation")
     search_fields = ("user__username", "user__email", "delegation__name", "delegation__code")
-    autocomplete_fields = ("delegation",)
-    raw_id_fields = ("user",)
+    readonly_fields = ("user", "delegation", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.focal_point_remove(focal_point=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for focal_point in queryset.select_related("user", "delegation"):
+            self.delete_model(request, focal_point)
 
 
 @admin.register(Invitation)

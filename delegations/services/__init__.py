@@ -25,6 +25,7 @@ from delegations.services.documents import (
     document_view_record,
 )
 from delegations.services.invitations import (
+    focal_point_remove,
     invitation_accept,
     invitation_create,
     invitation_digest,
@@ -63,6 +64,7 @@ __all__ = [
     "document_delete",
     "document_upload",
     "document_view_record",
+    "focal_point_remove",
     "invitation_accept",
     "invitation_create",
     "invitation_digest",

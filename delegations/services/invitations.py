@@ -184,3 +184,17 @@ def invitations_import(*, rows, actor, site_url):
         invitation_create(delegation=row.delegation, email=row.email, actor=actor, site_url=site_url)[0]
         for row in rows
     ]
+
+
+@transaction.atomic
+def focal_point_remove(*, focal_point, actor):
+    """The secretariat takes a focal point's access to its delegation away (the account
+    stays). Side effects: one audit entry on the delegation naming the account."""
+    audit_record(
+        actor=actor,
+        action="delegation.focal_point_remove",
+        target=focal_point.delegation,
+        before={"focal_point": focal_point.user.get_username()},
+        after={"focal_point": None},
+    )
+    focal_point.delete()

@@ -220,3 +220,28 @@ def test_accreditations_and_badges_cannot_be_changed_in_the_admin_even_by_a_supe
     assert Accreditation.objects.get(pk=accreditation.pk).status == AccreditationStatus.SUBMITTED
     if model == "badge":
         assert Badge.objects.get(pk=obj.pk).number == obj.number
+
+
+def test_removing_a_focal_point_in_the_admin_is_audited(secretariat_client, secretariat_user):
+    from delegations.models import FocalPoint
+
+    kept = factories.FocalPointFactory()
+    factories.FocalPointFactory(delegation=kept.delegation, user__username="old-dao")
+    url = reverse("admin:delegations_delegation_change", args=[kept.delegation.pk])
+    data = change_form_data(secretariat_client.get(url))
+    for n, focal_point in enumerate(FocalPoint.objects.filter(delegation=kept.delegation).order_by("pk")):
+        data[f"focal_points-{n}-id"] = focal_point.pk
+        data[f"focal_points-{n}-delegation"] = kept.delegation.pk
+    data["focal_points-1-DELETE"] = "on"
+
+    response = secretariat_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(FocalPoint.objects.all()) == [kept]
+    entry = AuditEntry.objects.get(action="delegation.focal_point_remove")
+    assert (entry.actor, entry.target_id) == (secretariat_user, str(kept.delegation.pk))
+    assert entry.before == {"focal_point": "old-dao"}
+    assert secretariat_client.get(reverse("admin:delegations_focalpoint_add")).status_code == 403
+    secretariat_client.post(reverse("admin:delegations_focalpoint_delete", args=[kept.pk]), {"post": "yes"})
+    assert not FocalPoint.objects.exists()
+    assert AuditEntry.objects.filter(action="delegation.focal_point_remove").count() == 2

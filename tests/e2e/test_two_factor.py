@@ -13,6 +13,7 @@ import pytest
 from axes.models import AccessAttempt
 
 from tests import factories
+from tests.security.e2e.test_csp_in_the_browser import RECORD_VIOLATIONS
 
 PASSWORD = "pw-Hanoi-2025"
 
@@ -23,6 +24,7 @@ def localhost_page(browser, live_server, settings):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     context = browser.new_context(base_url=live_server.url.replace("127.0.0.1", "localhost"), locale="en-GB")
     page = context.new_page()
+    page.add_init_script(RECORD_VIOLATIONS)
     page.set_default_timeout(15000)
     yield page
     context.close()
@@ -38,6 +40,12 @@ def sign_in(page):
 def sign_out(page):
     page.click("nav button:has-text('Log out')")
     page.wait_for_url(re.compile(r"/portal/login/"))
+
+
+def no_violations(page):
+    """The page's scripts (the passkey ones included) run under the Content-Security-Policy."""
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.__cspViolations") == [], page.url
 
 
 def give_code(page, code):
@@ -56,9 +64,12 @@ def test_staff_enrol_an_app_and_a_passkey_and_sign_in_with_each(localhost_page, 
     page.wait_for_selector("#enrolment-required")
     page.goto("/dashboard/")
     page.wait_for_selector("#enrolment-required")
+    no_violations(page)
 
     # The authenticator app: its key from the page, its first code computed here.
     page.click("#set-up-totp")
+    page.wait_for_selector("#totp-secret")
+    no_violations(page)
     totp = pyotp.TOTP(page.inner_text("#totp-secret").replace(" ", ""))
     page.fill("#id_code", totp.now())
     page.click("main button:has-text('Confirm')")
@@ -87,6 +98,7 @@ def test_staff_enrol_an_app_and_a_passkey_and_sign_in_with_each(localhost_page, 
     page.click("#passkey-register-button")
     page.wait_for_selector("#passkeys li")
     assert page.locator("#passkeys li").count() == 1
+    no_violations(page)
 
     # Password and code; a wrong code first, refused and counted towards the lock-out.
     sign_out(page)
@@ -104,6 +116,7 @@ def test_staff_enrol_an_app_and_a_passkey_and_sign_in_with_each(localhost_page, 
     sign_out(page)
     sign_in(page)
     page.wait_for_url(re.compile(r"/account/two-factor/verify/"))
+    no_violations(page)
     page.click("#passkey-verification-button")
     page.wait_for_url(re.compile(r"/dashboard/"))
 

@@ -237,6 +237,9 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "hanoi_summit.core.lockout.AddressCeilingHandler"
 AXES_RESET_ON_SUCCESS = True
+# Axes keeps each failed attempt's form data, which the secretariat can read in the admin:
+# a wrong second-factor code (a mistyped recovery code) is masked like the password.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # How many proxies of our own (load balancer, nginx) sit in front of Django and append to
 # X-Forwarded-For: the client's address is the entry that many from the right. 0: the peer's
 # address (REMOTE_ADDR). Too high a number lets clients choose their address.

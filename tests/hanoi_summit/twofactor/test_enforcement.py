@@ -124,7 +124,9 @@ def test_a_wrong_code_is_refused_and_counts_towards_the_lock_out(settings, db):
     response = client.post(VERIFY, {"code": "000000" if next_code(totp) != "000000" else "111111"})
     assert response.status_code == 200
     assert b"That code is not right." in response.content
-    assert AccessAttempt.objects.get(username="sec").failures_since_start == 1
+    attempt = AccessAttempt.objects.get(username="sec")
+    assert attempt.failures_since_start == 1
+    assert "000000" not in attempt.post_data and "111111" not in attempt.post_data
 
     # Signing in again with the password does not wipe the count of wrong codes.
     sign_in("sec", client)

@@ -260,3 +260,39 @@ def test_the_demo_says_when_the_requirement_is_off(settings, db):
     assert b"demo-second-factor-off" in Client().get("/programme/").content
     settings.STAFF_REQUIRE_2FA = True
     assert b"demo-second-factor-off" not in Client().get("/programme/").content
+
+
+def test_a_passkey_that_does_not_verify_counts_as_a_wrong_code(db):
+    user = factories.StaffUserFactory(username="sec", role="Secretariat")
+    with_totp(user)
+    client = sign_in("sec")
+    url = reverse("otp_webauthn:credential-authentication-complete")
+    assert url.startswith("/account/two-factor/")
+
+    response = client.post(url, data="{}", content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_state"
+    assert AccessAttempt.objects.get(username="sec").failures_since_start == 1
+
+
+def test_passkeys_are_a_second_factor_only(db):
+    """Without a password first, the passkey ceremony does not start: no passwordless way
+    round the lock-out's count of passwords."""
+    response = Client().post(
+        reverse("otp_webauthn:credential-authentication-begin"), data="{}", content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_the_relying_party_is_the_requests_host_unless_set(settings, rf):
+    from hanoi_summit.twofactor.webauthn import RelyingPartyHelper, relying_party_id
+
+    request = rf.get("/", HTTP_HOST="localhost:8000")
+    assert relying_party_id(request) == "localhost"
+    assert RelyingPartyHelper(request).get_allowed_origins() == ["http://localhost:8000"]
+    settings.WEBAUTHN_RP_ID = "summit.example.org"
+    settings.WEBAUTHN_ORIGINS = ["https://summit.example.org"]
+    assert relying_party_id(request) == "summit.example.org"
+    assert RelyingPartyHelper(request).get_allowed_origins() == ["https://summit.example.org"]

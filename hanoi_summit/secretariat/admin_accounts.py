@@ -104,14 +104,13 @@ class AuditedUserAdmin(UserAdmin):
     @admin.display(description=_("Second factor"))
     def second_factor(self, user):
         factors = factors_of(user)
-        summary = gettext(
+        return gettext(
             "Authenticator app: %(app)s · passkeys: %(passkeys)d · recovery codes left: %(codes)d"
         ) % {
             "app": gettext("yes") if factors.authenticator_app else gettext("no"),
             "passkeys": len(factors.passkeys),
             "codes": factors.recovery_codes_left,
         }
-        return summary
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # "Reset second factor" among the page's tools (admin/auth/user/change_form.html).

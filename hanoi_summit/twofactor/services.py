@@ -55,7 +55,9 @@ def verify_code(request, code):
         raise SecondFactorLockedOut
     code = "".join(code.split()).lower()
     with transaction.atomic():
-        for device in devices_for_user(user, confirmed=True):
+        # Locked rows: a code (a recovery code above all) is good once, even if two requests
+        # bring it at the same moment.
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
             if isinstance(device, TOTPDevice | StaticDevice) and device.verify_token(code):
                 _verified(request, device)
                 return True
@@ -76,6 +78,7 @@ def totp_confirm(request, device, code):
     user = request.user
     code = "".join(code.split())
     with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
         if not device.verify_token(code):
             raise DomainError(
                 _("The code is not right. Check the time on your phone and try again."),

@@ -34,6 +34,8 @@ run: install
 	@echo "    protocol      http://127.0.0.1:$(PORT)/protocol/"
 	@echo "    API docs      http://127.0.0.1:$(PORT)/api/docs/ (ReDoc: /api/redoc/)"
 	@echo "    health        http://127.0.0.1:$(PORT)/healthz/"
+	@[ "$${STAFF_REQUIRE_2FA:-0}" = 1 ] || echo "  Staff sign in without a second factor in this demo (STAFF_REQUIRE_2FA=1 make run"
+	@[ "$${STAFF_REQUIRE_2FA:-0}" = 1 ] || echo "  to try it, at http://localhost:$(PORT)/: README, Two-factor sign-in)."
 	@[ -n "$$REDIS_URL" ] || echo "  No REDIS_URL: e-mails and badge batches run in-process as they are queued;"
 	@[ -n "$$REDIS_URL" ] || echo "  there is no Celery worker to start (nor beat: its sweeps have nothing to catch)."
 	@echo

@@ -16,7 +16,9 @@ class HanoiSummitConfig(AppConfig):
 
         guard_admin_site(admin.site)
         compose_admin(admin.site)
-        # Connects the login receiver that stamps a session's login time (staff time-outs).
+        # Connect the login receivers that record whether a sign-in still owes its second
+        # factor, and that stamp a session's login time (staff time-outs).
+        import hanoi_summit.twofactor.middleware  # noqa: F401
         import hanoi_summit.web.middleware  # noqa: F401
 
         checks.register(event_clock_is_real, checks.Tags.security, deploy=True)

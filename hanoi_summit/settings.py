@@ -42,6 +42,11 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "csp",
+    # Second factors (hanoi_summit/twofactor/): TOTP, recovery codes, WebAuthn passkeys.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "hanoi_summit",
     "delegations",
     "accreditation",
@@ -58,7 +63,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "hanoi_summit.web.middleware.StaffSessionTimeoutMiddleware",
+    # After the session checks: a signed-in account that owes its second factor reaches only
+    # the second-factor pages.
+    "hanoi_summit.twofactor.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hanoi_summit.web.middleware.StaffOnlyAdminMiddleware",
@@ -228,11 +237,40 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "hanoi_summit.core.lockout.AddressCeilingHandler"
 AXES_RESET_ON_SUCCESS = True
+# Axes keeps each failed attempt's form data, which the secretariat can read in the admin:
+# a wrong second-factor code (a mistyped recovery code) is masked like the password.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # How many proxies of our own (load balancer, nginx) sit in front of Django and append to
 # X-Forwarded-For: the client's address is the entry that many from the right. 0: the peer's
 # address (REMOTE_ADDR). Too high a number lets clients choose their address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "hanoi_summit.core.lockout.client_ip"
+
+# --- Second factor (hanoi_summit/twofactor/) -------------------------------------------
+# Every staff account (any role) must sign in with a second factor: an authenticator app's
+# code (TOTP), or a security key or passkey (WebAuthn); one-time recovery codes stand in for
+# a lost one. On by default in production; off under DEBUG (`make run`'s demo says so on
+# every page). Focal points may turn it on for themselves; then it is required for them too.
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=not DEBUG)
+# WebAuthn's relying party: the domain passkeys are bound to (empty: the request's host,
+# which ALLOWED_HOSTS has vetted), and the origins a ceremony may come from (empty: the
+# request's own scheme and host). Set both behind a proxy that rewrites the host.
+WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default="")
+WEBAUTHN_ORIGINS = env.list("WEBAUTHN_ORIGINS", default=[])
+OTP_WEBAUTHN_HELPER_CLASS = "hanoi_summit.twofactor.webauthn.RelyingPartyHelper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "hanoi_summit.twofactor.webauthn.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = "Hanoi Summit"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_ORIGINS
+# The plugin's check wants origins listed; ours default to the request's (RelyingPartyHelper).
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
+# A passkey is a second factor here, after the password: the password step is where the
+# lock-out counts guesses of the account's password.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_TOTP_ISSUER = "Hanoi Summit"
+# Wrong codes are limited by the login lock-out (hanoi_summit/core/lockout.py), with the
+# passwords: django-otp's own per-device back-off would be a second rule for the same thing.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -16,6 +16,10 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Second factors: the second step of every sign-in (portal and admin), and one's own factors.
+    path("account/two-factor/", include(("hanoi_summit.twofactor.urls", "two_factor"))),
+    # The passkey ceremonies, under the plugin's own URL names (its template tags reverse them).
+    path("account/two-factor/webauthn/", include("hanoi_summit.twofactor.webauthn")),
     path("dashboard/", include(("hanoi_summit.secretariat.urls", "dashboard"))),
     # The focal points' portal: delegation and members, then accreditation, then programme.
     path("portal/", include(("delegations.portal.urls", "portal"))),

@@ -13,6 +13,12 @@ anywhere. Here:
   stops. It is kept out of the lockout parameters so that a successful login (which resets
   the attempts matching those parameters) cannot wipe an address's count.
 
+A second factor's wrong codes count as failures of the same account at the same address, with
+its wrong passwords (``second_factor_failed``): one limit for both steps of a sign-in. The
+password step of an account that has a second factor is therefore not a success that wipes
+the count; the second step's success is (``second_factor_passed``). Otherwise a thief with
+the password could guess codes forever, signing in again before each lock-out.
+
 Only logins count: API requests authenticate with a token (DRF's TokenAuthentication looks
 the key up without django.contrib.auth.authenticate), so they never record a failure and are
 never locked out.
@@ -22,9 +28,13 @@ import ipaddress
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_credentials
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.db.models import Sum
+from django_otp import user_has_device
 
 
 def client_ip(request):
@@ -64,3 +74,38 @@ class AddressCeilingHandler(AxesDatabaseHandler):
             # is locked for every username.
             return max(failures, settings.AXES_FAILURE_LIMIT)
         return failures
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        # A password followed by a second step is half a sign-in: its failures stay counted
+        # until the second factor is given (second_factor_passed).
+        request.hs_second_step_follows = user_has_device(user)
+        super().user_logged_in(sender, request, user, **kwargs)
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        if getattr(request, "hs_second_step_follows", False):
+            return 0
+        return super().reset_user_attempts(request, credentials)
+
+
+def _credentials(user):
+    return get_credentials(user.get_username())
+
+
+def second_factor_allowed(request, user):
+    """Whether `user` may try a code from this address: not while the account is locked out."""
+    return AxesProxyHandler.is_allowed(request, _credentials(user))
+
+
+def second_factor_failed(request, user):
+    """Count a wrong code as a failed login; axes marks the request locked out at the limit."""
+    user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
+    return bool(getattr(request, "axes_locked_out", False))
+
+
+def second_factor_passed(request, user):
+    """The sign-in is complete: forget the failures of this account at this address."""
+    if not settings.AXES_RESET_ON_SUCCESS:
+        return
+    AxesProxyHandler.update_request(request)
+    request.hs_second_step_follows = False
+    AxesProxyHandler.get_implementation().reset_user_attempts(request, _credentials(user))

@@ -1,6 +1,8 @@
-"""Cross-cutting tables: the e-mail outbox and the append-only audit trail."""
+"""Cross-cutting tables: the e-mail outbox and the append-only audit trail; and the permission
+to reset a second factor."""
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -138,3 +140,15 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit entries are append-only.")
+
+
+class SignInAccount(User):
+    """An account as the secretariat looks after its sign-in. A proxy (no table of its own):
+    it only carries the permission to reset someone else's second factor, which no model of
+    django-otp or of Django's auth app has."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        permissions = [("reset_second_factor", _("Can reset the second factor of another account"))]
+        verbose_name = _("sign-in account")

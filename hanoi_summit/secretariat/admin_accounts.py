@@ -26,9 +26,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
 from hanoi_summit.core.audit import audit_record
+from hanoi_summit.core.errors import DomainError
 from hanoi_summit.core.tokens import api_token_revoke
+from hanoi_summit.twofactor.selectors import factors_of
+from hanoi_summit.twofactor.services import second_factor_reset
 
 User = get_user_model()
+RESET_PERMISSION = "hanoi_summit.reset_second_factor"
+SECOND_FACTOR_APPS = {"otp_totp", "otp_static", "otp_hotp", "otp_email", "django_otp_webauthn"}
 
 
 class ApiTokenAdmin(admin.ModelAdmin):
@@ -87,7 +92,70 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 class AuditedUserAdmin(UserAdmin):
-    """Django's user admin; setting someone's password there leaves an audit entry."""
+    """Django's user admin; setting someone's password there leaves an audit entry. Each
+    account's page says which second factors it has (never their secrets), with "Reset" for
+    whoever may reset another's lost factor."""
+
+    fieldsets = (*UserAdmin.fieldsets, (_("Second factor"), {"fields": ("second_factor",)}))
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "second_factor")
+
+    @admin.display(description=_("Second factor"))
+    def second_factor(self, user):
+        factors = factors_of(user)
+        return gettext(
+            "Authenticator app: %(app)s · passkeys: %(passkeys)d · recovery codes left: %(codes)d"
+        ) % {
+            "app": gettext("yes") if factors.authenticator_app else gettext("no"),
+            "passkeys": len(factors.passkeys),
+            "codes": factors.recovery_codes_left,
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # "Reset second factor" among the page's tools (admin/auth/user/change_form.html).
+        if request.user.has_perm(RESET_PERMISSION) and str(object_id) != str(request.user.pk):
+            extra_context = {
+                **(extra_context or {}),
+                "second_factor_reset_url": reverse(
+                    f"{self.admin_site.name}:auth_user_second_factor_reset", args=[unquote(object_id)]
+                ),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.second_factor_reset_view)
+        return [
+            path("<int:user_id>/second-factor/reset/", view, name="auth_user_second_factor_reset"),
+            *super().get_urls(),
+        ]
+
+    def second_factor_reset_view(self, request, user_id):
+        if not request.user.has_perm(RESET_PERMISSION):
+            raise PermissionDenied
+        user = get_object_or_404(User, pk=user_id)
+        change_url = reverse(f"{self.admin_site.name}:auth_user_change", args=[user.pk])
+        if request.method == "POST":
+            try:
+                second_factor_reset(user=user, actor=request.user)
+            except DomainError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("The second factor of %(user)s is reset: they enrol again at their next sign-in.")
+                    % {"user": user},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Reset a second factor"),
+            "account": user,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/auth/user/second_factor_reset.html", context)
 
     def user_change_password(self, request, id, form_url=""):
         with transaction.atomic():
@@ -119,6 +187,11 @@ def register_account_admins(site):
     if site.is_registered(User):
         site.unregister(User)
     site.register(User, AuditedUserAdmin)
+    # Second factors are seen only as the summary on each account's page: django-otp's and
+    # the WebAuthn plugin's own admins would show TOTP keys and recovery codes to staff.
+    for model in list(site._registry):
+        if model._meta.app_label in SECOND_FACTOR_APPS:
+            site.unregister(model)
 
 
 register_account_admins(admin.site)

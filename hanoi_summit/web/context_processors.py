@@ -15,6 +15,8 @@ def event(request):
         "EVENT_DATES": gettext(settings.EVENT_DATES),
         # Set when the event clock is pinned (demo, rehearsal): every page says so.
         "EVENT_CLOCK_PINNED": _in_hanoi(pinned_now()),
+        # The demo (DEBUG) lets staff in without a second factor: every page says so.
+        "SECOND_FACTOR_OFF_IN_DEMO": settings.DEBUG and not settings.STAFF_REQUIRE_2FA,
     }
 
 

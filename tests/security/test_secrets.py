@@ -217,3 +217,27 @@ def test_an_invitations_token_is_readable_by_no_staff_member(
     assert invitation.token_digest not in invitation_pages
     search = client.get(reverse("admin:delegations_invitation_changelist"), {"q": token[:12]})
     assert search.context["cl"].result_count == 0
+
+
+def test_no_admin_shows_a_second_factors_key_or_recovery_codes(client, superuser):
+    """Not even to a superuser: the account's page says which factors it has, nothing more,
+    and django-otp's own admins (which list TOTP keys and static tokens) are not registered."""
+    import base64
+
+    from django.contrib import admin
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from hanoi_summit.twofactor.services import recovery_codes_issue
+
+    officer = factories.StaffUserFactory(username="officer", role="Protocol officer")
+    device = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
+    codes = recovery_codes_issue(officer)
+    client.force_login(superuser)
+
+    page = client.get(reverse("admin:auth_user_change", args=[officer.pk])).content.decode()
+
+    assert "recovery codes left: 10" in page
+    secrets = [device.key, base64.b32encode(device.bin_key).decode().rstrip("="), *codes]
+    assert [secret for secret in secrets if secret in page] == []
+    otp_apps = {"otp_totp", "otp_static", "django_otp_webauthn"}
+    assert [m for m in admin.site._registry if m._meta.app_label in otp_apps] == []

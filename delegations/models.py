@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 
+from hanoi_summit.core.crypto import EncryptedCharField, EncryptedDateField, KeyedHashField
+
 
 class DelegationKind(models.TextChoices):
     HOST_COUNTRY = "host_country", _("Host country")
@@ -242,6 +244,12 @@ def passport_normalise(number):
     return "".join(number.split()).upper() if number else ""
 
 
+def passport_hash_of(number):
+    """The keyed hash a member's passport_hash holds for the passport `number` (any spelling):
+    what a look-up or a duplicate check compares."""
+    return Member._meta.get_field("passport_hash").hash_value(number)
+
+
 class Member(models.Model):
     """A person in a delegation. Passport data is personal: masked in lists, restricted."""
 
@@ -259,10 +267,14 @@ class Member(models.Model):
         _("role in the delegation"), max_length=16, choices=MemberRole.choices, default=MemberRole.DELEGATE
     )
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    # Passport data is encrypted at rest (hanoi_summit/core/crypto.py): never filter on it;
+    # look a passport up by passport_hash (passport_hash_of).
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
     nationality = CountryField(_("nationality"), blank=True)
-    passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
-    passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
+    passport_number = EncryptedCharField(_("passport number"), max_length=20, blank=True)
+    #: Keyed hash of the normalised passport number: the unique rule and every look-up.
+    passport_hash = KeyedHashField(source="passport_number", normalise=passport_normalise)
+    passport_expiry = EncryptedDateField(_("passport expiry"), null=True, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     #: Language for this person's e-mails.
@@ -293,8 +305,8 @@ class Member(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["passport_number"],
-                condition=~Q(passport_number=""),
+                fields=["passport_hash"],
+                condition=~Q(passport_hash=""),
                 name="member_passport_unique_in_event",
                 violation_error_message=_("This passport number is already registered for the event."),
             ),

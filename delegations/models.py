@@ -227,9 +227,14 @@ def _agenda_token():
     return secrets.token_urlsafe(24)
 
 
+#: Where members' photos and delegations' documents are stored (the shredder empties both).
+PHOTO_DIR = "photos"
+DOCUMENT_DIR = "documents"
+
+
 def member_photo_path(member, filename):
     # The stored name never carries the uploaded name: it could hold personal data.
-    return f"photos/{member.delegation_id}/{secrets.token_hex(12)}.jpg"
+    return f"{PHOTO_DIR}/{member.delegation_id}/{secrets.token_hex(12)}.jpg"
 
 
 #: A member's passport data: shown only to holders of VIEW_PASSPORT (masked or left out for
@@ -359,7 +364,7 @@ class DocumentKind(models.TextChoices):
 
 
 def document_path(document, filename):
-    return f"documents/{document.delegation_id}/{secrets.token_hex(12)}.pdf"
+    return f"{DOCUMENT_DIR}/{document.delegation_id}/{secrets.token_hex(12)}.pdf"
 
 
 class Document(models.Model):

@@ -147,6 +147,7 @@ CELERY_TASK_ROUTES = {
     "hanoi_summit.tasks.outbox_purge_sent": {"queue": "periodic"},
     "accreditation.tasks.badge_batch_render_task": {"queue": "badges"},
     "accreditation.tasks.badge_batch_requeue_stuck_task": {"queue": "periodic"},
+    "accreditation.tasks.personal_data_shred_task": {"queue": "periodic"},
 }
 # A print batch pending or rendering with no progress for this long lost its render task:
 # the sweep queues it again and its page offers "Render again". Progress is written every
@@ -163,6 +164,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "outbox-purge": {
         "task": "hanoi_summit.tasks.outbox_purge_sent",
+        "schedule": 24 * 3600.0,
+    },
+    # Daily; it shreds only once PERSONAL_DATA_RETENTION_DAYS have passed after the event.
+    "personal-data-shred": {
+        "task": "accreditation.tasks.personal_data_shred_task",
         "schedule": 24 * 3600.0,
     },
 }

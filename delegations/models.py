@@ -333,6 +333,14 @@ class Member(models.Model):
     def __str__(self):
         return self.full_name
 
+    def validate_constraints(self, exclude=None):
+        # The unique passport rule is on the keyed hash, which no form shows: a form that
+        # shows the number (the admin's) has it checked as if it were on the number.
+        if exclude is not None and "passport_number" not in exclude:
+            self.passport_hash = passport_hash_of(self.passport_number)
+            exclude = set(exclude) - {"passport_hash"}
+        super().validate_constraints(exclude=exclude)
+
     @property
     def full_name(self):
         return f"{self.given_names} {self.family_name}".strip()

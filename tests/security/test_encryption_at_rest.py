@@ -245,3 +245,28 @@ def test_production_refuses_to_start_without_the_field_keys(settings):
     settings.DEBUG = True
     errors = [m.id for m in checks.run_checks(include_deployment_checks=True) if m.level >= checks.ERROR]
     assert "hanoi_summit.E002" not in errors
+
+
+@pytest.mark.django_db
+def test_the_admin_form_still_refuses_a_duplicate_passport(client):
+    factories.MemberFactory(passport_number="VN7712345")
+    member = factories.MemberFactory(passport_number="FR0099887")
+    client.force_login(factories.StaffUserFactory(role="Secretariat", username="secretariat"))
+    url = reverse("admin:delegations_member_change", args=[member.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("photo",)}
+    data.update(
+        passport_number="vn7712345",
+        delegation=member.delegation_id,
+        date_of_birth="1980-05-17",
+        passport_expiry="2030-01-01",
+        arrival_0="",
+        arrival_1="",
+        departure_0="",
+        departure_1="",
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "already registered" in response.content.decode()
+    member.refresh_from_db()
+    assert member.passport_number == "FR0099887"

@@ -270,3 +270,19 @@ def test_the_admin_form_still_refuses_a_duplicate_passport(client):
     assert "already registered" in response.content.decode()
     member.refresh_from_db()
     assert member.passport_number == "FR0099887"
+
+
+@pytest.mark.django_db
+def test_an_import_preview_keeps_no_passport_in_the_session_table(client):
+    from django.contrib.sessions.models import Session
+
+    from delegations.imports.preview import preview_keep, preview_take
+
+    client.force_login(factories.UserFactory())
+    request = type("Request", (), {"session": client.session})()
+    token = preview_keep(request, flow="members", scope=1, rows=[{"passport_number": "VN7712345"}])
+    request.session.save()
+    stored = Session.objects.get(session_key=request.session.session_key)
+    assert "VN7712345" not in stored.session_data
+    assert "VN7712345" not in str(stored.get_decoded())
+    assert preview_take(request, flow="members", scope=1, token=token) == [{"passport_number": "VN7712345"}]

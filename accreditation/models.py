@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Member
+from hanoi_summit.core.crypto import EncryptedTextField
 
 
 class Zone(models.Model):
@@ -98,7 +99,7 @@ class Accreditation(models.Model):
     )
     vetted_at = models.DateTimeField(null=True, blank=True)
     #: Security's note; never shown to the delegation.
-    vetting_note = models.TextField(blank=True)
+    vetting_note = EncryptedTextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -19,6 +19,7 @@ from accreditation.models import (
 )
 from accreditation.permissions import HAND_OVER, PRINT, REVIEW, VET
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE, VETTING_SCOPE
+from delegations.models import passport_hash_of
 from delegations.selectors import delegation_members
 from hanoi_summit.core.clock import HANOI, event_now
 
@@ -156,9 +157,8 @@ def desk_search(*, query):
                 for field in ("family_name", "given_names", "badge_name")
             }
         )
-    condition = _name_matches(query) | Q(
-        accreditation__member__passport_number__iexact=query.replace(" ", "")
-    )
+    # The passport is encrypted: its keyed hash (of the normalised number) is what matches.
+    condition = _name_matches(query) | Q(accreditation__member__passport_hash=passport_hash_of(query))
     if query.isdigit():
         condition |= Q(number=int(query))
     return (

@@ -32,3 +32,16 @@ def badge_batch_requeue_stuck_task():
     from accreditation.services.printing import badge_batch_requeue_stuck
 
     return badge_batch_requeue_stuck()
+
+
+@shared_task
+def personal_data_shred_task():
+    """The daily beat run: once PERSONAL_DATA_RETENTION_DAYS have passed since the event's
+    end, shred every member's personal data. Idempotent: once it is gone, a run finds nothing
+    and writes nothing."""
+    from accreditation.services.shredding import personal_data_shred, personal_data_shred_due
+    from hanoi_summit.core.clock import event_now
+
+    if event_now() < personal_data_shred_due():
+        return None
+    return personal_data_shred(actor=None)

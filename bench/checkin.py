@@ -265,6 +265,7 @@ def main():
     ensure_database(url)
 
     # The parent signs the codes; gunicorn's workers must verify with the same key.
+    from cryptography.fernet import Fernet
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from accreditation.badges.keys import private_pem
@@ -272,6 +273,8 @@ def main():
     env = {
         **os.environ,
         "BADGE_SIGNING_KEY": private_pem(Ed25519PrivateKey.generate()).decode(),
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "FIELD_HASH_KEY": secrets.token_urlsafe(48),
         "DJANGO_DEBUG": "0",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECURE_COOKIES": "0",

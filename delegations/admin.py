@@ -31,6 +31,7 @@ from delegations.models import (
     FocalPoint,
     Invitation,
     Member,
+    passport_hash_of,
 )
 from hanoi_summit.core.admin import ServiceAdminMixin, status_pill
 from hanoi_summit.core.http import site_url
@@ -378,6 +379,13 @@ class MemberAdmin(ServiceAdminMixin, admin.ModelAdmin):
         if not request.user.has_perm(VIEW_PASSPORT):
             excluded += PASSPORT_FIELDS
         return excluded
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip() and request.user.has_perm(VIEW_PASSPORT):
+            # The number is encrypted: a whole number typed matches through its keyed hash.
+            found |= queryset.filter(passport_hash=passport_hash_of(search_term))
+        return found, may_have_duplicates
 
     @admin.display(description=_("passport"))
     def passport(self, member):

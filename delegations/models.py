@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 
+from hanoi_summit.core.crypto import EncryptedCharField, EncryptedDateField, KeyedHashField
+
 
 class DelegationKind(models.TextChoices):
     HOST_COUNTRY = "host_country", _("Host country")
@@ -225,9 +227,14 @@ def _agenda_token():
     return secrets.token_urlsafe(24)
 
 
+#: Where members' photos and delegations' documents are stored (the shredder empties both).
+PHOTO_DIR = "photos"
+DOCUMENT_DIR = "documents"
+
+
 def member_photo_path(member, filename):
     # The stored name never carries the uploaded name: it could hold personal data.
-    return f"photos/{member.delegation_id}/{secrets.token_hex(12)}.jpg"
+    return f"{PHOTO_DIR}/{member.delegation_id}/{secrets.token_hex(12)}.jpg"
 
 
 #: A member's passport data: shown only to holders of VIEW_PASSPORT (masked or left out for
@@ -240,6 +247,12 @@ def passport_normalise(number):
     """A passport number as stored and compared: no spaces, upper case (typed as "c 123 4567"
     at one desk and "C1234567" at another, it is one passport)."""
     return "".join(number.split()).upper() if number else ""
+
+
+def passport_hash_of(number):
+    """The keyed hash a member's passport_hash holds for the passport `number` (any spelling):
+    what a look-up or a duplicate check compares."""
+    return Member._meta.get_field("passport_hash").hash_value(number)
 
 
 class Member(models.Model):
@@ -259,10 +272,14 @@ class Member(models.Model):
         _("role in the delegation"), max_length=16, choices=MemberRole.choices, default=MemberRole.DELEGATE
     )
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    # Passport data is encrypted at rest (hanoi_summit/core/crypto.py): never filter on it;
+    # look a passport up by passport_hash (passport_hash_of).
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
     nationality = CountryField(_("nationality"), blank=True)
-    passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
-    passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
+    passport_number = EncryptedCharField(_("passport number"), max_length=20, blank=True)
+    #: Keyed hash of the normalised passport number: the unique rule and every look-up.
+    passport_hash = KeyedHashField(source="passport_number", normalise=passport_normalise)
+    passport_expiry = EncryptedDateField(_("passport expiry"), null=True, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     #: Language for this person's e-mails.
@@ -293,8 +310,8 @@ class Member(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["passport_number"],
-                condition=~Q(passport_number=""),
+                fields=["passport_hash"],
+                condition=~Q(passport_hash=""),
                 name="member_passport_unique_in_event",
                 violation_error_message=_("This passport number is already registered for the event."),
             ),
@@ -315,6 +332,14 @@ class Member(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def validate_constraints(self, exclude=None):
+        # The unique passport rule is on the keyed hash, which no form shows: a form that
+        # shows the number (the admin's) has it checked as if it were on the number.
+        if exclude is not None and "passport_number" not in exclude:
+            self.passport_hash = passport_hash_of(self.passport_number)
+            exclude = set(exclude) - {"passport_hash"}
+        super().validate_constraints(exclude=exclude)
 
     @property
     def full_name(self):
@@ -347,7 +372,7 @@ class DocumentKind(models.TextChoices):
 
 
 def document_path(document, filename):
-    return f"documents/{document.delegation_id}/{secrets.token_hex(12)}.pdf"
+    return f"{DOCUMENT_DIR}/{document.delegation_id}/{secrets.token_hex(12)}.pdf"
 
 
 class Document(models.Model):

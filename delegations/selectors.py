@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
-from delegations.models import Document, DocumentKind, FocalPoint, Member
+from delegations.models import Document, DocumentKind, FocalPoint, Member, passport_hash_of
 
 
 def focal_point_delegation(*, user):
@@ -22,12 +22,11 @@ def delegation_members(*, delegation):
 
 
 def passports_registered(*, numbers):
-    """Which of the (normalised) passport `numbers` a member of the event already holds."""
-    return set(
-        Member.objects.filter(passport_number__in=numbers)
-        .order_by()
-        .values_list("passport_number", flat=True)
-    )
+    """Which of the (normalised) passport `numbers` a member of the event already holds,
+    compared by their keyed hashes (the numbers themselves are encrypted)."""
+    by_hash = {passport_hash_of(number): number for number in numbers if number}
+    held = Member.objects.filter(passport_hash__in=by_hash).order_by().values_list("passport_hash", flat=True)
+    return {by_hash[digest] for digest in held}
 
 
 def focal_point_emails(*, delegation, contact_fallback=True):

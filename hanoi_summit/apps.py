@@ -10,7 +10,7 @@ class HanoiSummitConfig(AppConfig):
         from django.contrib import admin
         from django.core import checks
 
-        from hanoi_summit.checks import badge_signing_key_is_set, event_clock_is_real
+        from hanoi_summit.checks import badge_signing_key_is_set, event_clock_is_real, field_keys_are_set
         from hanoi_summit.core.admin import guard_admin_site
         from hanoi_summit.secretariat.admin_composition import compose_admin
 
@@ -24,3 +24,4 @@ class HanoiSummitConfig(AppConfig):
         checks.register(event_clock_is_real, checks.Tags.security, deploy=True)
         # Deploy only: tests and `make test` run with DEBUG off and the development key.
         checks.register(badge_signing_key_is_set, checks.Tags.security, deploy=True)
+        checks.register(field_keys_are_set, checks.Tags.security, deploy=True)

@@ -37,8 +37,31 @@ def badge_signing_key_is_set(app_configs, **kwargs):
     ]
 
 
+def field_keys_are_set(app_configs, **kwargs):
+    """Production encrypts passport data with FIELD_ENCRYPTION_KEYS and hashes passport
+    numbers with FIELD_HASH_KEY, the same on every host (hanoi_summit/core/crypto.py).
+
+    Without them each host would make development keys of its own: what one host wrote,
+    another could not read, and a lost disk would make every passport unreadable.
+    """
+    if settings.DEBUG:
+        return []
+    missing = [name for name in ("FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY") if not getattr(settings, name)]
+    if not missing:
+        return []
+    return [
+        Error(
+            f"{' and '.join(missing)} not set and DEBUG is off.",
+            hint="Set FIELD_ENCRYPTION_KEYS (Fernet keys, comma-separated, the first encrypts) and "
+            "FIELD_HASH_KEY, the same on every host (README, Keys).",
+            id="hanoi_summit.E002",
+        )
+    ]
+
+
 def refuse_to_serve_without_keys():
-    """Called by wsgi.py and asgi.py: a production web process does not start without its key."""
-    errors = badge_signing_key_is_set(None)
+    """Called by wsgi.py, asgi.py and the Celery worker: a production process does not start
+    without its keys."""
+    errors = badge_signing_key_is_set(None) + field_keys_are_set(None)
     if errors:
         raise ImproperlyConfigured(f"{errors[0].msg} {errors[0].hint}")

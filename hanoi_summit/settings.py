@@ -156,6 +156,7 @@ CELERY_TASK_ROUTES = {
     "hanoi_summit.tasks.outbox_purge_sent": {"queue": "periodic"},
     "accreditation.tasks.badge_batch_render_task": {"queue": "badges"},
     "accreditation.tasks.badge_batch_requeue_stuck_task": {"queue": "periodic"},
+    "accreditation.tasks.personal_data_shred_task": {"queue": "periodic"},
 }
 # A print batch pending or rendering with no progress for this long lost its render task:
 # the sweep queues it again and its page offers "Render again". Progress is written every
@@ -172,6 +173,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "outbox-purge": {
         "task": "hanoi_summit.tasks.outbox_purge_sent",
+        "schedule": 24 * 3600.0,
+    },
+    # Daily; it shreds only once PERSONAL_DATA_RETENTION_DAYS have passed after the event.
+    "personal-data-shred": {
+        "task": "accreditation.tasks.personal_data_shred_task",
         "schedule": 24 * 3600.0,
     },
 }
@@ -337,6 +343,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Photos and documents are personal data, not encrypted by the application (README, Personal
+# data at rest): readable by the service account alone.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -395,6 +405,16 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # Ed25519 key that signs badge codes (PEM, PKCS#8). Unset: a development key is made once
 # under var/ and kept out of the repository.
 BADGE_SIGNING_KEY = env.str("BADGE_SIGNING_KEY", default="")
+# Fernet keys that encrypt passport data, dates of birth and vetting notes at rest
+# (hanoi_summit/core/crypto.py), comma-separated: the first encrypts, all decrypt, so a key
+# is rotated by putting a new one first and running `manage.py rotate_field_keys`. And the
+# HMAC key of the passport numbers' keyed hashes (the unique rule, the desk's look-up).
+# Unset: development keys are made once under var/private/keys/ (production refuses to start).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+FIELD_HASH_KEY = env.str("FIELD_HASH_KEY", default="")
+# Passport data, dates of birth, photos, documents and vetting notes are shredded this many
+# days after the event's last day (the beat task `personal-data-shred`).
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=90)
 # The event's clock (hanoi_summit/core/clock.py): an ISO 8601 time with offset pins "now" for the
 # programme's booking rules and the gates' "valid today". The event was on 25-26 October
 # 2025; in DEBUG (make run) the demo runs at the moment its data depicts (the seed's

@@ -8,3 +8,9 @@ class ProgrammeConfig(AppConfig):
     name = "sessions"
     label = "programme"
     verbose_name = _("Programme")
+
+    def ready(self):
+        from hanoi_summit.core.personal_data import member_data_section
+        from sessions import personal_data
+
+        member_data_section("programme", personal_data.programme_records)

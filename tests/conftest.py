@@ -35,6 +35,15 @@ def _development_badge_key():
         keys.write_key_file(path, keys.private_pem(Ed25519PrivateKey.generate()))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _development_field_keys():
+    """The development field keys exist before any test writes a passport: no key is made
+    while the database holds values encrypted with one (hanoi_summit/core/crypto.py)."""
+    from hanoi_summit.core import crypto
+
+    crypto.development_keys_write()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     # The test client speaks plain HTTP; production redirects to HTTPS.

@@ -15,6 +15,7 @@ from django.db import connection
 from accreditation.badges import codes, keys
 from accreditation.models import Accreditation, Badge, Scan
 from delegations.models import Delegation, Member
+from hanoi_summit.core.crypto import keys_as_environment
 from hanoi_summit.core.models import AuditEntry
 from tests.accreditation.gate.test_scan import collected_badge
 from tests.conftest import require
@@ -100,6 +101,8 @@ def test_restore_drill(require_postgres, tmp_path):
             DATABASE_URL=database_url({**db, "NAME": restored}),
             HANOI_VAR_DIR=str(var_dir),
             BADGE_SIGNING_KEY=keys.private_pem(keys.signing_key()).decode(),
+            # The field keys, kept with the badge key (README, Backups): the passports read back.
+            **keys_as_environment(),
         )
         result = run(
             sys.executable,

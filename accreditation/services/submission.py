@@ -18,6 +18,7 @@ from delegations.models import Delegation, FocalPoint, Member
 from delegations.selectors import delegation_details_complete, delegation_has_nomination
 from delegations.services import MEMBER_FIELDS
 from hanoi_summit.core.audit import audit_record, audit_record_many
+from hanoi_summit.core.crypto import keyed_hash
 from hanoi_summit.core.errors import DomainError
 from hanoi_summit.core.outbox.queue import email_queue
 
@@ -44,9 +45,11 @@ class SubmissionResult:
 
 
 def member_fingerprint(member):
-    """SHA-256 of the member's submitted data (the photo by its stored name, new at each upload)."""
+    """Keyed hash (FIELD_HASH_KEY) of the member's submitted data (the photo by its stored
+    name, new at each upload). Keyed: the data holds the passport number and date of birth,
+    and a plain digest beside the other columns could be matched against guesses offline."""
     data = {name: str(getattr(member, name) or "") for name in FINGERPRINT_FIELDS}
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return keyed_hash(json.dumps(data, sort_keys=True))
 
 
 def member_missing(member):

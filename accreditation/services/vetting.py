@@ -22,6 +22,13 @@ def member_record_photo_view(*, member, actor):
     return audit_record(actor=actor, action="member.photo_view", target=member)
 
 
+def _note_written(note):
+    """What the audit entry says of security's note: that one was written, not its text. The
+    note is kept encrypted on the accreditation only (hanoi_summit/core/crypto.py), so the
+    shredder can remove it and the audit trail, which is never rewritten, holds no copy."""
+    return {"vetting_note": "***"} if note else {}
+
+
 @transaction.atomic
 def accreditation_clear(*, accreditation, actor, note=""):
     """approved -> cleared by security. Audited; e-mails the approval (where and when to
@@ -30,7 +37,7 @@ def accreditation_clear(*, accreditation, actor, note=""):
     acc.vetted_by = actor
     acc.vetted_at = timezone.now()
     acc.vetting_note = (note or "").strip()
-    move(acc, S.CLEARED, actor=actor, action="accreditation.clear", note=acc.vetting_note)
+    move(acc, S.CLEARED, actor=actor, action="accreditation.clear", extra=_note_written(acc.vetting_note))
     notify(acc, "approved")
     return acc
 
@@ -57,8 +64,7 @@ def accreditation_refuse(*, accreditation, actor, note):
         S.REFUSED,
         actor=actor,
         action="accreditation.refuse",
-        note=note,
-        extra={"revoked_badge": str(badge) if badge else None},
+        extra={"revoked_badge": str(badge) if badge else None, **_note_written(note)},
     )
     notify(acc, "refused")
     return acc

@@ -31,6 +31,7 @@ urlpatterns = [
     path("members/<int:pk>/", views.member_edit, name="member-edit"),
     path("members/<int:pk>/delete/", views.member_delete, name="member-delete"),
     path("members/<int:pk>/photo/", views.member_photo, name="member-photo"),
+    path("members/<int:pk>/data/", views.member_data, name="member-data"),
     path("documents/", views.documents, name="documents"),
     path("documents/<int:pk>/", views.document_file, name="document-file"),
     path("documents/<int:pk>/delete/", views.document_delete, name="document-delete"),

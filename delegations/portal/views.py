@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -22,7 +23,9 @@ from delegations.errors import DelegationError
 from delegations.forms import DelegationForm, DocumentForm, InvitationAcceptForm, MemberForm
 from delegations.models import Member
 from delegations.portal.passwords import QueuedPasswordResetForm
+from delegations.services.data_requests import member_data_export_record
 from hanoi_summit.core.http import private_file_response
+from hanoi_summit.core.personal_data import member_data_zip
 
 _FORM_TOKENS = "portal_form_tokens"
 
@@ -200,6 +203,18 @@ def document_delete(request, pk):
     else:
         messages.success(request, _("The document was removed."))
     return redirect("portal:documents")
+
+
+@focal_point_required
+def member_data(request, pk):
+    """Everything held about one member of the focal point's delegation, as a ZIP (data.json,
+    the photo, the documents naming them), for a person who asks. Audited."""
+    member = selectors.delegation_member_get(delegation=request.delegation, pk=pk)
+    archive = ContentFile(member_data_zip(member))
+    member_data_export_record(member=member, actor=request.user)
+    return private_file_response(
+        archive, content_type="application/zip", filename=f"member-{member.pk}-data.zip"
+    )
 
 
 def _allowed_object(request, *, pk, own_getter, staff_getter, permission):

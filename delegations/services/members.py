@@ -15,6 +15,7 @@ from delegations.models import (
     Member,
     MemberRole,
     ProtocolRank,
+    passport_hash_of,
     passport_normalise,
 )
 from delegations.photos import photo_clean
@@ -134,7 +135,10 @@ def member_rules_check(*, delegation, member, values):
             _("The departure must be after the arrival."), code="invalid_dates", field="departure"
         )
     passport = merged["passport_number"]
-    if passport and Member.objects.filter(passport_number=passport).exclude(pk=member.pk).exists():
+    if (
+        passport
+        and Member.objects.filter(passport_hash=passport_hash_of(passport)).exclude(pk=member.pk).exists()
+    ):
         raise DelegationError(
             _("This passport number is already registered for the event."),
             code="duplicate_passport",

@@ -145,7 +145,8 @@ def restrict_fields(model_label, field_names, permission):
 def restricted_path(model, path, user):
     """True when the lookup, search or ordering `path` ("member__passport_number__regex",
     "-date_of_birth", "^member__family_name") from `model` reaches, across any relation, a
-    field `user` may not see. Transforms and lookups after the last field are ignored."""
+    field `user` may not see, or an encrypted one. Transforms and lookups after the last field
+    are ignored."""
     if not isinstance(path, str):
         path = getattr(path, "name", None)  # F("...") in an ordering; other expressions pass
         if not isinstance(path, str):
@@ -159,6 +160,9 @@ def restricted_path(model, path, user):
             return False  # a transform, a lookup, or a name Django itself refuses later
         permission = _RESTRICTED_FIELDS.get(opts.label_lower, {}).get(field.name)
         if permission is not None and not user.has_perm(permission):
+            return True
+        if getattr(field, "encrypted", False):
+            # Stored as a ciphertext (core/crypto.py): no one filters, searches or sorts on it.
             return True
         if not getattr(field, "path_infos", None):
             return False

@@ -35,6 +35,12 @@ def event_now():
     return pinned_now() or timezone.now()
 
 
+def event_end():
+    """The moment the event is over: midnight in Hanoi after its last day (EVENT_LAST_DAY)."""
+    last_day = dt.date.fromisoformat(settings.EVENT_LAST_DAY)
+    return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=HANOI)
+
+
 def event_today():
     """Today's date in Hanoi, where the event and its gates are."""
     return event_now().astimezone(HANOI).date()

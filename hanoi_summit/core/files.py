@@ -59,6 +59,30 @@ def on_commit_delete(file_field_value):
     transaction.on_commit(delete_if_unreferenced)
 
 
+def storage_files_under(storage, directory):
+    """Every file name under `directory` of `storage`, at any depth ([] when it is absent)."""
+    try:
+        folders, files = storage.listdir(directory)
+    except FileNotFoundError:
+        return []
+    names = [f"{directory}/{name}" for name in files]
+    for folder in folders:
+        names += storage_files_under(storage, f"{directory}/{folder}")
+    return names
+
+
+def on_commit_delete_all(storage, names):
+    """Remove the files `names` once the change that let go of them is committed (a rollback
+    keeps them: their rows still name them)."""
+    names = list(names)
+
+    def delete():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
 # --- PDF uploads ------------------------------------------------------------------------
 
 

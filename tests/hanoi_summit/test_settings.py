@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,7 +25,8 @@ def run_deploy_check(tmp_path, **overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "PYTEST_", "BADGE_")) and key not in ("DATABASE_URL", "EVENT_NOW")
+        if not key.startswith(("DJANGO_", "PYTEST_", "BADGE_", "FIELD_"))
+        and key not in ("DATABASE_URL", "EVENT_NOW")
     }
     env.update(
         {
@@ -32,6 +34,8 @@ def run_deploy_check(tmp_path, **overrides):
             "DJANGO_DEBUG": "0",
             "DJANGO_ALLOWED_HOSTS": "summit.example.org",
             "BADGE_SIGNING_KEY": new_badge_signing_key(),
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "FIELD_HASH_KEY": secrets.token_urlsafe(48),
             # A private var/ so the check does not create files in the work tree.
             "HANOI_VAR_DIR": str(tmp_path / "var"),
         }

@@ -200,12 +200,14 @@ def start_worker(
     `include`: extra modules for the worker to import (bench-only tasks).
     `queues`: the queues it consumes (-Q), all of them unless told.
     Unless `env` names one, the worker gets this process's badge signing key: it signs the
-    badges it renders as this process would, and workers refuse to start without a key.
+    badges it renders as this process would, and workers refuse to start without a key; and
+    this process's field keys (passport data it writes, the worker reads).
     """
     from accreditation.badges import keys
     from hanoi_summit.celery import app
+    from hanoi_summit.core.crypto import keys_as_environment
 
-    env = {"BADGE_SIGNING_KEY": keys.private_pem(keys.signing_key()).decode(), **env}
+    env = {"BADGE_SIGNING_KEY": keys.private_pem(keys.signing_key()).decode(), **keys_as_environment(), **env}
     name = f"integration-{os.getpid()}-{time.monotonic_ns()}@{socket.gethostname()}"
     log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
     command = [

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
@@ -39,6 +40,8 @@ def test_production_without_the_key_fails_the_deploy_check(settings):
     with pytest.raises(ImproperlyConfigured, match="BADGE_SIGNING_KEY"):
         refuse_to_work_without_keys()
     settings.BADGE_SIGNING_KEY = keys.private_pem(keys.signing_key()).decode()
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    settings.FIELD_HASH_KEY = "a-hash-key"
     assert "hanoi_summit.E001" not in deploy_errors()
     refuse_to_serve_without_keys()
     settings.BADGE_SIGNING_KEY = ""
@@ -48,8 +51,11 @@ def test_production_without_the_key_fails_the_deploy_check(settings):
 
 @pytest.mark.parametrize("with_key", [False, True])
 def test_the_web_process_does_not_start_without_the_key(with_key, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BADGE_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BADGE_", "FIELD_"))}
     env.update(DJANGO_SETTINGS_MODULE="hanoi_summit.settings", HANOI_VAR_DIR=str(tmp_path))
+    # The field keys are set: this test is about the badge key (tests/security/test_encryption_at_rest.py
+    # refuses a start without them).
+    env.update(FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(), FIELD_HASH_KEY="a-hash-key")
     if with_key:
         env["BADGE_SIGNING_KEY"] = keys.private_pem(keys.signing_key()).decode()
     started = subprocess.run(

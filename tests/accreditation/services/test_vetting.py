@@ -83,7 +83,10 @@ def test_refuse_keeps_the_note_with_security_and_sends_a_neutral_email(ref, secu
     email = OutgoingEmail.objects.get()
     assert "Interpol" not in email.body_text and "Interpol" not in email.subject
     assert "cannot be granted" in email.body_text
-    assert audit_of("accreditation.refuse", acc).get().note == "Interpol notice 123"
+    assert acc.vetting_note == "Interpol notice 123"
+    # The audit trail says a note was written, never what it says.
+    entry = audit_of("accreditation.refuse", acc).get()
+    assert entry.note == "" and entry.after["vetting_note"] == "***"
 
 
 def test_refuse_without_a_note_changes_nothing(ref, security):

@@ -34,5 +34,28 @@
     });
   });
 
+  // Destructive forms (cancel a booking, remove a document, withdraw a request) carry
+  // data-hs-confirm="question": they are sent only once the person says yes in the dialog.
+  // Without the dialog (no script), the form posts as before.
+  var confirmDialog = document.getElementById("hs-confirm");
+  if (confirmDialog && typeof confirmDialog.showModal === "function") {
+    document.querySelectorAll("form[data-hs-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.dataset.hsConfirmed === "1") return;
+        event.preventDefault();
+        document.getElementById("hs-confirm-text").textContent = form.dataset.hsConfirm;
+        confirmDialog.returnValue = "";
+        confirmDialog.addEventListener("close", function onClose() {
+          confirmDialog.removeEventListener("close", onClose);
+          if (confirmDialog.returnValue === "confirm") {
+            form.dataset.hsConfirmed = "1";
+            form.requestSubmit ? form.requestSubmit() : form.submit();
+          }
+        });
+        confirmDialog.showModal();
+      });
+    });
+  }
+
   paint(document);
 })();

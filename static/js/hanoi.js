@@ -57,5 +57,12 @@
     });
   }
 
+  // The admin's date-time widgets each add the same "you are N hours ahead of server time"
+  // note: keep the first, which is enough. They add them on "load", before this listener.
+  window.addEventListener("load", function () {
+    var notes = document.querySelectorAll(".timezonewarning");
+    for (var i = 1; i < notes.length; i++) notes[i].remove();
+  });
+
   paint(document);
 })();

@@ -20,11 +20,6 @@
   }
   window.hsPaint = paint;
 
-  // The language switcher (and any select marked so) submits its form on change.
-  document.querySelectorAll("select[data-hs-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
-  });
-
   // "Select all" toggles of the review and print queues.
   document.querySelectorAll("[data-select-all]").forEach(function (toggle) {
     toggle.addEventListener("change", function () {

@@ -59,5 +59,10 @@
     for (var i = 1; i < notes.length; i++) notes[i].remove();
   });
 
+  // A form sent back with errors: its summary takes the focus, so a screen reader reads it
+  // and the keyboard starts from the links to the fields.
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+
   paint(document);
 })();

@@ -64,5 +64,12 @@
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 
+  // Filters folded away on a phone (<details data-hs-open-wide>) stand open on a wide screen.
+  if (window.matchMedia && window.matchMedia("(min-width: 768px)").matches) {
+    document.querySelectorAll("details[data-hs-open-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+
   paint(document);
 })();

@@ -101,10 +101,44 @@ def test_no_serious_accessibility_fault(browser, live_server, event, username, u
     assert serious_violations(page) == []
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+def _runs_off_the_page(page):
+    return page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1")
+
+
 def test_the_programme_on_a_phone(browser, live_server, event):
-    page = _page(browser, live_server, viewport={"width": 390, "height": 844})
+    page = _page(browser, live_server, viewport=PHONE)
     page.goto("/programme/")
     assert serious_violations(page) == []
+    # The filters fold away on a phone, and open when asked; they stand open on a desktop.
+    details = page.locator("details.hs-filters")
+    assert not details.evaluate("node => node.open")
+    page.get_by_text("Filter the programme").first.click()
+    assert page.locator("#id_day").is_visible()
+    assert not _runs_off_the_page(page)
+    wide = _page(browser, live_server)
+    wide.goto("/programme/")
+    assert wide.locator("details.hs-filters").evaluate("node => node.open")
+
+
+@pytest.mark.parametrize(
+    ("username", "url"),
+    [
+        ("secretariat", "/dashboard/"),
+        ("officer", "/accreditation/"),
+        ("protocol", "/protocol/print/"),
+        ("protocol", "/protocol/batches/"),
+        ("protocol", "/protocol/programme/signing/"),
+        ("focal-vnm", "/portal/members/"),
+    ],
+)
+def test_staff_tables_scroll_inside_their_frame_on_a_phone(browser, live_server, event, username, url):
+    page = _page(browser, live_server, username=username, viewport=PHONE)
+    page.goto(url)
+    assert page.url.endswith(url)
+    assert not _runs_off_the_page(page)
 
 
 def test_a_focal_point_sees_the_true_statuses(browser, live_server, event):

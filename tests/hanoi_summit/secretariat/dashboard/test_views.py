@@ -129,3 +129,13 @@ def test_long_chart_labels_wrap_instead_of_being_cut():
     assert "<tspan" in svg and "Regional economic integration" in svg and "organisation</tspan>" in svg
     # The links the charts hold are links of a group, not hidden inside an image.
     assert 'role="img"' not in svg
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_live_figures_query_count_does_not_grow_with_the_data(client, django_assert_num_queries, n):
+    _grow(n)
+    client.force_login(f.StaffUserFactory(role="Secretariat"))
+    # The page's count: session, user, user's and group permissions, then 8 for the figures.
+    with django_assert_num_queries(12):
+        data = client.get("/dashboard/live/").json()
+    assert data["figures"]["delegations-total"] == str(2 * n)

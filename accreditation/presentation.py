@@ -6,6 +6,8 @@ hex colour is needed (admin pills, SVG charts) it comes from the one tone -> hex
 hanoi_summit.core.admin.PILL_COLOURS.
 """
 
+from dataclasses import dataclass
+
 from accreditation.models import AccreditationStatus as S
 from accreditation.models import PrintBatch, ScanResult
 
@@ -47,6 +49,21 @@ SCAN_TONES = {ScanResult.GRANTED: "success", ScanResult.DENIED: "danger"}
 def accreditation_tone(status):
     """The tone of an accreditation status (secondary for an unknown value)."""
     return ACCREDITATION_TONES.get(status, "secondary")
+
+
+@dataclass(frozen=True)
+class StatusDisplay:
+    """An accreditation status as a page shows it: its code, its words and its tone."""
+
+    code: str
+    label: str
+    tone: str
+
+
+def accreditation_display(accreditation):
+    """How a member's accreditation (None for a member never submitted: a draft) is shown."""
+    code = accreditation.status if accreditation is not None else S.DRAFT
+    return StatusDisplay(code=code, label=str(S(code).label), tone=accreditation_tone(code))
 
 
 def badge_state(badge):

@@ -180,6 +180,12 @@ def print_batches():
     return PrintBatch.objects.select_related("created_by").order_by("-created_at", "-id")
 
 
+def badges_printed_outside_batches():
+    """How many badge versions are marked printed without a print batch (one at a time at the
+    desk, or imported as printed)."""
+    return Badge.objects.filter(printed_at__isnull=False, print_batch__isnull=True).count()
+
+
 @dataclass
 class ZoneOccupancy:
     zone: Zone

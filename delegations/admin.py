@@ -339,7 +339,15 @@ class MemberAdminForm(DomainErrorFormMixin, forms.ModelForm):
 
 @admin.register(Member)
 class MemberAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    list_display = ("full_name", "delegation", "role", "protocol_rank", "passport", "has_photo", "is_locked")
+    list_display = (
+        "display_name",
+        "delegation",
+        "role",
+        "protocol_rank",
+        "passport",
+        "has_photo",
+        "is_locked",
+    )
     list_select_related = ("delegation",)
     list_filter = ("role", "protocol_rank", "is_locked", "delegation__kind")
     search_fields = ("family_name", "given_names", "badge_name", "delegation__name", "delegation__code")

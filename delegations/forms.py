@@ -77,6 +77,18 @@ class MemberForm(DomainErrorFormMixin, forms.ModelForm):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
+    #: Left empty, the service takes the custom of the member's nationality.
+    family_name_first = forms.TypedChoiceField(
+        label=_("Order of the names"),
+        choices=[
+            ("", _("As usual for the nationality")),
+            ("True", _("Family name first (Nguyễn Văn An)")),
+            ("False", _("Given names first (Anna Schmidt)")),
+        ],
+        coerce=lambda value: value == "True",
+        empty_value=None,
+        required=False,
+    )
     #: Makes a second click on "Save" (or a browser re-post) harmless.
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -97,6 +109,8 @@ class MemberForm(DomainErrorFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["badge_name"].required = False
+        if self.instance.pk is None:
+            self.initial.setdefault("family_name_first", "")
         self.fields["date_of_birth"].required = True
         self.fields["nationality"].required = True
         self.fields["gender"].required = True
@@ -112,7 +126,10 @@ class MemberForm(DomainErrorFormMixin, forms.ModelForm):
                     Column("given_names", css_class="col-md-5"),
                     Column("family_name", css_class="col-md-5"),
                 ),
-                "badge_name",
+                Row(
+                    Column("family_name_first", css_class="col-md-5"),
+                    Column("badge_name", css_class="col-md-7"),
+                ),
             ),
             Fieldset(
                 _("Function"),

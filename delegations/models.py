@@ -105,6 +105,26 @@ SUPPORT_ROLES = (
 )
 
 
+#: Nationalities (ISO 3166 alpha-2) whose custom writes the family name first: Viet Nam, China
+#: (with Taiwan, Hong Kong and Macao), the two Koreas, Japan, Hungary. Only the prefill of
+#: Member.family_name_first: the member's own choice is what counts.
+FAMILY_NAME_FIRST_COUNTRIES = frozenset({"VN", "CN", "TW", "HK", "MO", "KR", "KP", "JP", "HU"})
+
+
+def family_name_first_for(nationality):
+    """The name order a member of this nationality is offered until someone says otherwise."""
+    return str(nationality or "").upper() in FAMILY_NAME_FIRST_COUNTRIES
+
+
+def person_name_of(family_name, given_names, family_name_first):
+    """The one way a person's name is written on pages, PDFs, badges and e-mails: given names
+    then family name, or the family name first where the person's custom puts it first
+    ("Bùi Hữu Nam", not "Hữu Nam Bùi"). From the member's columns, so that a caller that read
+    them raw needs no Member instance."""
+    parts = (family_name, given_names) if family_name_first else (given_names, family_name)
+    return " ".join(part.strip() for part in parts if part and part.strip())
+
+
 class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
@@ -261,7 +281,10 @@ class Member(models.Model):
     delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="members")
     family_name = models.CharField(_("family name (as in passport)"), max_length=120)
     given_names = models.CharField(_("given names (as in passport)"), max_length=120, blank=True)
-    #: Preferred name printed on the badge.
+    #: The person writes the family name first (Vietnamese, Chinese, Korean, Japanese,
+    #: Hungarian custom): prefilled from the nationality when the member is added.
+    family_name_first = models.BooleanField(_("family name first"), default=False)
+    #: Preferred name printed on the badge (by default the display name).
     badge_name = models.CharField(_("name on the badge"), max_length=80)
     title = models.CharField(_("title"), max_length=40, blank=True, help_text=_("H.E., Mr, Ms, Dr..."))
     function = models.CharField(_("function"), max_length=200, blank=True)
@@ -331,7 +354,7 @@ class Member(models.Model):
         ]
 
     def __str__(self):
-        return self.full_name
+        return self.display_name
 
     def validate_constraints(self, exclude=None):
         # The unique passport rule is on the keyed hash, which no form shows: a form that
@@ -342,8 +365,14 @@ class Member(models.Model):
         super().validate_constraints(exclude=exclude)
 
     @property
-    def full_name(self):
-        return f"{self.given_names} {self.family_name}".strip()
+    def display_name(self):
+        """The member's name as every page, PDF and e-mail writes it (person_name_of)."""
+        return person_name_of(self.family_name, self.given_names, self.family_name_first)
+
+    @property
+    def formal_name(self):
+        """The display name after the title ("H.E. Mr Bùi Hữu Nam"), for lists of protocol."""
+        return " ".join(part for part in (self.title.strip(), self.display_name) if part)
 
     @property
     def masked_passport(self):

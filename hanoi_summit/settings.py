@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hanoi_summit.web.context_processors.event",
                 "hanoi_summit.web.context_processors.staff_role",
+                "hanoi_summit.web.context_processors.navigation",
             ],
         },
     },

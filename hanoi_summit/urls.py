@@ -6,7 +6,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from accreditation.gate import urls as gate_urls
+from accreditation.portal.urls import members_urlpatterns as portal_members_urls
 from accreditation.review import urls as review_urls
+from delegations.portal import urls as delegations_portal_urls
 from hanoi_summit.web import views
 
 urlpatterns = [
@@ -22,7 +24,8 @@ urlpatterns = [
     path("account/two-factor/webauthn/", include("hanoi_summit.twofactor.webauthn")),
     path("dashboard/", include(("hanoi_summit.secretariat.urls", "dashboard"))),
     # The focal points' portal: delegation and members, then accreditation, then programme.
-    path("portal/", include(("delegations.portal.urls", "portal"))),
+    # Its Members page shows accreditation statuses, so accreditation serves it.
+    path("portal/", include(([*portal_members_urls, *delegations_portal_urls.urlpatterns], "portal"))),
     path("portal/accreditation/", include(("accreditation.portal.urls", "portal_accreditation"))),
     path("portal/programme/", include(("sessions.portal.urls", "portal_programme"))),
     # Accreditation and security officers' screens.

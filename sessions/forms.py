@@ -38,7 +38,7 @@ class ProgrammeFilterForm(forms.Form):
 
 class _MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, member):
-        return f"{member.badge_name} ({member.get_role_display()})"
+        return f"{member.display_name} ({member.get_role_display()})"
 
 
 class BookingForm(forms.Form):
@@ -74,17 +74,29 @@ class GalaResponseForm(forms.Form):
     dietary_needs = forms.CharField(label=_("Dietary needs"), max_length=200, required=False)
 
     def __init__(self, *args, invitation: GalaInvitation, **kwargs):
+        # The form shows the answer already given, so a second visit changes it knowingly.
+        answers = {GalaInvitation.Status.ACCEPTED: "accept", GalaInvitation.Status.DECLINED: "decline"}
+        kwargs.setdefault(
+            "initial",
+            {
+                "answer": answers.get(invitation.status),
+                "guest_name": invitation.guest_name,
+                "dietary_needs": invitation.dietary_needs,
+            },
+        )
         super().__init__(*args, **kwargs)
         if not invitation.guest_allowed:
             del self.fields["guest_name"]
 
 
 class SignatureForm(forms.Form):
-    intends_to_sign = forms.BooleanField(
-        label=_("We intend to sign the Convention in Hanoi"), required=False, initial=True
-    )
+    # Nothing is chosen for the delegation: a declaration is what the focal point ticks.
+    intends_to_sign = forms.BooleanField(label=_("We intend to sign the Convention in Hanoi"), required=False)
     signatory = _MemberChoiceField(label=_("Signatory"), queryset=Member.objects.none())
-    basis = forms.ChoiceField(label=_("Basis of authority"), choices=SigningBasis.choices)
+    basis = forms.ChoiceField(
+        label=_("Basis of authority"),
+        choices=[("", _("Choose the basis of authority")), *SigningBasis.choices],
+    )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

@@ -146,7 +146,7 @@ class SessionRole(models.Model):
 
     @property
     def display_name(self):
-        return self.name or (self.member.badge_name if self.member_id else "")
+        return self.name or (self.member.display_name if self.member_id else "")
 
 
 class BookingStatus(models.TextChoices):

@@ -69,7 +69,7 @@ def speakers_list_pdf(*, session, entries):
         (
             index,
             entry.delegation.name,
-            f"{entry.speaker.title} {entry.speaker.badge_name}".strip(),
+            entry.speaker.formal_name,
             entry.get_level_display(),
         )
         for index, entry in enumerate(entries, start=1)
@@ -104,7 +104,7 @@ def signing_order_pdf(*, ceremony, signatures):
                 signature.slot_order,
                 slot,
                 signature.delegation.name,
-                f"{signatory.title} {signatory.badge_name}".strip() if signatory else "",
+                signatory.formal_name if signatory else "",
                 signature.get_basis_display(),
                 signed,
             )

@@ -99,7 +99,10 @@ class MemberFactory(DjangoModelFactory):
     delegation = factory.SubFactory(DelegationFactory)
     family_name = factory.Sequence(lambda n: f"Family{n}")
     given_names = "Anna"
-    badge_name = factory.LazyAttribute(lambda m: f"{m.given_names} {m.family_name}")
+    family_name_first = False
+    badge_name = factory.LazyAttribute(
+        lambda m: dm.person_name_of(m.family_name, m.given_names, m.family_name_first)
+    )
     title = "Ms"
     function = "Delegate"
     role = dm.MemberRole.DELEGATE

@@ -1,4 +1,5 @@
-"""The portal's accreditation pages: every member with their status, and submission.
+"""The portal's accreditation pages: the Members page and the status page, each member with
+their status, and submission.
 
 Written over the delegations portal (same access rule: `focal_point_required`); the page
 reads each member's accreditation through one join.
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accreditation.models import AccreditationStatus
-from accreditation.presentation import accreditation_tone
+from accreditation.presentation import accreditation_display
 from accreditation.selectors import delegation_members_with_status
 from accreditation.services.submission import SubmissionError, delegation_submit, submission_plan
 from delegations.access import focal_point_required
@@ -26,17 +27,32 @@ def _rows(members):
     rows = []
     for member in members:
         accreditation = getattr(member, "accreditation", None)
-        code = accreditation.status if accreditation else AccreditationStatus.DRAFT
+        shown = accreditation_display(accreditation)
         rows.append(
             {
                 "member": member,
-                "status": code,
-                "status_label": AccreditationStatus(code).label,
-                "badge": accreditation_tone(code),
-                "reason": accreditation.decision_reason if code == AccreditationStatus.RETURNED else "",
+                "status": shown.code,
+                "status_label": shown.label,
+                "badge": shown.tone,
+                "reason": accreditation.decision_reason if shown.code == AccreditationStatus.RETURNED else "",
             }
         )
     return rows
+
+
+@focal_point_required
+def member_list(request):
+    """The portal's Members page, each member with their true accreditation status.
+
+    It is served here rather than by delegations.portal because the delegations layer may not
+    read accreditation; the root URLconf mounts it in the portal's namespace.
+    """
+    members = delegation_members_with_status(delegation=request.delegation)
+    return render(
+        request,
+        "portal/member_list.html",
+        {"rows": _rows(members), "members": members, "delegation": request.delegation},
+    )
 
 
 @focal_point_required
@@ -85,7 +101,7 @@ def status_page(request):
 
 class MemberStatusOutput(serializers.Serializer):
     member_id = serializers.IntegerField(source="member.pk")
-    name = serializers.CharField(source="member.full_name")
+    name = serializers.CharField(source="member.display_name")
     status = serializers.CharField()
     status_label = serializers.CharField()
     reason = serializers.CharField()

@@ -66,7 +66,12 @@ def print_batch_create(request):
 
 @any_perm_required(PRINT)
 def batch_list(request):
-    return render(request, "protocol/batches.html", {"page": page_of(request, selectors.print_batches())})
+    page = page_of(request, selectors.print_batches())
+    context = {"page": page}
+    if not page.object_list:
+        # "No batch yet" must not read as "nothing printed" when badges were printed one by one.
+        context["printed_outside_batches"] = selectors.badges_printed_outside_batches()
+    return render(request, "protocol/batches.html", context)
 
 
 @any_perm_required(PRINT)

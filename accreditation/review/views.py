@@ -208,7 +208,9 @@ def vetting_decide(request, pk, decision):
 @any_perm_required(REVIEW, VET, PRINT, HAND_OVER)
 def member_photo(request, member_pk):
     """A member's photo for staff screens: never cached, never a public URL."""
-    member = get_object_or_404(Member.objects.only("id", "photo", "given_names", "family_name"), pk=member_pk)
+    member = get_object_or_404(
+        Member.objects.only("id", "photo", "given_names", "family_name", "family_name_first"), pk=member_pk
+    )
     if not member.photo:
         raise Http404
     user = request.user

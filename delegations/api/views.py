@@ -75,11 +75,13 @@ class MemberOutput(serializers.ModelSerializer):
     has_photo = serializers.SerializerMethodField()
     nationality = serializers.CharField()
     photo_exempt = serializers.BooleanField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
 
     class Meta:
         model = Member
         fields = (
-            "id", "title", "family_name", "given_names", "badge_name", "function", "protocol_rank", "role",
+            "id", "title", "family_name", "given_names", "family_name_first", "display_name", "badge_name", "function",
+            "protocol_rank", "role",
             "gender", "date_of_birth", "nationality", "passport_masked", "passport_expiry", "email", "phone",
             "language", "arrival", "departure", "dietary_needs", "accessibility_needs", "has_photo",
             "photo_exempt", "is_locked",

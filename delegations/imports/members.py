@@ -20,7 +20,14 @@ from django_countries import countries
 from delegations import services
 from delegations.errors import DelegationError
 from delegations.forms import MemberForm
-from delegations.models import Delegation, Member, MemberRole, passport_normalise
+from delegations.models import (
+    Delegation,
+    Member,
+    MemberRole,
+    family_name_first_for,
+    passport_normalise,
+    person_name_of,
+)
 from delegations.selectors import passports_registered
 from hanoi_summit.core.audit import audit_record
 from hanoi_summit.core.files import UploadRefused, csv_bytes, spreadsheet_rows, xlsx_bytes
@@ -29,9 +36,12 @@ from hanoi_summit.core.files import UploadRefused, csv_bytes, spreadsheet_rows, 
 #: the names as in the passport first, the language of e-mails last.
 _LEADING_COLUMNS = ("family_name", "given_names", "badge_name")
 _TRAILING_COLUMNS = ("language",)
+#: Not a column: the name order comes from each member's nationality, changed in the portal if
+#: need be (the files already in use keep their columns).
+_DERIVED_FIELDS = ("family_name_first",)
 COLUMNS = (
     *_LEADING_COLUMNS,
-    *(f for f in services.MEMBER_FIELDS if f not in _LEADING_COLUMNS + _TRAILING_COLUMNS),
+    *(f for f in services.MEMBER_FIELDS if f not in _LEADING_COLUMNS + _TRAILING_COLUMNS + _DERIVED_FIELDS),
     *_TRAILING_COLUMNS,
 )
 EXAMPLE_ROW = {
@@ -82,7 +92,14 @@ class ImportRow:
 
     @property
     def name(self):
-        return f"{self.cells.get('given_names', '')} {self.cells.get('family_name', '')}".strip()
+        family_first = (
+            self.values["family_name_first"]
+            if self.values
+            else family_name_first_for(self.cells.get("nationality", ""))
+        )
+        return person_name_of(
+            self.cells.get("family_name", ""), self.cells.get("given_names", ""), family_first
+        )
 
     @property
     def role_label(self):
@@ -292,6 +309,7 @@ def member_import_check(*, delegation, rows):
                 row.errors.append((error.field or "", error.message))
             else:
                 values["badge_name"] = probe["badge_name"]
+                values["family_name_first"] = probe["family_name_first"]
                 row.values = values
         checked.append(row)
     _uniqueness_check(delegation, checked)

@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from delegations.portal import views
 
+# The Members page itself ("members/", name "members") shows accreditation statuses: it is
+# accreditation.portal's, composed into this namespace by the root URLconf.
 urlpatterns = [
     path("", views.portal_home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
@@ -25,7 +27,6 @@ urlpatterns = [
     ),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("delegation/", views.delegation_edit, name="delegation"),
-    path("members/", views.member_list, name="members"),
     path("members/add/", views.member_add, name="member-add"),
     path("members/import/", include("delegations.imports.urls")),
     path("members/<int:pk>/", views.member_edit, name="member-edit"),

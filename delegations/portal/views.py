@@ -57,12 +57,6 @@ def delegation_edit(request):
     return render(request, "portal/delegation_form.html", {"form": form, "delegation": request.delegation})
 
 
-@focal_point_required
-def member_list(request):
-    members = selectors.delegation_members(delegation=request.delegation)
-    return render(request, "portal/member_list.html", {"members": members, "delegation": request.delegation})
-
-
 def _form_token_used(request):
     """True if this form was already saved once (a double click, a browser re-post)."""
     token = request.POST.get("form_token", "")
@@ -101,7 +95,7 @@ def member_add(request):
                 form.add_domain_error(error)
             else:
                 _form_token_record(request)
-                messages.success(request, _("%(name)s was added.") % {"name": member.full_name})
+                messages.success(request, _("%(name)s was added.") % {"name": member.display_name})
                 if "add_another" in request.POST:
                     return redirect("portal:member-add")
                 return redirect("portal:members")
@@ -137,7 +131,7 @@ def member_edit(request, pk):
             # The form's instance took the refused values; show the stored photo state.
             form.add_domain_error(error)
         else:
-            messages.success(request, _("%(name)s was saved.") % {"name": member.full_name})
+            messages.success(request, _("%(name)s was saved.") % {"name": member.display_name})
             return redirect("portal:members")
     return render(request, "portal/member_form.html", {"form": form, "member": member})
 
@@ -152,7 +146,7 @@ def member_delete(request, pk):
         except DelegationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("%(name)s was removed.") % {"name": member.full_name})
+            messages.success(request, _("%(name)s was removed.") % {"name": member.display_name})
         return redirect("portal:members")
     return render(request, "portal/member_confirm_delete.html", {"member": member})
 

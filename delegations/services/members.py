@@ -15,8 +15,10 @@ from delegations.models import (
     Member,
     MemberRole,
     ProtocolRank,
+    family_name_first_for,
     passport_hash_of,
     passport_normalise,
+    person_name_of,
 )
 from delegations.photos import photo_clean
 from delegations.services.common import audit_diff, lengths_check
@@ -29,6 +31,7 @@ MEMBER_FIELDS = (
     "title",
     "family_name",
     "given_names",
+    "family_name_first",
     "badge_name",
     "function",
     "protocol_rank",
@@ -75,7 +78,8 @@ TRAVEL_WINDOW = dt.timedelta(days=365)
 def member_rules_check(*, delegation, member, values):
     """The rules a member's data obeys, whoever writes it (portal form, API or import).
 
-    Fills in `values["badge_name"]` from the passport names when it is empty.
+    Fills in `values["family_name_first"]` from the nationality when not chosen (None, or left
+    out for a new member), and `values["badge_name"]` from the passport names when it is empty.
     """
     lengths_check(Member, {k: v for k, v in values.items() if isinstance(v, str)})
     merged = {field: getattr(member, field) for field in MEMBER_FIELDS} | values
@@ -85,8 +89,13 @@ def member_rules_check(*, delegation, member, values):
             code="required",
             field="family_name",
         )
+    if values.get("family_name_first") is None and ("family_name_first" in values or member.pk is None):
+        # Not chosen: the custom of the member's nationality.
+        values["family_name_first"] = merged["family_name_first"] = family_name_first_for(
+            merged["nationality"]
+        )
     if not merged["badge_name"]:
-        full = f"{merged['given_names']} {merged['family_name']}".strip()
+        full = person_name_of(merged["family_name"], merged["given_names"], merged["family_name_first"])
         if len(full) > Member._meta.get_field("badge_name").max_length:
             raise DelegationError(
                 _("Give a shorter name for the badge (at most 80 characters)."),
@@ -224,7 +233,7 @@ def member_locked_check(*, member):
     services lock and unlock them), whoever asks: focal point, API, import or admin."""
     if member.is_locked:
         raise DelegationError(
-            _("%(name)s is under review and cannot be changed now.") % {"name": member.full_name},
+            _("%(name)s is under review and cannot be changed now.") % {"name": member.display_name},
             code="member_locked",
         )
 

@@ -13,8 +13,8 @@ from hanoi_summit.core.models import AuditEntry, EmailStatus, OutgoingEmail
 from hanoi_summit.core.outbox import queue as outbox
 from hanoi_summit.secretariat.history import VETTING_ACTIONS
 
-admin.site.site_header = _("Hanoi Summit — Secretariat")
-admin.site.site_title = _("Hanoi Summit")
+admin.site.site_header = _("Hanoi Convention — Secretariat")
+admin.site.site_title = _("Hanoi Convention")
 admin.site.index_title = _("Secretariat administration")
 # The sidebar repeats the whole model list on every page: it squeezes the wide changelists
 # off a laptop screen and costs much of each page's rendering time. The index has the list.

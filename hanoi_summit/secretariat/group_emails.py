@@ -162,10 +162,10 @@ def group_email_recipients(*, groups, kinds=(), statuses=(), categories=(), sess
                 0,
                 Recipient(
                     email=m.email,
-                    name=m.full_name,
+                    name=m.display_name,
                     title=m.title,
                     delegation=m.delegation.name,
-                    badge_name=m.badge_name or m.full_name,
+                    badge_name=m.badge_name or m.display_name,
                     language=m.language,
                 ),
             )

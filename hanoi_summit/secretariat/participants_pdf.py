@@ -4,7 +4,9 @@ Sections in this order: States (member States and the host country together, in 
 alphabetical order), observer States, the regional economic integration organisation (the
 European Union), intergovernmental organisations, United Nations entities, then other
 organisations (NGOs, private sector, academia, media). Each delegation lists its members
-with title, name and function: the head of delegation first, then by protocol rank. Only
+with title, name and function in protocol order: the head of delegation, the deputy head,
+then the others by protocol rank. A delegation that runs on into the next column or page
+repeats its name there, followed by "(cont.)". Only
 people whose accreditation has been approved (and not since refused or revoked) appear;
 withdrawn delegations and delegations with nobody to list are left out.
 
@@ -94,11 +96,14 @@ def participants_list():
     listed = (
         Member.objects.filter(accreditation__status__in=LISTED_STATUSES)
         .annotate(
-            head_first=Case(
-                When(role=MemberRole.HEAD, then=Value(0)), default=Value(1), output_field=IntegerField()
+            precedence=Case(
+                When(role=MemberRole.HEAD, then=Value(0)),
+                When(role=MemberRole.DEPUTY, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
             )
         )
-        .order_by("head_first", "protocol_rank", "family_name", "given_names", "id")
+        .order_by("precedence", "protocol_rank", "family_name", "given_names", "id")
     )
     delegations = Delegation.objects.exclude(status=DelegationStatus.WITHDRAWN).prefetch_related(
         Prefetch("members", queryset=listed, to_attr="listed")
@@ -121,8 +126,8 @@ def participants_list():
 
 
 def member_line(member):
-    """ "H.E. Ms Nguyễn Thị Thu Hà": the title and the name the person goes by."""
-    return " ".join(part for part in (member.title, member.badge_name or member.full_name) if part)
+    """ "H.E. Ms Nguyễn Thị Thu Hà": the title and the name (Member.formal_name)."""
+    return member.formal_name
 
 
 def member_function(member):
@@ -194,16 +199,40 @@ def _story(sections, styles):
             if group.heading:
                 story.append(Paragraph(escape(str(group.heading)), styles["group"]))
             for delegation in group.delegations:
+                heading = Paragraph(escape(delegation.name), styles["delegation"])
                 entries = [
                     Paragraph(_member_markup(member), styles["member"]) for member in delegation.listed
                 ]
+                # _ListDocument reads these to repeat the name where the delegation runs on.
+                for flowable in (heading, *entries[:-1]):
+                    flowable.hs_continues = delegation.name
+                entries[-1].hs_continues = None
                 # The delegation's name never ends a column alone. (Nested KeepTogethers
                 # make reportlab break the page, so each person is one paragraph.)
-                story.append(
-                    KeepTogether([Paragraph(escape(delegation.name), styles["delegation"]), *entries[:1]])
-                )
+                story.append(KeepTogether([heading, *entries[:1]]))
                 story.extend(entries[1:])
     return story
+
+
+class _ListDocument(BaseDocTemplate):
+    """Repeats the name of a delegation, with "(cont.)", at the top of the column or page it
+    runs on into: a reader who opens the list there knows whose people they are reading."""
+
+    def __init__(self, *args, continued_style, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._continued_style = continued_style
+        #: The delegation whose members are still being laid out, if any.
+        self._continuing = None
+
+    def afterFlowable(self, flowable):
+        if hasattr(flowable, "hs_continues"):
+            self._continuing = flowable.hs_continues
+
+    def handle_frameBegin(self, resume=0, pageTopFlowables=None):
+        if self._continuing:
+            text = _("%(delegation)s (cont.)") % {"delegation": self._continuing}
+            pageTopFlowables = [*(pageTopFlowables or []), Paragraph(escape(text), self._continued_style)]
+        super().handle_frameBegin(resume=resume, pageTopFlowables=pageTopFlowables)
 
 
 def participants_pdf():
@@ -240,8 +269,9 @@ def participants_pdf():
             canvas.drawRightString(width - margin, margin, str(doc.page))
             canvas.restoreState()
 
-        doc = BaseDocTemplate(
+        doc = _ListDocument(
             buffer,
+            continued_style=styles["delegation"],
             pagesize=A4,
             title=str(footer_text),
             author=_("Hanoi Convention Secretariat"),

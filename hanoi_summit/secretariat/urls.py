@@ -24,6 +24,7 @@ register_converter(ModelLabelConverter, "model_label")
 
 urlpatterns = [
     path("", dashboard_views.index, name="index"),
+    path("live/", dashboard_views.live, name="live"),
     path("exports/<slug:kind>.<str:fmt>", export_views.export, name="export"),
     path("participants.pdf", participants_views.participants_pdf, name="participants"),
     path("emails/", group_emails_views.group_email, name="group_email"),

@@ -18,7 +18,7 @@ from django_countries import countries
 from accreditation.models import FIRST_BADGE_NUMBER
 from accreditation.models import AccreditationStatus as S
 from accreditation.rules import suggest_category_code
-from delegations.models import SIGNATORY_KINDS, STATE_KINDS, Gender
+from delegations.models import SIGNATORY_KINDS, STATE_KINDS, Gender, person_name_of
 from delegations.models import DelegationKind as K
 from delegations.models import DelegationStatus as DS
 from delegations.models import MemberRole as R
@@ -186,8 +186,10 @@ class MemberPlan:
         return self.fields["role"]
 
     @property
-    def full_name(self):
-        return f"{self.fields['given_names']} {self.fields['family_name']}"
+    def display_name(self):
+        return person_name_of(
+            self.fields["family_name"], self.fields["given_names"], self.fields["family_name_first"]
+        )
 
 
 @dataclass(eq=False)
@@ -448,7 +450,8 @@ def _person(rng, delegation, role, rank, index, used_passports, head=None):
     return {
         "family_name": family,
         "given_names": given,
-        "badge_name": f"{family} {given}" if family_first else f"{given} {family}",
+        "family_name_first": family_first,
+        "badge_name": person_name_of(family, given, family_first),
         "title": title,
         "function": function,
         "protocol_rank": rank,
@@ -764,7 +767,7 @@ def _plan_gala(plan):
         guest_allowed = spouse is not None or head.rank <= PR.DEPUTY_PRIME_MINISTER
         fields = {
             "guest_allowed": guest_allowed,
-            "guest_name": spouse.full_name if spouse and status == "accepted" else "",
+            "guest_name": spouse.display_name if spouse and status == "accepted" else "",
             "status": status,
             "dietary_needs": head.fields["dietary_needs"],
             "responded_at": None

@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 
 from hanoi_summit.core.clock import HANOI, pinned_now
 from hanoi_summit.web.middleware import STAFF
+from hanoi_summit.web.navigation import sections_for
 
 
 def event(request):
@@ -30,3 +31,13 @@ def staff_role(request):
     login recorded it (hanoi_summit.web.middleware.stamp_login), only if a page asks."""
     session = getattr(request, "session", None)
     return {"HAS_STAFF_ROLE": SimpleLazyObject(lambda: bool(session is not None and session.get(STAFF)))}
+
+
+def navigation(request):
+    """NAV_SECTIONS: the top bar's sections for this user (hanoi_summit.web.navigation), worked
+    out only if the page shows the bar."""
+    return {
+        "NAV_SECTIONS": SimpleLazyObject(
+            lambda: sections_for(request, has_staff_role=bool(staff_role(request)["HAS_STAFF_ROLE"]))
+        )
+    }

@@ -88,7 +88,7 @@ class SessionDetailView(RetrieveAPIView):
 
 class BookingOutput(serializers.ModelSerializer):
     session_title = serializers.CharField(source="session.title")
-    member_name = serializers.CharField(source="member.badge_name")
+    member_name = serializers.CharField(source="member.display_name")
 
     class Meta:
         model = Booking
@@ -184,7 +184,7 @@ class BookableSessionsView(ListAPIView):
 
 
 class SpeakerRequestOutput(serializers.ModelSerializer):
-    speaker_name = serializers.CharField(source="speaker.badge_name")
+    speaker_name = serializers.CharField(source="speaker.display_name")
 
     class Meta:
         model = SpeakerRequest
@@ -238,7 +238,7 @@ class SpeakerRequestWithdrawView(APIView):
 class SignatureOutput(serializers.ModelSerializer):
     delegation_name = serializers.CharField(source="delegation.name")
     # None until a signatory is named (or after the named member was removed).
-    signatory_name = serializers.CharField(source="signatory.badge_name", default=None, allow_null=True)
+    signatory_name = serializers.CharField(source="signatory.display_name", default=None, allow_null=True)
 
     class Meta:
         model = Signature

@@ -123,7 +123,7 @@ def gala_csv(request):
             index,
             invitation.member.delegation.name,
             invitation.member.title,
-            invitation.member.badge_name,
+            invitation.member.display_name,
             invitation.member.function,
             invitation.member.get_protocol_rank_display(),
             invitation.guest_name,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from hanoi_summit.core.clock import HANOI
+from hanoi_summit.core.clock import HANOI, event_now
 from sessions import ical, selectors
 from sessions.forms import ProgrammeFilterForm
 from sessions.models import Session, SessionKind
@@ -28,6 +28,18 @@ def _group_by_room(sessions):
     return sorted(rooms.items(), key=lambda item: (item[0].sort_order, item[0].name))
 
 
+def _now_marker(sessions, *, now):
+    """Where "now" falls in the programme shown, while the event's clock is inside it: each
+    session running marked `is_now`, and the first one still to come (None after the last
+    start). None outside the programme's hours."""
+    if not sessions or not sessions[0].starts_at <= now <= max(s.ends_at for s in sessions):
+        return None
+    for session in sessions:
+        session.is_now = session.starts_at <= now < session.ends_at
+    upcoming = next((s for s in sessions if s.starts_at > now), None)
+    return {"moment": now, "before": upcoming.slug if upcoming else None}
+
+
 @require_GET
 def programme_index(request):
     """The public programme by day, as a timetable or grouped by room, with filters."""
@@ -38,6 +50,7 @@ def programme_index(request):
         selectors.public_sessions(day=filters.get("day"), kind=filters.get("kind"), room=filters.get("room"))
     )
     by_room = request.GET.get("view") == "room"
+    now_marker = _now_marker(sessions, now=event_now())
     days = [
         (day, _group_by_room(items) if by_room else None, items) for day, items in _group_by_day(sessions)
     ]
@@ -46,7 +59,15 @@ def programme_index(request):
     return render(
         request,
         "programme/index.html",
-        {"form": form, "days": days, "by_room": by_room, "query": query.urlencode(), "count": len(sessions)},
+        {
+            "form": form,
+            "days": days,
+            "by_room": by_room,
+            "query": query.urlencode(),
+            "count": len(sessions),
+            "now_marker": now_marker,
+            "filtered": bool(filters) and any(filters.values()),
+        },
     )
 
 

@@ -20,11 +20,6 @@
   }
   window.hsPaint = paint;
 
-  // The language switcher (and any select marked so) submits its form on change.
-  document.querySelectorAll("select[data-hs-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
-  });
-
   // "Select all" toggles of the review and print queues.
   document.querySelectorAll("[data-select-all]").forEach(function (toggle) {
     toggle.addEventListener("change", function () {
@@ -33,6 +28,48 @@
       });
     });
   });
+
+  // Destructive forms (cancel a booking, remove a document, withdraw a request) carry
+  // data-hs-confirm="question": they are sent only once the person says yes in the dialog.
+  // Without the dialog (no script), the form posts as before.
+  var confirmDialog = document.getElementById("hs-confirm");
+  if (confirmDialog && typeof confirmDialog.showModal === "function") {
+    document.querySelectorAll("form[data-hs-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.dataset.hsConfirmed === "1") return;
+        event.preventDefault();
+        document.getElementById("hs-confirm-text").textContent = form.dataset.hsConfirm;
+        confirmDialog.returnValue = "";
+        confirmDialog.addEventListener("close", function onClose() {
+          confirmDialog.removeEventListener("close", onClose);
+          if (confirmDialog.returnValue === "confirm") {
+            form.dataset.hsConfirmed = "1";
+            form.requestSubmit ? form.requestSubmit() : form.submit();
+          }
+        });
+        confirmDialog.showModal();
+      });
+    });
+  }
+
+  // The admin's date-time widgets each add the same "you are N hours ahead of server time"
+  // note: keep the first, which is enough. They add them on "load", before this listener.
+  window.addEventListener("load", function () {
+    var notes = document.querySelectorAll(".timezonewarning");
+    for (var i = 1; i < notes.length; i++) notes[i].remove();
+  });
+
+  // A form sent back with errors: its summary takes the focus, so a screen reader reads it
+  // and the keyboard starts from the links to the fields.
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+
+  // Filters folded away on a phone (<details data-hs-open-wide>) stand open on a wide screen.
+  if (window.matchMedia && window.matchMedia("(min-width: 768px)").matches) {
+    document.querySelectorAll("details[data-hs-open-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
 
   paint(document);
 })();

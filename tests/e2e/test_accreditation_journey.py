@@ -42,6 +42,7 @@ def test_officer_security_protocol_and_gate(browser, live_server, settings):
         delegation=delegation,
         family_name="Nguyễn",
         given_names="Thị Hương",
+        family_name_first=True,
         badge_name="Nguyễn Thị Hương",
         passport_number="C1234567",
         is_locked=True,
@@ -57,7 +58,7 @@ def test_officer_security_protocol_and_gate(browser, live_server, settings):
 
     # The accreditation officer approves with the suggested category (DEL).
     page = _logged_in(browser, live_server, "officer", reverse("review:queue"))
-    page.get_by_role("link", name="NGUYỄN Thị Hương").click()
+    page.get_by_role("link", name="Nguyễn Thị Hương").click()
     assert page.locator("#id_category option:checked").inner_text().startswith("DEL")
     page.get_by_role("button", name="Approve", exact=True).click()
     page.wait_for_url(f"**{reverse('review:queue')}")
@@ -67,7 +68,7 @@ def test_officer_security_protocol_and_gate(browser, live_server, settings):
 
     # Security clears.
     page = _logged_in(browser, live_server, "security", reverse("review:vetting-queue"))
-    page.get_by_role("link", name="NGUYỄN Thị Hương").click()
+    page.get_by_role("link", name="Nguyễn Thị Hương").click()
     assert "C1234567" in page.content()
     page.get_by_role("button", name="Clear", exact=True).click()
     page.wait_for_url(f"**{reverse('review:vetting-queue')}")

@@ -82,7 +82,8 @@ def test_focal_point_journey(page, live_server, transactional_db, mailoutbox):
         last = index == len(MEMBERS) - 1
         page.click("button[name=save]" if last else "button[name=add_another]")
         if not last:
-            page.wait_for_selector(f"text={person['given']} {person['family']} was added")
+            # Vietnamese nationality: the name is written family name first.
+            page.wait_for_selector(f"text={person['family']} {person['given']} was added")
     page.wait_for_selector("#members")
     assert page.locator("#members tbody tr").count() == 3
     assert "Nguyễn" in page.inner_text("#members")

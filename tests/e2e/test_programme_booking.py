@@ -61,9 +61,19 @@ def test_book_waitlist_cancel_promote_and_accept_the_gala(page):
     assert _row(page, "Louis Durand").get_attribute("data-status") == "waitlisted"
     assert "waiting list" in page.locator(".alert").first.inner_text()
 
+    # Cancelling asks first: "Keep it" leaves the booking as it was.
     _row(page, "Claire Martin").locator("button", has_text="Cancel").click()
-    page.wait_for_url(f"**{programme_url}")
+    dialog = page.locator("dialog#hs-confirm")
+    assert dialog.is_visible()
+    assert "Cancel the booking of Claire Martin" in dialog.inner_text()
+    dialog.get_by_role("button", name="Keep it").click()
+    assert not dialog.is_visible()
+    assert Booking.objects.get(member=first).status == BookingStatus.CONFIRMED
+    _row(page, "Claire Martin").locator("button", has_text="Cancel").click()
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Yes, go ahead").click()
     assert "Louis Durand moved up from the waiting list" in page.content()
+    assert page.locator("#booking-undo").is_visible()
     assert _row(page, "Louis Durand").get_attribute("data-status") == "confirmed"
     assert _row(page, "Claire Martin").get_attribute("data-status") == "cancelled"
     assert Booking.objects.get(member=second).status == BookingStatus.CONFIRMED
@@ -82,3 +92,7 @@ def test_book_waitlist_cancel_promote_and_accept_the_gala(page):
         "Marie Bernard",
         "Vegetarian",
     )
+    # The form shows the answer saved.
+    card = page.locator(f"[data-invitation='{invitation.pk}']")
+    assert card.get_by_label("Accept").is_checked()
+    assert card.get_by_label("Guest's name").input_value() == "Marie Bernard"

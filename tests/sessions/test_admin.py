@@ -149,14 +149,14 @@ def test_session_form_saves_its_chairs_and_speakers_inline(secretariat_client):
 @pytest.mark.parametrize("rows", [1, 3])
 def test_session_role_changelist_query_count(secretariat_client, django_assert_num_queries, rows):
     roles = [factories.SessionRoleFactory(name=f"Speaker {n}") for n in range(rows - 1)]
-    member = factories.MemberFactory(badge_name="H.E. Jane Member")
+    member = factories.MemberFactory(given_names="Jane", family_name="Member")
     roles.append(factories.SessionRoleFactory(name="", member=member))
 
     with django_assert_num_queries(7):
         response = secretariat_client.get(changelist("sessionrole"))
 
     html = response.content.decode()
-    assert "H.E. Jane Member" in html
+    assert "Jane Member" in html
     assert all(role.session.title in html for role in roles)
     assert SessionRole.objects.count() == rows
 
@@ -170,7 +170,7 @@ def test_booking_changelist_query_count(secretariat_client, django_assert_num_qu
 
     html = response.content.decode()
     for booking in bookings:
-        assert booking.member.full_name in html
+        assert booking.member.display_name in html
         assert booking.member.delegation.name in html
         assert booking.member.passport_number not in html
 
@@ -203,7 +203,7 @@ def test_speaker_request_changelist_query_count(secretariat_client, django_asser
     html = response.content.decode()
     for request in requests:
         assert request.delegation.name in html
-        assert request.speaker.full_name in html
+        assert request.speaker.display_name in html
 
 
 @pytest.mark.parametrize("rows", [1, 3])
@@ -216,7 +216,7 @@ def test_gala_invitation_changelist_query_count(secretariat_client, django_asser
 
     html = response.content.decode()
     for invitation in invitations:
-        assert invitation.member.full_name in html
+        assert invitation.member.display_name in html
         assert invitation.member.delegation.name in html
     assert "Invited" in html
 
@@ -234,7 +234,7 @@ def test_signature_changelist_query_count(secretariat_client, django_assert_num_
     html = response.content.decode()
     for signature in signatures:
         assert signature.delegation.name in html
-        assert signature.signatory.full_name in html
+        assert signature.signatory.display_name in html
     assert "Awaited" in html
 
 

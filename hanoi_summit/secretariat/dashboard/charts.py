@@ -5,6 +5,7 @@ label goes through the template's escaping). The SVGs are inline, scale with the
 through a viewBox, and each bar is a link to the list behind it. No JavaScript, no CDN.
 """
 
+import textwrap
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
@@ -49,9 +50,24 @@ class StackedRow:
         return sum(s.value for s in self.segments)
 
 
+#: Characters of a label per line beside the bars: a longer label wraps onto a second line
+#: rather than being cut ("Regional economic integration organisation").
+LABEL_LINE_CHARS = 28
+LABEL_LINE_HEIGHT = 13
+
+
 def _row_position(index):
     top = index * ROW_HEIGHT
     return {"bar_y": top + (ROW_HEIGHT - BAR_HEIGHT) / 2, "text_y": top + ROW_HEIGHT / 2 + 5}
+
+
+def _label(text):
+    """The label's lines (two at most; the full label stays in the bar's tooltip) and the
+    shift of the first line, so that the lines sit centred on the bar."""
+    lines = textwrap.wrap(str(text), LABEL_LINE_CHARS) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LABEL_LINE_CHARS, placeholder="…")]
+    return {"label_lines": lines, "label_dy": -(len(lines) - 1) * LABEL_LINE_HEIGHT / 2}
 
 
 def _scale(value, largest):
@@ -67,6 +83,7 @@ def bar_chart(bars, *, title):
             {
                 "bar": bar,
                 **_row_position(i),
+                **_label(bar.label),
                 "width": max(_scale(bar.value, largest), 2 if bar.value else 0),
                 "note": bar.note or str(bar.value),
             }
@@ -88,6 +105,7 @@ def meter_chart(bars, *, title):
             {
                 "bar": bar,
                 **_row_position(i),
+                **_label(bar.label),
                 "track": _scale(total, largest),
                 "width": _scale(min(bar.value, total) if total else bar.value, largest),
                 "over": bar.total is not None and bar.value > bar.total,
@@ -109,6 +127,7 @@ def funnel_chart(bars, *, title):
             {
                 "bar": bar,
                 **_row_position(i),
+                **_label(bar.label),
                 "x": LABEL_WIDTH + (PLOT_WIDTH - width) / 2,
                 "width": width,
                 "percent": round(100 * bar.value / first) if first else 0,
@@ -134,7 +153,7 @@ def stacked_chart(rows, series, *, title):
             width = _scale(segment.value, largest)
             parts.append({"segment": segment, "x": x, "width": width, "colour": colours[segment.key]})
             x += width
-        laid_out.append({"row": row, **_row_position(i), "parts": parts, "end": x + 6})
+        laid_out.append({"row": row, **_row_position(i), **_label(row.label), "parts": parts, "end": x + 6})
     body_height = max(len(laid_out), 1) * ROW_HEIGHT
     legend = []
     for i, (key, label) in enumerate(series):
@@ -155,5 +174,7 @@ def _render(name, **context):
         plot_width=PLOT_WIDTH,
         bar_height=BAR_HEIGHT,
         value_x=LABEL_WIDTH + PLOT_WIDTH + 6,
+        label_x=LABEL_WIDTH - 8,
+        line_height=LABEL_LINE_HEIGHT,
     )
     return render_to_string(f"dashboard/charts/{name}.svg", context)

@@ -3,9 +3,13 @@ list behind it. The figures are read by dashboard.figures; this lays them out as
 
 from urllib.parse import urlencode
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from accreditation.models import AccreditationStatus
 from accreditation.presentation import accreditation_tone
@@ -13,6 +17,7 @@ from accreditation.selectors import zone_occupancy
 from delegations.models import STATE_KINDS, DelegationKind, DelegationStatus
 from hanoi_summit.core.access import all_perms_required
 from hanoi_summit.core.admin import tone_colour
+from hanoi_summit.core.clock import HANOI, event_now
 from hanoi_summit.core.models import EmailStatus
 from hanoi_summit.secretariat.dashboard import charts
 from hanoi_summit.secretariat.dashboard import figures as dashboard
@@ -24,6 +29,10 @@ DASHBOARD_PERMISSIONS = (
     "accreditation.view_accreditation",
     "hanoi_summit.view_outgoingemail",
 )
+
+
+#: How often the open dashboard asks for fresh figures.
+LIVE_SECONDS = 120
 
 
 def changelist_url(label, **params):
@@ -104,9 +113,8 @@ def _funnel_charts(figures):
     )
 
 
-@all_perms_required(*DASHBOARD_PERMISSIONS)
-def index(request):
-    """The event at a glance; every figure links to the list behind it."""
+def _figures_context():
+    """Everything the dashboard shows that changes during the day: figures and charts."""
     delegations = dashboard.delegation_figures()
     accreditations = dashboard.accreditation_figures()
     backlog = dashboard.vetting_backlog()
@@ -173,6 +181,45 @@ def index(request):
             "queued": changelist_url("hanoi_summit.outgoingemail", status__exact=EmailStatus.QUEUED),
             "failed": changelist_url("hanoi_summit.outgoingemail", status__exact=EmailStatus.FAILED),
         },
-        "exports": available_exports(request.user),
+        "moment": date_format(timezone.localtime(event_now(), HANOI), "j M Y, H:i"),
     }
+    return context
+
+
+@all_perms_required(*DASHBOARD_PERMISSIONS)
+def index(request):
+    """The event at a glance; every figure links to the list behind it. The page updates its
+    figures in place from `live` (static/js/dashboard.js)."""
+    context = _figures_context()
+    context["exports"] = available_exports(request.user)
+    context["live_seconds"] = LIVE_SECONDS
     return render(request, "dashboard/index.html", context)
+
+
+@never_cache
+@all_perms_required(*DASHBOARD_PERMISSIONS)
+def live(request):
+    """The dashboard's changing figures as JSON: {"figures": {key: text}, "charts": {key: svg},
+    "moment": text}; each key is a data-figure or data-chart of the page."""
+    context = _figures_context()
+    figures = {
+        "countries-confirmed": context["delegations"].countries_confirmed,
+        "delegations-total": context["delegations"].total,
+        "vetting-backlog": context["backlog"].count,
+        "backlog-oldest": context["backlog_oldest"],
+        "backlog-median": context["backlog_median"],
+        "signed": context["signatures"].signed,
+        "planned": context["signatures"].planned,
+        "inside-total": context["inside_total"],
+        "emails-queued": context["emails"].queued,
+        "emails-failed": context["emails"].failed,
+        **{f"status-{index}": bar.value for index, bar in enumerate(context["status_bars"])},
+    }
+    chart_keys = ("delegation_svg", "funnel_svg", "status_svg", "booking_svg", "zone_svg")
+    return JsonResponse(
+        {
+            "figures": {key: str(value) for key, value in figures.items()},
+            "charts": {key: str(context[key]) for key in chart_keys},
+            "moment": context["moment"],
+        }
+    )

@@ -224,7 +224,7 @@ EXPORTS = {
                 Column(gettext_lazy("Starts at"), lambda b: b.session.starts_at),
                 Column(gettext_lazy("Session kind"), lambda b: _display(b.session, "kind")),
                 Column(gettext_lazy("Delegation"), lambda b: b.member.delegation.name),
-                Column(gettext_lazy("Member"), lambda b: b.member.badge_name),
+                Column(gettext_lazy("Member"), lambda b: b.member.display_name),
                 Column(gettext_lazy("Status"), lambda b: _display(b, "status")),
                 Column(gettext_lazy("Booked at"), lambda b: b.created_at),
             ),
@@ -248,7 +248,7 @@ EXPORTS = {
                 Column(gettext_lazy("Number"), lambda b: b.number),
                 Column(gettext_lazy("Version"), lambda b: b.version),
                 Column(gettext_lazy("Delegation"), lambda b: b.accreditation.member.delegation.name),
-                Column(gettext_lazy("Member"), lambda b: b.accreditation.member.badge_name),
+                Column(gettext_lazy("Member"), lambda b: b.accreditation.member.display_name),
                 Column(gettext_lazy("Category"), lambda b: b.category.code),
                 Column(gettext_lazy("Zones"), lambda b: b.zone_codes),
                 Column(gettext_lazy("Valid from"), lambda b: b.valid_from),
@@ -283,7 +283,7 @@ EXPORTS = {
                 Column(gettext_lazy("Reason"), lambda s: _display(s, "reason")),
                 Column(gettext_lazy("Badge"), lambda s: str(s.badge) if s.badge else s.code_excerpt),
                 Column(
-                    gettext_lazy("Member"), lambda s: _badge_holder(s.badge).badge_name if s.badge else ""
+                    gettext_lazy("Member"), lambda s: _badge_holder(s.badge).display_name if s.badge else ""
                 ),
                 Column(
                     gettext_lazy("Delegation"),

@@ -301,3 +301,14 @@ def test_reprint_without_reason_changes_nothing(client, ref):
     badge.refresh_from_db()
     assert not badge.is_revoked
     assert Badge.objects.count() == 1
+
+
+def test_batches_page_does_not_say_nothing_was_printed_when_badges_were(client):
+    login(client, "Protocol officer")
+    html = client.get(reverse("protocol:batches")).content.decode()
+    assert "No print batch yet, and no badge printed." in html
+    for _ in range(3):
+        factories.BadgeFactory(printed_at=hanoi_time(0, 9))
+    html = client.get(reverse("protocol:batches")).content.decode()
+    assert "the 3 badges printed so far were printed one by one" in html
+    assert "no badge printed" not in html

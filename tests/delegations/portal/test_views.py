@@ -290,3 +290,15 @@ def test_lockout_is_visible_to_the_secretariat(client, focal_user, settings, sec
     client.force_login(secretariat_user)
     html = client.get("/admin/axes/accessattempt/").content.decode()
     assert "focal-ken" in html
+
+
+def test_the_error_summary_lists_and_links_the_fields(focal_client, delegation):
+    response = focal_client.post(
+        reverse("portal:member-add"),
+        member_data(family_name="", passport_expiry="2020-01-01", form_token="e1"),
+    )
+    html = response.content.decode()
+    summary = html[html.index('id="error-summary"') : html.index("</div>", html.index('id="error-summary"'))]
+    assert 'href="#id_family_name"' in summary
+    assert 'href="#id_passport_expiry"' in summary or "passport" in summary.lower()
+    assert not Member.objects.exists()

@@ -98,10 +98,21 @@ def test_participants_list_after_a_programme_pdf_in_the_same_process(client, fre
     names, which then answered 500 for the rest of the process."""
     plenary = factories.SessionFactory(kind=SessionKind.PLENARY, booking_mode="none")
     factories.SpeakerRequestFactory(
-        session=plenary, level=ProtocolRank.HEAD_OF_STATE, speaker__badge_name="Nguyễn Văn An"
+        session=plenary,
+        level=ProtocolRank.HEAD_OF_STATE,
+        speaker__family_name="Nguyễn",
+        speaker__given_names="Văn An",
+        speaker__family_name_first=True,
     )
     ngo = factories.DelegationFactory(name="Access Now", kind=DelegationKind.NGO)
-    member = factories.MemberFactory(delegation=ngo, badge_name="Trần Quốc Bảo", function="Adviser", photo="")
+    member = factories.MemberFactory(
+        delegation=ngo,
+        family_name="Trần",
+        given_names="Quốc Bảo",
+        family_name_first=True,
+        function="Adviser",
+        photo="",
+    )
     factories.AccreditationFactory(member=member, status=AccreditationStatus.APPROVED)
 
     client.force_login(factories.StaffUserFactory(role="Protocol officer"))

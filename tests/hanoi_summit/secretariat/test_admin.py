@@ -25,7 +25,7 @@ def test_admin_index_carries_the_secretariat_header(secretariat_client):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Hanoi Summit — Secretariat" in html
+    assert "Hanoi Convention — Secretariat" in html
     assert "Secretariat administration" in html
     # The secretariat sees the outbox and the audit trail among its models.
     assert OUTBOX_URL in html

@@ -54,7 +54,9 @@ def test_secretariat_sees_who_changed_what_and_when(secretariat_client, member, 
     assert [row["entry"].action for row in rows] == ["member.lock", "member.update"]
     update = rows[1]
     assert update["entry"].actor.username == "officer-lan"
-    assert ("function", "Adviser", "Minister", True) in update["changes"]
+    assert ("Function", "Adviser", "Minister", True) in update["changes"]
+    # In words: the action and the field, translated; the code stays as the title.
+    assert update["action"] == "Member changed" and ">Member changed</span>" in html
     assert "officer-lan" in html
     assert "Corrected after the note verbale" in html
     assert "Minister" in html and "Adviser" in html
@@ -72,7 +74,7 @@ def test_passport_data_is_hidden_from_staff_who_may_not_see_it(client, member, c
     assert "Minister" in html
     assert "C7654321" not in html and "B0000001" not in html
     update = response.context["rows"][1]
-    assert ("passport_number", "•••", "•••", False) in update["changes"]
+    assert ("Passport number", "•••", "•••", False) in update["changes"]
 
 
 @pytest.mark.parametrize("role", ["Gate officer"])
@@ -139,3 +141,9 @@ def test_query_count_does_not_grow_with_the_entries(client, django_assert_num_qu
     with django_assert_num_queries(7):
         response = client.get(history_url(member))
     assert len(response.context["rows"]) == n
+
+
+def test_the_history_speaks_french(secretariat_client, member, changes):
+    secretariat_client.cookies["django_language"] = "fr"
+    html = secretariat_client.get(history_url(member)).content.decode()
+    assert ">Membre modifié</span>" in html

@@ -17,12 +17,14 @@ URL = "/dashboard/participants.pdf"
 
 
 def person(delegation, badge_name, *, status=S.APPROVED, **kwargs):
+    """A member named `badge_name`, written family name first (its first word)."""
     family, _, given = badge_name.partition(" ")
     member = f.MemberFactory(
         delegation=delegation,
         badge_name=badge_name,
         family_name=family,
         given_names=given,
+        family_name_first=True,
         photo="",
         **kwargs,
     )
@@ -124,6 +126,33 @@ def test_head_of_delegation_first_then_by_protocol_rank(secretariat_client, even
     text = pdf_text(secretariat_client.get(URL))
     assert in_order(text, "H.E. Ms Nguyễn Thị Thu Hà", "H.E. Mr Lê Văn Minh", "Mr Trần Quốc Bảo")
     assert "Minister of Public Security, Head of delegation" in text
+
+
+def test_protocol_order_head_deputy_then_the_others(secretariat_client):
+    algeria = delegation("Algeria", K.MEMBER_STATE, "DZ")
+    for n in range(6):
+        person(algeria, f"Adviser{n} Someone", protocol_rank=ProtocolRank.OTHER)
+    person(algeria, "Deputy Karim", role=MemberRole.DEPUTY, protocol_rank=ProtocolRank.VICE_MINISTER)
+    person(algeria, "Minister Amina", protocol_rank=ProtocolRank.MINISTER)
+    person(algeria, "Head Ahmed", role=MemberRole.HEAD, protocol_rank=ProtocolRank.MINISTER)
+    text = pdf_text(secretariat_client.get(URL))
+    assert in_order(text, "Head Ahmed", "Deputy Karim", "Minister Amina", "Adviser0 Someone")
+
+
+def test_a_delegation_that_runs_on_repeats_its_name(secretariat_client):
+    big = delegation("Algeria", K.MEMBER_STATE, "DZ")
+    big.badge_quota = 200
+    big.save()
+    for n in range(150):
+        person(big, f"Member{n:03d} Person")
+    person(delegation("Zambia", K.MEMBER_STATE, "ZM"), "Delegate Zambia")
+    reader = PdfReader(io.BytesIO(secretariat_client.get(URL).content))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    assert len(pages) >= 2
+    assert "Algeria (cont.)" not in pages[0].split("Member000")[0]
+    assert all("Algeria (cont.)" in page for page in pages[1:-1] if "Member" in page)
+    assert "Algeria (cont.)" in pages[1]
+    assert "Zambia (cont.)" not in " ".join(pages)
 
 
 def test_only_people_accredited_from_approval_onward(secretariat_client, event):

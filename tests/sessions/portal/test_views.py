@@ -1,3 +1,5 @@
+import re
+
 import icalendar
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -191,3 +193,57 @@ def test_booking_form_shows_session_times_in_hanoi_time(focal_client):
     )
     body = focal_client.get(reverse("portal_programme:index")).content.decode()
     assert "Roundtable 4 · Sun 26 Oct, 15:00" in body
+
+
+def test_gala_form_shows_the_answer_already_given(focal_client, focal):
+    head = factories.MemberFactory(delegation=focal.delegation, role=MemberRole.HEAD)
+    factories.GalaInvitationFactory(
+        member=head, guest_allowed=True, status="accepted", guest_name="Mr Guest", dietary_needs="Halal"
+    )
+    response = focal_client.get(reverse("portal_programme:gala"))
+    ((_, form),) = response.context["rows"]
+    assert form["answer"].value() == "accept"
+    assert (form["guest_name"].value(), form["dietary_needs"].value()) == ("Mr Guest", "Halal")
+    html = response.content.decode()
+    assert re.search(r'value="accept"[^>]*checked', html)
+    assert 'value="Mr Guest"' in html and 'value="Halal"' in html
+
+
+def test_signing_form_arrives_with_nothing_chosen(focal_client, focal):
+    response = focal_client.get(reverse("portal_programme:signing"))
+    form = response.context["form"]
+    assert form["intends_to_sign"].value() is None or form["intends_to_sign"].value() is False
+    assert not form["basis"].value()
+    html = response.content.decode()
+    assert (
+        "checked"
+        not in html[
+            html.index('id="signature-form"') : html.index("</form>", html.index('id="signature-form"'))
+        ]
+    )
+    # A declaration without a basis is refused with a message, nothing saved.
+    member = factories.MemberFactory(delegation=focal.delegation)
+    response = focal_client.post(reverse("portal_programme:signing"), {"signatory": member.pk, "basis": ""})
+    assert response.status_code == 400 and not Signature.objects.exists()
+
+
+def test_cancelling_a_booking_asks_first_and_offers_an_undo(focal_client, focal):
+    session = factories.SessionFactory(capacity=5)
+    member = factories.MemberFactory(delegation=focal.delegation)
+    booking = factories.BookingFactory(session=session, member=member)
+    html = focal_client.get(reverse("portal_programme:index")).content.decode()
+    assert f'data-hs-confirm="Cancel the booking of {member.display_name} for {session.title}?"' in html
+    response = focal_client.post(reverse("portal_programme:booking_cancel", args=[booking.pk]), follow=True)
+    html = response.content.decode()
+    assert 'id="booking-undo"' in html
+    # The undo is the booking form sent again.
+    focal_client.post(reverse("portal_programme:index"), {"session": session.pk, "member": member.pk})
+    assert Booking.objects.filter(member=member, status=BookingStatus.CONFIRMED).count() == 1
+    # Offered once only.
+    assert 'id="booking-undo"' not in focal_client.get(reverse("portal_programme:index")).content.decode()
+
+
+def test_the_delegations_bookings_come_before_the_form(focal_client, focal):
+    """On a phone the columns stack in the page's order: the bookings first."""
+    html = focal_client.get(reverse("portal_programme:index")).content.decode()
+    assert html.index('id="bookings"') < html.index('id="booking-form"')

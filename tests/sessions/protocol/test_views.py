@@ -27,7 +27,11 @@ def test_protocol_pages_are_closed_to_focal_points_and_the_public(client):
 def test_speakers_list_move_close_and_pdf(protocol_client):
     plenary = factories.SessionFactory(kind=SessionKind.PLENARY, booking_mode="none")
     president = factories.SpeakerRequestFactory(
-        session=plenary, level=ProtocolRank.HEAD_OF_STATE, speaker__badge_name="Nguyễn Văn An"
+        session=plenary,
+        level=ProtocolRank.HEAD_OF_STATE,
+        speaker__family_name="Nguyễn",
+        speaker__given_names="Văn An",
+        speaker__family_name_first=True,
     )
     observer = factories.SpeakerRequestFactory(session=plenary, level=ProtocolRank.OBSERVER)
     protocol_client.post(reverse("protocol_programme:speakers_move", args=[observer.pk]), {"position": 1})
@@ -47,7 +51,9 @@ def test_speakers_list_move_close_and_pdf(protocol_client):
 def test_speakers_pdf_prints_typed_markup_as_text(protocol_client):
     """Names are typed by focal points: "<" and "&" are letters on the PDF, not markup."""
     plenary = factories.SessionFactory(kind=SessionKind.PLENARY, booking_mode="none", title="Plenary <b>")
-    factories.SpeakerRequestFactory(session=plenary, speaker__badge_name="<b>Jo & Ann")
+    factories.SpeakerRequestFactory(
+        session=plenary, speaker__given_names="<b>Jo", speaker__family_name="& Ann"
+    )
     response = protocol_client.get(reverse("protocol_programme:speakers_pdf", args=[plenary.slug]))
     assert response.status_code == 200
     text = _pdf_text(response.content)
@@ -130,7 +136,7 @@ def test_gala_guest_list_and_csv(protocol_client):
     rows = list(
         csv.reader(io.StringIO(protocol_client.get(reverse("protocol_programme:gala_csv")).content.decode()))
     )
-    assert [row[3] for row in rows[1:]] == [king.member.badge_name, minister.member.badge_name]
+    assert [row[3] for row in rows[1:]] == [king.member.display_name, minister.member.display_name]
     assert rows[1][6] == "Queen" and rows[2][7] == "Vegetarian"
 
 

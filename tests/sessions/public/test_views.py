@@ -157,3 +157,41 @@ def test_signatories_page_counts_signed_only(client):
     factories.SignatureFactory()
     body = client.get(reverse("programme:signatories")).content.decode()
     assert 'data-count="1"' in body and "1 signatory" in body
+
+
+def _day_of_sessions():
+    morning = _session(
+        title="Opening", starts_at=factories.hanoi_time(1, 9), ends_at=factories.hanoi_time(1, 10)
+    )
+    midday = _session(
+        title="Roundtable", starts_at=factories.hanoi_time(1, 11), ends_at=factories.hanoi_time(1, 12)
+    )
+    return morning, midday
+
+
+def test_a_now_marker_shows_while_the_events_clock_is_inside_the_programme(client, settings):
+    morning, midday = _day_of_sessions()
+    settings.EVENT_NOW = factories.hanoi_time(1, 9, 30).isoformat()
+    body = client.get(reverse("programme:index")).content.decode()
+    assert 'id="now"' in body and 'href="#now"' in body
+    # Running: marked; the line sits before the next session to start.
+    opening = body[body.index(f'data-session="{morning.slug}"') :]
+    assert ">Now</span>" in opening[: opening.index("</h3>")]
+    assert body.index('id="now"') < body.index(f'data-session="{midday.slug}"')
+    assert body.index(f'data-session="{morning.slug}"') < body.index('id="now"')
+
+
+@pytest.mark.parametrize("moment", [(1, 7), (1, 13), (2, 10)])
+def test_no_now_marker_outside_the_programme(client, settings, moment):
+    _day_of_sessions()
+    settings.EVENT_NOW = factories.hanoi_time(*moment).isoformat()
+    body = client.get(reverse("programme:index")).content.decode()
+    assert 'id="now"' not in body and ">Now</span>" not in body
+
+
+def test_the_filters_fold_away_and_stand_open_once_used(client):
+    _day_of_sessions()
+    body = client.get(reverse("programme:index")).content.decode()
+    assert '<details class="hs-filters mb-3" data-hs-open-wide>' in body
+    body = client.get(reverse("programme:index"), {"kind": "plenary"}).content.decode()
+    assert '<details class="hs-filters mb-3" data-hs-open-wide open>' in body

@@ -95,3 +95,47 @@ def test_query_count_does_not_grow_with_the_data(client, django_assert_num_queri
         response = client.get(URL)
     assert response.context["delegations"].total == 2 * n
     assert response.context["backlog"].count == n
+
+
+def test_the_page_updates_in_place_and_never_reloads_itself(secretariat_client, event):
+    html = secretariat_client.get(URL).content.decode()
+    assert 'http-equiv="refresh"' not in html
+    assert 'data-live-url="/dashboard/live/"' in html and "js/dashboard.js" in html
+    live = secretariat_client.get("/dashboard/live/")
+    assert live["Content-Type"] == "application/json"
+    data = live.json()
+    assert data["figures"]["countries-confirmed"] == "4"
+    assert data["figures"]["inside-total"] == "4"
+    # Every figure and chart the JSON carries has its place on the page.
+    for key in data["figures"]:
+        assert f'data-figure="{key}"' in html, key
+    for key, svg in data["charts"].items():
+        assert svg.startswith("<svg") and f'data-chart="{key}"' in html, key
+
+
+@pytest.mark.parametrize("role", ["Gate officer", "Protocol officer"])
+def test_live_figures_are_the_secretariats_only(client, role):
+    client.force_login(f.StaffUserFactory(role=role))
+    assert client.get("/dashboard/live/").status_code == 403
+
+
+def test_long_chart_labels_wrap_instead_of_being_cut():
+    from hanoi_summit.secretariat.dashboard import charts
+
+    svg = charts.bar_chart(
+        [charts.Bar(label="Regional economic integration organisation", value=3)], title="Kinds"
+    )
+    assert "…" not in svg
+    assert "<tspan" in svg and "Regional economic integration" in svg and "organisation</tspan>" in svg
+    # The links the charts hold are links of a group, not hidden inside an image.
+    assert 'role="img"' not in svg
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_live_figures_query_count_does_not_grow_with_the_data(client, django_assert_num_queries, n):
+    _grow(n)
+    client.force_login(f.StaffUserFactory(role="Secretariat"))
+    # The page's count: session, user, user's and group permissions, then 8 for the figures.
+    with django_assert_num_queries(12):
+        data = client.get("/dashboard/live/").json()
+    assert data["figures"]["delegations-total"] == str(2 * n)

@@ -250,6 +250,7 @@ class Stack:
         self.sink = SmtpSink()
         self.processes = []
         self.workers = []
+        self._scripts = 0
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EVENT_", "CELERY_"))},
             "DJANGO_SETTINGS_MODULE": "hanoi_summit.settings",
@@ -311,7 +312,8 @@ class Stack:
         """Run `code` in a Django process on the stack's database; return what it printed last, as
         JSON. `params` (JSON-able) are the code's `params` dict. For setting the scene: the
         tests' factories and the services work there as in any test."""
-        script = "import json, os, django\ndjango.setup()\nparams = json.loads(os.environ['FAULTS_PARAMS'])\n"
+        self._scripts += 1
+        script = SCRIPT_PRELUDE % {"offset": 100_000 * self._scripts}
         result = subprocess.run(
             [sys.executable, "-c", script + textwrap.dedent(code)],
             cwd=REPO_ROOT,
@@ -408,6 +410,23 @@ class Stack:
         parts.append(f"--- postgres\n{self.postgres.log_tail()}")
         return "\n".join(parts)
 
+
+#: What each `Stack.django` script starts with. The factories' sequences start past those
+#: of the stack's earlier scripts, whose rows are still there (unique codes, badge numbers).
+SCRIPT_PRELUDE = """
+import json, os, django
+django.setup()
+from factory.django import DjangoModelFactory
+import tests.factories
+for factory_class in vars(tests.factories).values():
+    if (
+        isinstance(factory_class, type)
+        and issubclass(factory_class, DjangoModelFactory)
+        and not factory_class._meta.abstract
+    ):
+        factory_class.reset_sequence(%(offset)d, force=True)
+params = json.loads(os.environ["FAULTS_PARAMS"])
+"""
 
 #: Production settings (DJANGO_DEBUG off), served over plain HTTP on 127.0.0.1 as behind a
 #: TLS proxy: no redirect to HTTPS, cookies sent over HTTP.

@@ -20,6 +20,7 @@ Waits poll with a deadline (`wait_until`); nothing sleeps a fixed time.
 import contextlib
 import json
 import os
+import pwd
 import shutil
 import signal
 import subprocess
@@ -59,8 +60,13 @@ def missing_binaries():
         missing.append("PostgreSQL's server binaries (initdb, pg_ctl)")
     if shutil.which("redis-server") is None:
         missing.append("redis-server")
-    if os.geteuid() == 0 and shutil.which("runuser") is None:
-        missing.append("runuser (to run PostgreSQL as the postgres user)")
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            missing.append("a postgres OS user (PostgreSQL refuses to run as root)")
+        if shutil.which("runuser") is None:
+            missing.append("runuser (to run PostgreSQL as the postgres user)")
     return missing
 
 

@@ -9,8 +9,9 @@ import re
 
 import pytest
 import requests
+from django.conf import settings
 
-from tests.integration.support import wait_until
+from tests.integration.support import REPO_ROOT, wait_until
 
 pytestmark = pytest.mark.faults
 
@@ -23,12 +24,19 @@ STACK_SETTINGS = {
 }
 PASSWORD = "pw-Hanoi-2025"  # the factories' password for every account
 
-#: The workers of the README's table: (queues, pool, concurrency).
-README_WORKERS = {
-    "email": (("email",), "prefork", 4),
-    "badges": (("badges",), "prefork", 2),
-    "periodic": (("periodic", "celery"), "prefork", 1),
-}
+
+def readme_workers():
+    """The workers of the README's topology table, {name: (queues, concurrency)}: the test
+    starts what the README tells production to start."""
+    readme = (REPO_ROOT / "README.md").read_text()
+    rows = re.findall(r"`celery -A hanoi_summit worker -Q ([\w,]+) -c (\d+) -n (\w+)@%h`", readme)
+    return {name: (tuple(queues.split(",")), int(concurrency)) for queues, concurrency, name in rows}
+
+
+def test_the_readme_starts_a_worker_for_every_queue_tasks_are_routed_to():
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    started = [queue for queues, _ in readme_workers().values() for queue in queues]
+    assert sorted(started) == sorted(routed | {settings.CELERY_TASK_DEFAULT_QUEUE})
 
 
 def scene(stack):
@@ -120,8 +128,8 @@ def ok(response):
 def test_a_member_goes_from_submission_to_a_granted_scan_through_the_production_topology(stack):
     webs = [stack.start_web(workers=2), stack.start_web(workers=2)]
     workers = {
-        name: stack.start_worker(queues=queues, pool=pool, concurrency=concurrency)
-        for name, (queues, pool, concurrency) in README_WORKERS.items()
+        name: stack.start_worker(queues=queues, pool="prefork", concurrency=concurrency)
+        for name, (queues, concurrency) in readme_workers().items()
     }
     beat = stack.start_beat()
     data = scene(stack)

@@ -53,6 +53,18 @@ def wait_until(predicate, *, timeout=30.0, interval=0.05, what="the condition"):
         time.sleep(interval)
 
 
+class _SinkHandler:
+    """The sink's aiosmtpd handler. Not the sink itself: aiosmtpd reads every attribute of its
+    handler at each connection (inspect.getmembers), and the sink's `messages` parses every
+    message received so far, which made each delivery slower than the last."""
+
+    def __init__(self, sink):
+        self.sink = sink
+
+    async def handle_DATA(self, server, session, envelope):
+        return self.sink._accept(envelope)
+
+
 class SmtpSink:
     """An SMTP server on 127.0.0.1:<free port> that keeps every message it accepts."""
 
@@ -68,7 +80,9 @@ class SmtpSink:
         """Listen on the sink's port; again after `stop`, keeping the messages received so far."""
         # A controller serves once (its event loop closes when it stops): a new one per start.
         # A fixed greeting name: aiosmtpd would otherwise ask DNS for the machine's FQDN.
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port, server_hostname="sink.test")
+        self._controller = Controller(
+            _SinkHandler(self), hostname="127.0.0.1", port=self.port, server_hostname="sink.test"
+        )
         self._controller.start()
         return self
 
@@ -78,7 +92,7 @@ class SmtpSink:
             self._controller.stop()
             self._controller = None
 
-    async def handle_DATA(self, server, session, envelope):
+    def _accept(self, envelope):
         with self._lock:
             if self._replies:
                 return self._replies.pop(0)

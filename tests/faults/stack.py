@@ -258,7 +258,7 @@ class Stack:
         self.workers = []
         self._scripts = 0
         self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EVENT_", "CELERY_"))},
+            **{k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIXES)},
             "DJANGO_SETTINGS_MODULE": "hanoi_summit.settings",
             "DATABASE_URL": self.postgres.url(),
             "REDIS_URL": self.redis.url,
@@ -416,6 +416,30 @@ class Stack:
         parts.append(f"--- postgres\n{self.postgres.log_tail()}")
         return "\n".join(parts)
 
+
+#: The environment variables hanoi_summit/settings.py reads start with these: none of this
+#: shell's (a developer's CHECKIN_SYNCHRONOUS_COMMIT=0, CI's DATABASE_URL) reaches a stack.
+SETTINGS_PREFIXES = (
+    "DJANGO_",
+    "DATABASE_",
+    "REDIS_",
+    "EMAIL_",
+    "DEFAULT_FROM_",
+    "CELERY_",
+    "OUTBOX_",
+    "BATCH_",
+    "CHECKIN_",
+    "BADGE_",
+    "EVENT_",
+    "HANOI_",
+    "AXES_",
+    "STAFF_",
+    "TRUSTED_",
+    "INVITATION_",
+    "PROGRAMME_",
+    "DEMO_",
+    "PORT",
+)
 
 #: What each `Stack.django` script starts with. The factories' sequences start past those
 #: of the stack's earlier scripts, whose rows are still there (unique codes, badge numbers).

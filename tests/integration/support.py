@@ -1,19 +1,23 @@
 """The real stack's moving parts, for tests/integration/conftest.py and bench/email.py.
 
 - `SmtpSink`: an aiosmtpd server on 127.0.0.1 that records every message it accepts, and can
-  be told to answer the next messages with an error reply (e.g. "451 4.3.0 Try again").
+  be told to answer the next messages with an error reply (e.g. "451 4.3.0 Try again"), or
+  be stopped and started again on the same port (a mail server that goes down and comes back).
 - `CountingSmtpSink`: an aiosmtpd server in a process of its own that only counts, for
   benchmarks (in-process, the sink shares the GIL with the code producing the load).
-- `start_worker` / `stop_worker`: a real `celery -A hanoi_summit worker` process, run from the
-  repository root with the given environment, ready when it answers a ping; it consumes
-  every queue (ALL_QUEUES) unless told which. `purge_queues` empties them.
+- `start_worker` / `stop_worker` / `kill_worker`: a real `celery -A hanoi_summit worker`
+  process (in a process group of its own), run from the repository root with the given
+  environment, ready when it answers a ping through the broker of that environment; it
+  consumes every queue (ALL_QUEUES) unless told which. `purge_queues` empties them.
 - `wait_until`: a bounded poll loop; tests never sleep a fixed time.
 """
 
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +30,7 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
+from celery import Celery
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,6 +53,18 @@ def wait_until(predicate, *, timeout=30.0, interval=0.05, what="the condition"):
         time.sleep(interval)
 
 
+class _SinkHandler:
+    """The sink's aiosmtpd handler. Not the sink itself: aiosmtpd reads every attribute of its
+    handler at each connection (inspect.getmembers), and the sink's `messages` parses every
+    message received so far, which made each delivery slower than the last."""
+
+    def __init__(self, sink):
+        self.sink = sink
+
+    async def handle_DATA(self, server, session, envelope):
+        return self.sink._accept(envelope)
+
+
 class SmtpSink:
     """An SMTP server on 127.0.0.1:<free port> that keeps every message it accepts."""
 
@@ -55,19 +72,27 @@ class SmtpSink:
         self._lock = threading.Lock()
         self._raw = []
         self._replies = []
+        self._controller = None
         self.port = free_port()
         self.url = f"smtp://127.0.0.1:{self.port}"
-        # A fixed greeting name: aiosmtpd would otherwise ask DNS for the machine's FQDN.
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port, server_hostname="sink.test")
 
     def start(self):
+        """Listen on the sink's port; again after `stop`, keeping the messages received so far."""
+        # A controller serves once (its event loop closes when it stops): a new one per start.
+        # A fixed greeting name: aiosmtpd would otherwise ask DNS for the machine's FQDN.
+        self._controller = Controller(
+            _SinkHandler(self), hostname="127.0.0.1", port=self.port, server_hostname="sink.test"
+        )
         self._controller.start()
         return self
 
     def stop(self):
-        self._controller.stop()
+        """Close the port: senders get "connection refused" until the next `start`."""
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
-    async def handle_DATA(self, server, session, envelope):
+    def _accept(self, envelope):
         with self._lock:
             if self._replies:
                 return self._replies.pop(0)
@@ -197,17 +222,21 @@ def start_worker(
     """Start `celery -A hanoi_summit worker` from the repository root; return it once it answers a ping.
 
     `env` is merged over os.environ; it should carry DATABASE_URL, REDIS_URL and EMAIL_URL.
+    The ping goes through env's REDIS_URL (else this process's broker).
     `include`: extra modules for the worker to import (bench-only tasks).
     `queues`: the queues it consumes (-Q), all of them unless told.
     Unless `env` names one, the worker gets this process's badge signing key: it signs the
     badges it renders as this process would, and workers refuse to start without a key; and
     this process's field keys (passport data it writes, the worker reads).
     """
-    from accreditation.badges import keys
     from hanoi_summit.celery import app
     from hanoi_summit.core.crypto import keys_as_environment
 
-    env = {"BADGE_SIGNING_KEY": keys.private_pem(keys.signing_key()).decode(), **keys_as_environment(), **env}
+    if "BADGE_SIGNING_KEY" not in env:
+        from accreditation.badges import keys
+
+        env = {"BADGE_SIGNING_KEY": keys.private_pem(keys.signing_key()).decode(), **env}
+    env = {**keys_as_environment(), **env}
     name = f"integration-{os.getpid()}-{time.monotonic_ns()}@{socket.gethostname()}"
     log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
     command = [
@@ -239,20 +268,28 @@ def start_worker(
         },
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Its own process group: kill_worker takes a prefork pool's children with it.
+        start_new_session=True,
     )
     log.close()
     worker = Worker(process, name, log.name)
 
+    # The ping goes through the worker's broker, which may not be this process's: a Celery
+    # app of its own publishes there (the control API's producers are the app's).
+    pinger = Celery("ping", broker=env.get("REDIS_URL") or app.conf.broker_url, set_as_current=False)
+
     def answers():
         if process.poll() is not None:
             raise AssertionError(f"the Celery worker exited with {process.returncode}:\n{worker.log_tail()}")
-        return app.control.ping(destination=[name], timeout=0.5)
+        return pinger.control.ping(destination=[name], timeout=0.5)
 
     try:
         wait_until(answers, timeout=timeout, interval=0.2, what="the Celery worker to answer a ping")
     except BaseException:
         stop_worker(worker)
         raise
+    finally:
+        pinger.close()
     return worker
 
 
@@ -266,6 +303,14 @@ def purge_queues(queues=ALL_QUEUES):
             channel.queue_purge(queue)
 
 
+def kill_worker(worker, sig=signal.SIGKILL):
+    """Kill the worker's whole process group at once, as a crash or the OOM killer would."""
+    if worker.process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.process.pid, sig)
+        worker.process.wait(timeout=30)
+
+
 def stop_worker(worker, *, timeout=15.0):
     """Warm shutdown (finish the current task), then kill if it does not exit in time."""
     if worker.process.poll() is None:
@@ -273,8 +318,7 @@ def stop_worker(worker, *, timeout=15.0):
         try:
             worker.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            worker.process.kill()
-            worker.process.wait(timeout=timeout)
+            kill_worker(worker)
     Path(worker.log_path).unlink(missing_ok=True)
 
 

@@ -25,7 +25,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from hanoi_summit.core.models import EmailStatus, OutgoingEmail
@@ -221,15 +221,22 @@ def email_requeue_stale():
     )
 
     overdue = now - dt.timedelta(seconds=settings.OUTBOX_REDISPATCH_AFTER_SECONDS)
+    is_overdue = Q(next_attempt_at__isnull=True, updated_at__lte=overdue) | Q(next_attempt_at__lte=overdue)
     waiting = list(
-        OutgoingEmail.objects.filter(status=EmailStatus.QUEUED)
-        .filter(Q(next_attempt_at__isnull=True, updated_at__lte=overdue) | Q(next_attempt_at__lte=overdue))
+        OutgoingEmail.objects.filter(is_overdue, status=EmailStatus.QUEUED)
         .order_by("pk")
         .values_list("pk", flat=True)[:5000]
     )
     due = revived + waiting + email_auto_retry_failed(now=now)
-    for email_id in due:
-        email_dispatch(email_id=email_id)
+    dispatched = [email_id for email_id in due if email_dispatch(email_id=email_id)]
+    # A row dispatched again waits a whole grace period before the next sweep dispatches it
+    # once more: a backlog older than the grace is not queued again at every sweep, which
+    # buried the real sends under no-op duplicates (found by tests/faults). The conditions
+    # are re-checked, so a row a worker has claimed or rescheduled meanwhile is left alone.
+    OutgoingEmail.objects.filter(is_overdue, pk__in=dispatched, status=EmailStatus.QUEUED).update(
+        updated_at=now,
+        next_attempt_at=Case(When(next_attempt_at__isnull=True, then=Value(None)), default=Value(now)),
+    )
     return len(due)
 
 

@@ -366,6 +366,30 @@ def test_sweep_with_broker_still_down_keeps_rows_queued(mailoutbox):
     assert mailoutbox == []
 
 
+def test_sweep_dispatches_a_waiting_row_again_only_after_another_grace_period():
+    # A backlog older than the grace must not be queued again at every sweep.
+    email = OutgoingEmailFactory()
+    overdue_retry = OutgoingEmailFactory(attempts=1)
+    OutgoingEmail.objects.filter(pk=email.pk).update(updated_at=ago(minutes=3))
+    OutgoingEmail.objects.filter(pk=overdue_retry.pk).update(
+        updated_at=ago(minutes=10), next_attempt_at=ago(minutes=5)
+    )
+    with mock.patch.object(outbox_send, "apply_async") as publish:
+        assert email_requeue_stale() == 2
+        assert email_requeue_stale() == 0
+    assert publish.call_count == 2
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {EmailStatus.QUEUED}
+
+
+def test_sweep_tries_again_at_the_next_sweep_what_the_broker_refused():
+    email = OutgoingEmailFactory()
+    OutgoingEmail.objects.filter(pk=email.pk).update(updated_at=ago(minutes=3))
+    with mock.patch.object(outbox_send, "apply_async", side_effect=OperationalError("down")) as publish:
+        email_requeue_stale()
+        email_requeue_stale()
+    assert publish.call_count == 2
+
+
 # --- the secretariat's levers --------------------------------------------------------------
 
 

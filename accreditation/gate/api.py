@@ -24,6 +24,7 @@ from accreditation.gate.http import bundle_response, device_zone_codes, gate_dev
 from accreditation.gate.lookup import gate_account
 from accreditation.gate.offline import OfflineScan, offline_scans_store
 from accreditation.gate.scan import CheckInError, badge_scan
+from accreditation.gate.search import MIN_QUERY, gate_search
 from accreditation.gate.undo import scan_undo_last
 from accreditation.gate.wire import BatchInput, BatchOutput, CheckInInput, CheckInOutput
 from accreditation.models import Badge
@@ -323,6 +324,55 @@ class CheckInUndoView(APIView):
                 "badge_number": scan.badge.number if scan.badge_id else None,
             }
         )
+
+
+class GateSearchView(APIView):
+    """A person whose badge will not scan, found by name (gate/search.py)."""
+
+    authentication_classes = GATE_AUTHENTICATION
+    permission_classes = [CanCheckIn]
+
+    @extend_schema(
+        operation_id="gate_search",
+        summary="Find a person at the gate by name",
+        description=(
+            "Up to 10 people whose names contain `q` (at least 2 characters; 400 "
+            "`query_too_short`), with the newest badge's number and short number, the "
+            "accreditation status and the photo's address. Each hit is audited."
+        ),
+        parameters=[OpenApiParameter("q", str, required=True, description="Part of a name.")],
+        responses={
+            200: inline_serializer(
+                "GateSearch",
+                fields={
+                    "results": inline_serializer(
+                        "GateSearchHit",
+                        fields={
+                            "number": serializers.IntegerField(),
+                            "short": serializers.CharField(),
+                            "name": serializers.CharField(),
+                            "delegation": serializers.CharField(),
+                            "category_code": serializers.CharField(),
+                            "status": serializers.CharField(),
+                            "photo_url": serializers.CharField(allow_null=True),
+                        },
+                        many=True,
+                    )
+                },
+            ),
+            400: ERROR_SCHEMA,
+            403: ERROR_SCHEMA,
+        },
+    )
+    def get(self, request):
+        text = " ".join(request.query_params.get("q", "").split())[:100]
+        if len(text) < MIN_QUERY:
+            raise CheckInError(_("Type at least two letters of the name."), code="query_too_short", field="q")
+        device = gate_device_of(request)
+        results = gate_search(
+            text, actor=None if device else request.user, device=device.name if device else ""
+        )
+        return Response({"results": results})
 
 
 def _since(request):

@@ -75,19 +75,22 @@ def _checked_verdict(index, item):
         raise _refused(index, _("a denied scan needs its reason."), "bad_verdict", "reason")
 
 
-def _badge_keys(index, item):
+def _badge_keys(index, item, decoded):
     """(number, version or None for "the newest") the item names, or None for a code that is
-    not a genuine badge code (the device found it unknown or forged too)."""
+    not a genuine badge code (the device found it unknown or forged too). ``decoded``: the
+    batch's codes already verified (a queue holds a person's in and out: one verification)."""
     if item.short:
         try:
             return short.parse(item.short), None
         except short.ShortNumberError as error:
             raise _refused(index, error.message, error.code, "short") from None
-    try:
-        signed = codes.decode(item.code)
-    except codes.CodeError:
-        return None
-    return signed.number, signed.version
+    if item.code not in decoded:
+        try:
+            signed = codes.decode(item.code)
+            decoded[item.code] = (signed.number, signed.version)
+        except codes.CodeError:
+            decoded[item.code] = None
+    return decoded[item.code]
 
 
 def _badges_of(numbers):
@@ -122,12 +125,12 @@ def offline_scans_store(items, *, officer_id=None, device=""):
             field="scans",
         )
     zones = dict(Zone.objects.filter(code__in={item.zone for item in items}).values_list("code", "id"))
-    named = []
+    named, decoded = [], {}
     for index, item in enumerate(items):
         if item.zone not in zones:
             raise _refused(index, _("there is no zone with this code."), "unknown_zone", "zone")
         _checked_verdict(index, item)
-        named.append(_badge_keys(index, item))
+        named.append(_badge_keys(index, item, decoded))
     badges = _badges_of({keys[0] for keys in named if keys is not None})
     nonces = [item.nonce for item in items]
     known = set(Scan.objects.filter(nonce__in=nonces).values_list("nonce", flat=True))

@@ -52,9 +52,14 @@ def gate_accreditation_moved(accreditation_ids, new_status):
         gate_badges_changed(Badge.objects.filter(accreditation_id__in=list(accreditation_ids)))
 
 
+@transaction.atomic(savepoint=False)
 def gate_settings_changed(*, category=None):
     """A zone or category was edited: a new version (and a category's badges show anew)."""
     if category is not None:
-        gate_badges_changed(Badge.objects.filter(category=category))
+        rows = Badge.objects.filter(category=category)
+        # Badge rows before the counter, as the services lock them (printing holds its
+        # badges, then takes a version): the other order could deadlock with a print.
+        list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))
+        gate_badges_changed(rows)
     else:
         gate_version_next()

@@ -13,7 +13,10 @@ from accreditation.models import (
     Badge,
     Category,
     Direction,
+    GateDevice,
     PrintBatch,
+    Scan,
+    ScanReason,
     ScanResult,
     Zone,
 )
@@ -213,9 +216,38 @@ def zone_occupancy(*, now=None):
     """
     now = timezone.localtime(now or event_now(), HANOI)
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    today = Q(scans__result=ScanResult.GRANTED, scans__scanned_at__gte=midnight)
+    today = Q(
+        scans__result=ScanResult.GRANTED, scans__scanned_at__gte=midnight, scans__undone_at__isnull=True
+    )
+    # A second entry let in with a warning (logged already_inside) does not count twice.
+    first_in = Q(scans__direction=Direction.IN) & ~Q(scans__reason=ScanReason.ALREADY_INSIDE)
     zones = Zone.objects.annotate(
-        n_in=Count("scans", filter=today & Q(scans__direction=Direction.IN)),
+        n_in=Count("scans", filter=today & first_in),
         n_out=Count("scans", filter=today & Q(scans__direction=Direction.OUT)),
     ).order_by("sort_order", "code")
     return [ZoneOccupancy(zone=z, ins=z.n_in, outs=z.n_out) for z in zones]
+
+
+# --- Gate alerts for security --------------------------------------------------------------
+
+
+def scans_granted_while_void():
+    """Scans a gate granted offline for a badge void before the scan (gate/offline.py),
+    newest first, with the person and the zone."""
+    return (
+        Scan.objects.filter(granted_while_void=True)
+        .select_related("zone", "badge__accreditation__member__delegation", "badge__category")
+        .order_by("-scanned_at", "-id")
+    )
+
+
+def gate_alert_count():
+    """How many scans were granted offline for a void badge. One query (a partial index)."""
+    return Scan.objects.filter(granted_while_void=True).count()
+
+
+def gate_devices_status():
+    """The registered gate devices: when each last called, and the scans it holds. One query."""
+    return list(
+        GateDevice.objects.order_by("name").only("name", "last_seen_at", "scans_waiting", "revoked_at")
+    )

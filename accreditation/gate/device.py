@@ -62,7 +62,8 @@ from rest_framework.utils.json import strict_constant
 
 from accreditation.gate.lookup import gate_account_and_scan
 from accreditation.gate.scan import CheckInError, judge
-from accreditation.gate.wire import CheckInInput
+from accreditation.gate.wire import MAX_SHORT_LENGTH, CheckInInput, exactly_one_of_code_or_short
+from accreditation.services.gate_devices import TOKEN_PREFIX as DEVICE_TOKEN_PREFIX
 
 
 def answer(request):
@@ -71,8 +72,17 @@ def answer(request):
         # With a session cookie DRF tries the session first, and checks CSRF for it.
         return None
     key = _token_key(request)
+    if key is not None and key.startswith(DEVICE_TOKEN_PREFIX):
+        return None  # a registered device's token: DRF's GateDeviceAuthentication reads it
     values = _scan_input(request) if key is not None else None
-    if values is None:
+    if (
+        values is None
+        or "code" not in values
+        or values.get("short")
+        or len(values["code"]) <= MAX_SHORT_LENGTH
+    ):
+        # A typed short number (in "short", or in "code": far shorter than any signed code)
+        # is looked up through DRF's path.
         return None
     found = _read_account_and_scan(key, values)
     if found is None:
@@ -148,7 +158,7 @@ def validated_input(data):
             pass
         except (ValidationError, DjangoValidationError):
             return None
-    return values
+    return values if exactly_one_of_code_or_short(values) else None
 
 
 def _clean_text(value, max_length):
@@ -180,6 +190,8 @@ def _clean_scan(data):
         values[name] = value
     if "device" in values and values["device"] is None:
         return None  # DRF refuses a null device: let the full check say so
+    if not exactly_one_of_code_or_short(values):
+        return None  # the full check says which is missing (or that both came)
     return values
 
 
@@ -230,6 +242,7 @@ def _response(outcome):
         "direction": outcome.direction,
         "scan_id": outcome.scan_id,
         "replayed": outcome.replayed,
+        "warning": outcome.warning,
         "badge": None
         if badge is None
         else {

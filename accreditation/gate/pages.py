@@ -13,6 +13,8 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from accreditation import selectors
+from accreditation.badges.short import ShortNumberError
+from accreditation.gate.device_auth import GateDeviceAuthentication
 from accreditation.gate.scan import CheckInError, badge_scan, gate_photo_of
 from accreditation.gate.wire import MAX_CODE_LENGTH
 from accreditation.models import Direction, Scan, Zone
@@ -30,7 +32,9 @@ class GateForm(forms.Form):
         label=_("Zone"), queryset=Zone.objects.none(), to_field_name="code", empty_label=None
     )
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, widget=forms.RadioSelect)
-    code = forms.CharField(label=_("Badge code"), max_length=MAX_CODE_LENGTH, required=False, strip=True)
+    code = forms.CharField(
+        label=_("Badge code or short number"), max_length=MAX_CODE_LENGTH, required=False, strip=True
+    )
     nonce = forms.CharField(
         max_length=Scan._meta.get_field("nonce").max_length, required=False, widget=forms.HiddenInput
     )
@@ -64,17 +68,19 @@ def gate(request):
         if form.is_valid():
             chosen = {"zone": form.cleaned_data["zone"].code, "direction": form.cleaned_data["direction"]}
             request.session[SESSION_KEY] = chosen
-            if form.cleaned_data["code"]:
+            typed = form.cleaned_data["code"]
+            if typed:
                 try:
                     outcome = badge_scan(
-                        code=form.cleaned_data["code"],
+                        # Or the badge's short number (101333-K), typed: badge_scan tells.
+                        code=typed,
                         zone_code=chosen["zone"],
                         direction=chosen["direction"],
                         actor=request.user,
                         device="gate page",
                         nonce=form.cleaned_data["nonce"] or None,
                     )
-                except CheckInError as error:
+                except (CheckInError, ShortNumberError) as error:
                     form.add_error(None, error.message)
                     status = 400
         else:
@@ -129,17 +135,27 @@ def _token_user(request):
     return found[0] if found else None
 
 
+def _device_of(request):
+    """A registered gate device's token ("Token gd_..."), as on the gate's API."""
+    try:
+        found = GateDeviceAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return None
+    return found[1] if found else None
+
+
 @never_cache
 def badge_photo(request, badge_pk):
     """The photo of the holder of a badge this gate account has just scanned (gate_photo_of);
     never cached, never public."""
-    user = request.user if request.user.is_authenticated else _token_user(request)
-    if user is None:
+    device = None if request.user.is_authenticated else _device_of(request)
+    user = request.user if request.user.is_authenticated or device else _token_user(request)
+    if user is None and device is None:
         return redirect_to_login(request.get_full_path())
-    if not user.has_perm(CHECK_IN):
+    if device is None and not user.has_perm(CHECK_IN):
         raise PermissionDenied
-    # Only a badge this account has just scanned; the look is audited.
-    photo = gate_photo_of(badge_pk=badge_pk, actor=user)
+    # Only a badge this account (or device) has just scanned or found; the look is audited.
+    photo = gate_photo_of(badge_pk=badge_pk, actor=user, device=device.name if device else "")
     if photo is None:
         raise Http404
     return private_file_response(

@@ -2,7 +2,7 @@
 
 One decision for the gate page, the check-in API and the device fast path: ``badge_scan``
 reads what it decides on (lookup.scan_lookup), ``judge`` is given it (a device reads it with
-its token). Both decide (``_decide``) and record the scan: one INSERT that commits on its
+its token). Both decide (``decide``) and record the scan: one INSERT that commits on its
 own, the only write, so no transaction is opened around it.
 """
 
@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accreditation.gate.lookup import ScannedBadge, scan_lookup
+from accreditation.badges.short import looks_short
+from accreditation.gate.lookup import ScannedBadge, scan_lookup, short_lookup
 from accreditation.models import (
     AccreditationStatus,
     Badge,
@@ -25,6 +27,7 @@ from accreditation.models import (
     Scan,
     ScanReason,
     ScanResult,
+    SecondEntry,
     badge_is_void,
 )
 from delegations.models import delegation_label_of, function_label_of
@@ -32,7 +35,10 @@ from hanoi_summit.core.audit import audit_record
 from hanoi_summit.core.clock import event_today
 from hanoi_summit.core.db import execute_prepared
 from hanoi_summit.core.errors import DomainError
+from hanoi_summit.core.models import AuditEntry
 
+#: The audit action of a hit of the gate's search (gate/search.py), which opens its photo.
+SEARCH_ACTION = "badge.gate_search"
 #: How much of a presented code the log keeps, for investigating unknown and forged scans.
 EXCERPT_LENGTH = 40
 #: What a device may send to be logged, no longer than the log's columns.
@@ -49,6 +55,7 @@ EXPLANATIONS = {
     ScanReason.NOT_COLLECTED: _("This badge was never handed over at the badge desk. Call security."),
     ScanReason.NOT_VALID_TODAY: _("This badge is not valid today."),
     ScanReason.REFUSED: _("This person was refused by security. Call security."),
+    ScanReason.ALREADY_INSIDE: _("This badge is already inside this zone: it has not gone out since."),
 }
 
 
@@ -86,6 +93,8 @@ class ScanOutcome:
     badge: BadgeDisplay | None = None
     #: True when a retried scan's nonce matched: this is the first scan's outcome.
     replayed: bool = False
+    #: "already_inside" when granted in a zone that warns of a second entry.
+    warning: str | None = None
 
     @property
     def granted(self):
@@ -93,6 +102,8 @@ class ScanOutcome:
 
     @property
     def explanation(self):
+        if self.warning:
+            return str(EXPLANATIONS[self.warning])
         return str(EXPLANATIONS[self.reason])
 
     @property
@@ -124,12 +135,29 @@ def _display(badge: ScannedBadge):
     )
 
 
-def _decide(badge: ScannedBadge, zone_code, today: dt.date):
+@dataclass(frozen=True)
+class Verdict:
+    """What the rules say of one scan: the result, the reason, and a warning for the officer
+    (a second entry in a zone that warns). ``logged_reason`` is the reason the log keeps: a
+    warned second entry is granted, logged as already_inside, so it does not count twice."""
+
+    result: str
+    reason: str
+    warning: str | None = None
+
+    @property
+    def logged_reason(self):
+        return ScanReason.ALREADY_INSIDE if self.warning else self.reason
+
+
+def _badge_reason(badge: ScannedBadge, zone_code, today: dt.date):
     status = badge.status
+    if badge.has_newer:
+        return ScanReason.REVOKED
     if status == AccreditationStatus.REFUSED:
         # Void too (badge_is_void), but the officer is told why: security refused them.
         return ScanReason.REFUSED
-    if badge_is_void(revoked_at=badge.revoked_at, has_newer=badge.has_newer, accreditation_status=status):
+    if badge_is_void(revoked_at=badge.revoked_at, has_newer=False, accreditation_status=status):
         return ScanReason.REVOKED
     if badge.collected_at is None:
         return ScanReason.NOT_COLLECTED
@@ -140,7 +168,26 @@ def _decide(badge: ScannedBadge, zone_code, today: dt.date):
     return ScanReason.OK
 
 
-def _excerpt(code):
+def decide(badge: ScannedBadge, zone_code, direction, today: dt.date, second_entry=SecondEntry.DENY):
+    """The Verdict on a genuine code's badge (None: unknown number). The rule table that gate
+    devices apply offline too (docs/gate-api.md; tests/accreditation/gate/vectors.json):
+    revoked (a newer print exists) -> refused -> revoked -> not_collected -> not_valid_today
+    -> wrong_zone -> already_inside ("in" while the last granted scan here today was "in",
+    per the zone's second-entry rule) -> ok."""
+    if badge is None:
+        return Verdict(ScanResult.DENIED, ScanReason.UNKNOWN)
+    reason = _badge_reason(badge, zone_code, today)
+    if reason != ScanReason.OK:
+        return Verdict(ScanResult.DENIED, reason)
+    if direction == Direction.IN and badge.last_direction == Direction.IN:
+        if second_entry == SecondEntry.DENY:
+            return Verdict(ScanResult.DENIED, ScanReason.ALREADY_INSIDE)
+        if second_entry == SecondEntry.WARN:
+            return Verdict(ScanResult.GRANTED, ScanReason.OK, warning=ScanReason.ALREADY_INSIDE)
+    return Verdict(ScanResult.GRANTED, ScanReason.OK)
+
+
+def code_excerpt_of(code):
     # Keep printable characters only: a NUL byte is refused by PostgreSQL text columns.
     # isprintable() is False for every category C character (and a few more): the usual
     # scanned code passes that test at once and skips the per-character filter.
@@ -150,7 +197,7 @@ def _excerpt(code):
     return "".join(c for c in text if unicodedata.category(c)[0] != "C")
 
 
-def _digest(code):
+def code_digest_of(code):
     """SHA-256 (hex) of the whole presented code, as Scan.code_digest keeps it."""
     text = code if isinstance(code, str) else ""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -211,16 +258,18 @@ def _replay(nonce, *, code, zone_code, direction, officer_id):
     )
     if scan is None:
         return None
-    asked = (_digest(code), zone_code or "", direction, officer_id)
+    asked = (code_digest_of(code), zone_code or "", direction, officer_id)
     if (scan.code_digest, scan.zone.code, scan.direction, scan.officer_id) != asked:
         raise CheckInError(
             _("This nonce was already used for another scan: send a new one."),
             code="nonce_reused",
             field="nonce",
         )
+    warned = scan.result == ScanResult.GRANTED and scan.reason == ScanReason.ALREADY_INSIDE
     return ScanOutcome(
         result=scan.result,
-        reason=scan.reason,
+        reason=ScanReason.OK if warned else scan.reason,
+        warning=ScanReason.ALREADY_INSIDE if warned else None,
         zone=scan.zone.code,
         direction=scan.direction,
         scan_id=scan.pk,
@@ -230,7 +279,7 @@ def _replay(nonce, *, code, zone_code, direction, officer_id):
     )
 
 
-def badge_scan(*, code, zone_code, direction, actor=None, device="", nonce=None):
+def badge_scan(*, code=None, zone_code, direction, actor=None, device="", nonce=None, short=None):
     """Judge one badge presented at a zone's gate, log it, and say what the gate shows: the
     gate page's and CheckInView's scan, which reads the zone and badge itself.
 
@@ -244,15 +293,24 @@ def badge_scan(*, code, zone_code, direction, actor=None, device="", nonce=None)
     nothing more (any other reuse is refused: nonce_reused). It is looked for before the
     read, so a retry costs one query (two racing requests: the unique index keeps one, the
     loser reads it back). Raises CheckInError for an unknown zone or direction; nothing is logged then.
-    ``actor``: the user scanning.
+    ``actor``: the user scanning. ``short``: a short number typed instead of a code (the
+    newest print of its number; badges.short.ShortNumberError, nothing logged, for a wrong
+    check character).
     """
     nonce = _checked(direction, nonce)
     officer_id = actor.pk if actor is not None and actor.is_authenticated else None
+    typed = short or None
+    if typed is None and looks_short(code):
+        # A short number typed where the code goes (a gate's one text field).
+        typed, code = code, None
     if nonce:
-        replayed = _replay(nonce, code=code, zone_code=zone_code, direction=direction, officer_id=officer_id)
+        replayed = _replay(
+            nonce, code=typed or code, zone_code=zone_code, direction=direction, officer_id=officer_id
+        )
         if replayed:
             return replayed
-    return _judge(scan_lookup(code, zone_code), direction, officer_id, device, nonce)
+    lookup = short_lookup(typed, zone_code) if typed else scan_lookup(code, zone_code)
+    return _judge(lookup, direction, officer_id, device, nonce)
 
 
 def judge(lookup, *, direction, officer_id, device="", nonce=None):
@@ -280,18 +338,17 @@ def _judge(lookup, direction, officer_id, device, nonce):
         raise CheckInError(_("There is no zone with this code."), code="unknown_zone", field="zone")
     badge, zone_code = lookup.badge, lookup.zone_code
     if lookup.signed is None:
-        reason = lookup.code_error
+        verdict = Verdict(ScanResult.DENIED, lookup.code_error)
     else:
-        reason = ScanReason.UNKNOWN if badge is None else _decide(badge, zone_code, today_in_hanoi())
-    result = ScanResult.GRANTED if reason == ScanReason.OK else ScanResult.DENIED
+        verdict = decide(badge, zone_code, direction, today_in_hanoi(), lookup.zone_second_entry)
     values = [
         badge.pk if badge else None,
         lookup.zone_id,
         direction,
-        result,
-        reason,
-        _excerpt(lookup.code),
-        _digest(lookup.code),
+        verdict.result,
+        verdict.logged_reason,
+        code_excerpt_of(lookup.code),
+        code_digest_of(lookup.code),
         officer_id,
         (device or "")[:DEVICE_LENGTH],
         nonce,
@@ -316,8 +373,9 @@ def _judge(lookup, direction, officer_id, device, nonce):
             raise
         return replayed
     return ScanOutcome(
-        result=result,
-        reason=reason,
+        result=verdict.result,
+        reason=verdict.reason,
+        warning=verdict.warning,
         zone=zone_code,
         direction=direction,
         scan_id=scan_id,
@@ -325,20 +383,36 @@ def _judge(lookup, direction, officer_id, device, nonce):
     )
 
 
-def gate_photo_of(*, badge_pk, actor):
-    """The photo (a FieldFile) of the holder of a badge that ``actor`` scanned in the last
-    settings.GATE_PHOTO_WINDOW_SECONDS, its look written to the audit trail; None for a badge
-    this account did not scan lately, or whose holder has no photo. A gate needs the face of
+def gate_photo_of(*, badge_pk, actor, device=""):
+    """The photo (a FieldFile) of the holder of a badge that ``actor`` scanned (or found by
+    the gate's search) in the last settings.GATE_PHOTO_WINDOW_SECONDS, its look written to the audit trail; None for a badge
+    this account (or registered ``device``) did not scan lately, or whose holder has no photo. A gate needs the face of
     the person in front of it, not the photos of everyone accredited."""
     since = timezone.now() - dt.timedelta(seconds=settings.GATE_PHOTO_WINDOW_SECONDS)
-    scanned = Scan.objects.filter(badge_id=badge_pk, officer_id=actor.pk, scanned_at__gte=since)
+    scanned = Scan.objects.filter(badge_id=badge_pk, scanned_at__gte=since)
+    # Or found by this account's search at the gate (gate/search.py audits each hit).
+    searched = AuditEntry.objects.filter(
+        action=SEARCH_ACTION,
+        target_type=Badge._meta.label_lower,
+        target_id=str(badge_pk),
+        created_at__gte=since,
+    )
+    if device:
+        # A registered device (``device``: its name) has no account: its scans and searches
+        # carry its name.
+        scanned = scanned.filter(device=device, officer_id__isnull=True)
+        searched = searched.filter(actor__isnull=True, after__device=device)
+    else:
+        scanned = scanned.filter(officer_id=actor.pk)
+        searched = searched.filter(actor_id=actor.pk)
     badge = (
         Badge.objects.select_related("accreditation__member")
-        .filter(pk=badge_pk, pk__in=scanned.values("badge_id"))
+        .filter(Q(pk__in=scanned.values("badge_id")) | Exists(searched), pk=badge_pk)
         .first()
     )
     if badge is None or not badge.accreditation.member.photo:
         return None
     member = badge.accreditation.member
-    audit_record(actor=actor, action="member.gate_photo_view", target=member, note=f"badge {badge.pk}")
+    note = f"badge {badge.pk}" + (f", device {device}" if device else "")
+    audit_record(actor=None if device else actor, action="member.gate_photo_view", target=member, note=note)
     return member.photo

@@ -29,6 +29,7 @@ def _staff_sections(request):
         (_("Dashboard"), "dashboard:index", user.has_perms(DASHBOARD_PERMISSIONS)),
         (_("Review"), "review:queue", user.has_perm(REVIEW)),
         (_("Vetting"), "review:vetting-queue", user.has_perm(VET)),
+        (_("Gate alerts"), "review:gate-alerts", user.has_perm(VET)),
         (_("Protocol"), "protocol:home", user.has_perm(PRINT) or user.has_perm(HAND_OVER)),
         (_("Gate"), "protocol:checkin", user.has_perm(CHECK_IN)),
         (

@@ -52,6 +52,7 @@ NO_BODY = {
     "api/programme/bookings/<int:pk>/cancel/",
     "api/programme/speaker-requests/<int:pk>/withdraw/",
     "api/programme/signatures/<int:pk>/record/",
+    "api/gate/device/rotate/",
 }
 
 

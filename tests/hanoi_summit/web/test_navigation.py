@@ -35,7 +35,7 @@ def _user(role):
             "Dashboard",
         ),
         ("Accreditation officer", "/accreditation/", {"Programme", "Review", "Administration"}, "Review"),
-        ("Security officer", "/accreditation/security/", {"Programme", "Vetting"}, "Vetting"),
+        ("Security officer", "/accreditation/security/", {"Programme", "Vetting", "Gate alerts"}, "Vetting"),
         (
             "Protocol officer",
             "/protocol/checkin/",

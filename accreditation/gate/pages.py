@@ -13,6 +13,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from accreditation import selectors
+from accreditation.gate.app import gate_config
 from accreditation.gate.scan import CheckInError, badge_scan, gate_photo_of
 from accreditation.gate.wire import MAX_CODE_LENGTH
 from accreditation.models import Direction, Scan, Zone
@@ -90,7 +91,7 @@ def gate(request):
     return render(
         request,
         "protocol/checkin.html",
-        {"form": form, "outcome": outcome, "zones": zones, "chosen": chosen},
+        {"form": form, "outcome": outcome, "zones": zones, "chosen": chosen, "gate_config": gate_config()},
         status=status,
     )
 

@@ -1,0 +1,87 @@
+// The gate's two conversations with the server while it is reachable: the gate bundle
+// (GET /api/gate/bundle/, ETag and `since`) and the upload of the scans decided on this
+// device (POST /api/checkin/batch/, at most BATCH_SIZE per request, each stored once by
+// its nonce).
+
+import { saveBundle, pendingScans, markSynced } from "./store.js";
+
+export const BATCH_SIZE = 500;
+
+/** The bundle after a `since` answer: changed badges replace theirs (newest version kept),
+ * removed numbers go. A full answer starts again from nothing. */
+export function mergeBundle(current, answer, fetchedAt, etag) {
+  const badges = answer.full || !current ? {} : Object.assign({}, current.badges);
+  for (const badge of answer.badges || []) {
+    const known = badges[badge.number];
+    if (!known || known.version <= badge.version) badges[badge.number] = badge;
+  }
+  for (const number of answer.removed || []) delete badges[number];
+  return {
+    version: answer.version,
+    etag: etag || null,
+    event_today: answer.event_today,
+    generated_at: answer.generated_at,
+    offline_max_minutes: answer.offline_max_minutes,
+    keys: answer.keys || (current && current.keys) || [],
+    zones: answer.zones || (current && current.zones) || [],
+    badges,
+    fetched_at: fetchedAt,
+  };
+}
+
+/** Ask for what changed since the bundle we hold. Resolves to the bundle to keep (a 304
+ * only renews its time); rejects when the server cannot be reached or answers an error. */
+export async function refreshBundle(url, current) {
+  const address = new URL(url, window.location.href);
+  const headers = { Accept: "application/json" };
+  if (current) {
+    address.searchParams.set("since", current.version);
+    if (current.etag) headers["If-None-Match"] = current.etag;
+  }
+  const response = await fetch(address, { credentials: "same-origin", headers, cache: "no-store" });
+  const now = Date.now();
+  let bundle;
+  if (response.status === 304 && current) {
+    bundle = Object.assign({}, current, { fetched_at: now });
+  } else if (response.ok) {
+    bundle = mergeBundle(current, await response.json(), now, response.headers.get("ETag"));
+  } else {
+    throw new Error("bundle " + response.status);
+  }
+  await saveBundle(bundle);
+  return bundle;
+}
+
+function wireScan(scan) {
+  const item = {
+    zone: scan.zone, direction: scan.direction, nonce: scan.nonce,
+    scanned_at: scan.scanned_at, result: scan.result, reason: scan.reason,
+  };
+  if (scan.short) item.short = scan.short;
+  else item.code = scan.code;
+  return item;
+}
+
+/** Send every waiting scan, batch after batch. Resolves to how many the server now holds;
+ * rejects (the scans stay waiting) when it cannot be reached. */
+export async function uploadScans(url, csrfToken) {
+  let sent = 0;
+  for (;;) {
+    const scans = await pendingScans(BATCH_SIZE);
+    if (!scans.length) return sent;
+    const response = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken },
+      body: JSON.stringify({ scans: scans.map(wireScan) }),
+    });
+    if (!response.ok) throw new Error("batch " + response.status);
+    const answer = await response.json();
+    const held = new Set(answer.accepted_nonces || []);
+    const done = scans.map((scan) => scan.nonce).filter((nonce) => held.has(nonce));
+    await markSynced(done);
+    sent += done.length;
+    // A batch the server did not take whole would be sent again at once, forever.
+    if (done.length < scans.length) throw new Error("batch not taken whole");
+  }
+}

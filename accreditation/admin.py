@@ -22,6 +22,7 @@ from accreditation.models import (
 )
 from accreditation.permissions import PRINT, VET
 from accreditation.presentation import ACCREDITATION_TONES, BADGE_TONES, SCAN_TONES
+from accreditation.services.gate import gate_settings_changed
 from hanoi_summit.core.admin import ReadOnlyAdmin, choice_pill, date_set_filter, short_time, status_pill
 
 
@@ -35,10 +36,15 @@ def colour_swatch(colour, text_colour, label):
 
 @admin.register(Zone)
 class ZoneAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "capacity", "sort_order", "description"]
+    list_display = ["code", "name", "capacity", "second_entry", "sort_order", "description"]
     list_editable = ["sort_order"]
     search_fields = ["code", "name"]
     ordering = ["sort_order", "code"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Gates hold the zones (their names and second-entry rule) in their bundle.
+        gate_settings_changed()
 
 
 @admin.register(Category)
@@ -52,6 +58,11 @@ class CategoryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("default_zones")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The gates' bundle shows each badge's category name and colours.
+        gate_settings_changed(category=obj)
 
     @admin.display(description=_("colour"))
     def band(self, category):

@@ -3,9 +3,18 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Member
+
+
+class SecondEntry(models.TextChoices):
+    """What a gate does with an "in" scan of a badge already inside its zone."""
+
+    DENY = "deny", _("Deny (already inside)")
+    WARN = "warn", _("Let in with a warning")
+    ALLOW = "allow", _("Let in")
 
 
 class Zone(models.Model):
@@ -16,6 +25,14 @@ class Zone(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     #: Safety limit of people inside at once (informational; the gate shows occupancy).
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    #: A second "in" without an "out" between: denied, let in with a warning, or let in.
+    second_entry = models.CharField(
+        _("second entry"),
+        max_length=5,
+        choices=SecondEntry.choices,
+        default=SecondEntry.DENY,
+        db_default=SecondEntry.DENY,
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -226,6 +243,10 @@ class Badge(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_reason = models.CharField(max_length=200, blank=True)
+    #: The gate bundle's version at this badge's last change of what gates read (issue,
+    #: print, hand-over, revocation, its accreditation's status): GateVersion.last then.
+    #: Devices ask for the badges changed since the version they hold.
+    gate_version = models.BigIntegerField(default=0, db_default=0, db_index=True, editable=False)
 
     objects = BadgeQuerySet.as_manager()
 
@@ -275,6 +296,50 @@ class BadgeNumberCounter(models.Model):
         return str(self.last)
 
 
+class GateVersion(models.Model):
+    """One row: the gate bundle's version, the last one handed out. A change of what the
+    gates read locks it and takes the next number until its transaction commits, so
+    versions become visible in order and a device asking for "changes since" misses none."""
+
+    last = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("gate bundle version")
+
+    def __str__(self):
+        return str(self.last)
+
+
+class GateDevice(models.Model):
+    """A phone or scanner registered by the secretariat to one or more zones' gates.
+
+    It authenticates with its own token ("Authorization: Token gd_..."): only the token's
+    SHA-256 is stored, shown once when made or replaced, never readable later.
+    """
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    zones = models.ManyToManyField(Zone, related_name="gate_devices", verbose_name=_("zones"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: A revoked device's token opens nothing until the secretariat replaces it.
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True, editable=False)
+    #: Scans the device holds and has not sent yet, as it last said.
+    scans_waiting = models.PositiveIntegerField(_("scans waiting"), default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gate device")
+        verbose_name_plural = _("gate devices")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Direction(models.TextChoices):
     IN = "in", _("In")
     OUT = "out", _("Out")
@@ -294,6 +359,7 @@ class ScanReason(models.TextChoices):
     NOT_COLLECTED = "not_collected", _("Badge not collected")
     NOT_VALID_TODAY = "not_valid_today", _("Not valid today")
     REFUSED = "refused", _("Refused by security")
+    ALREADY_INSIDE = "already_inside", _("Already inside")
 
 
 class Scan(models.Model):
@@ -334,16 +400,41 @@ class Scan(models.Model):
     device = models.CharField(max_length=60, blank=True)
     #: Sent by scanners that retry: the same nonce is logged once (scan_nonce_unique).
     nonce = models.CharField(max_length=64, null=True, blank=True)
-    scanned_at = models.DateTimeField(auto_now_add=True)
+    #: When the badge was presented: the server's time, or the device's for a scan it
+    #: decided offline (a default rather than auto_now_add, which would overwrite it).
+    scanned_at = models.DateTimeField(default=timezone.now, editable=False)
+    #: Decided by a device without the server (its result and reason as it gave them),
+    #: received later in a batch at received_at.
+    offline = models.BooleanField(default=False, db_default=False)
+    received_at = models.DateTimeField(null=True, blank=True)
+    #: Granted offline although its badge was void before scanned_at: for security to follow.
+    granted_while_void = models.BooleanField(default=False, db_default=False)
+    #: An officer undid this scan (a wrong direction, a mistaken scan): it no longer counts.
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
 
     class Meta:
         verbose_name = _("scan")
         verbose_name_plural = _("scans")
-        permissions = [("check_in", "Can scan badges at a gate")]
+        permissions = [
+            ("check_in", "Can scan badges at a gate"),
+            ("undo_scan", "Can undo the last scan at a gate"),
+        ]
         ordering = ["-scanned_at"]
         indexes = [
             models.Index(fields=["zone", "result", "direction"]),
             models.Index(fields=["scanned_at"]),
+            # The few flagged scans, for security's list and figure.
+            models.Index(
+                fields=["scanned_at"], condition=Q(granted_while_void=True), name="scan_granted_while_void"
+            ),
         ]
         # A constraint rather than unique=True, which on PostgreSQL adds a second (LIKE) index
         # that no query uses and every scan would write.

@@ -203,9 +203,8 @@ CHECKIN_SYNCHRONOUS_COMMIT = env.bool("CHECKIN_SYNCHRONOUS_COMMIT", default=True
 # A gate account sees the photo of a badge it scanned this many seconds ago at most, and no
 # other: the photo is for comparing the face in front of the gate, not for browsing.
 GATE_PHOTO_WINDOW_SECONDS = 300
-# A gate that has not refreshed its list (the gate bundle) for this many minutes stops
-# deciding offline and says "sync needed": a revocation reaches an offline gate only when it
-# syncs, so how stale its list may get is the event's choice.
+# A gate device offline for longer than this says "sync needed" instead of deciding: its
+# list of revoked badges may be too old (sent to devices in the gate bundle).
 GATE_OFFLINE_MAX_MINUTES = env.int("GATE_OFFLINE_MAX_MINUTES", default=30)
 
 # --- Auth -----------------------------------------------------------------------------

@@ -3,10 +3,13 @@
 import base64
 import functools
 
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponseNotModified
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.authentication import TokenScheme
-from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.response import Response
@@ -14,8 +17,10 @@ from rest_framework.views import APIView
 
 from accreditation.badges import codes, keys
 from accreditation.gate import device
+from accreditation.gate.bundle import bundle_etag, gate_bundle, gate_version
+from accreditation.gate.http import bundle_response, device_zone_codes
 from accreditation.gate.lookup import gate_account
-from accreditation.gate.scan import badge_scan
+from accreditation.gate.scan import CheckInError, badge_scan
 from accreditation.gate.wire import CheckInInput, CheckInOutput
 from accreditation.models import Badge
 from accreditation.permissions import CHECK_IN
@@ -152,6 +157,46 @@ class PublicKeyView(APIView):
         )
 
 
+def _since(request):
+    """The ``since`` query parameter: a version (an integer), None when absent; 400 otherwise."""
+    value = request.query_params.get("since")
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise CheckInError(_("A bundle version (a whole number)."), code="bad_since", field="since") from None
+
+
+class GateBundleView(APIView):
+    """What a gate device needs to decide offline; see accreditation/gate/bundle.py."""
+
+    authentication_classes = [SessionAuthentication, GateTokenAuthentication]
+    permission_classes = [CanCheckIn]
+
+    @extend_schema(
+        operation_id="gate_bundle",
+        summary="The gate bundle: keys, zones and badges, for deciding offline",
+        description=(
+            "Answers the whole bundle (`full`: true) or, with `since` (a version the device "
+            "holds), only the badges changed after it. Sends an ETag and answers 304 to an "
+            "If-None-Match that names the current version. Compressed with gzip when the "
+            "device accepts it. Format: docs/gate-api.md."
+        ),
+        parameters=[
+            OpenApiParameter("since", int, required=False, description="The version the device holds.")
+        ],
+        responses={200: OpenApiTypes.OBJECT, 304: None, 400: ERROR_SCHEMA, 403: ERROR_SCHEMA},
+    )
+    def get(self, request):
+        since = _since(request)
+        etag = bundle_etag(gate_version())
+        if etag in request.headers.get("If-None-Match", ""):
+            return HttpResponseNotModified(headers={"ETag": etag})
+        found = gate_bundle(since=since, zone_codes=device_zone_codes(request))
+        return bundle_response(request, found)
+
+
 class RevokedListView(APIView):
     authentication_classes = [SessionAuthentication, GateTokenAuthentication]
     permission_classes = [CanCheckIn]
@@ -160,12 +205,18 @@ class RevokedListView(APIView):
         operation_id="badges_revoked",
         summary="Revoked badge versions, for offline scanners",
         description="Every (number, version) that is revoked, replaced by a newer print, or "
-        "whose accreditation was revoked or refused. Not paginated: scanners load it whole.",
+        "whose accreditation was revoked or refused. Not paginated: scanners load it whole. "
+        "With `since` (the `version` of an earlier answer) only those void since then.",
+        parameters=[
+            OpenApiParameter("since", int, required=False, description="The version the scanner holds.")
+        ],
         responses={
             200: inline_serializer(
                 "RevokedBadges",
                 fields={
                     "generated_at": serializers.DateTimeField(),
+                    "version": serializers.IntegerField(),
+                    "full": serializers.BooleanField(),
                     "count": serializers.IntegerField(),
                     "badges": inline_serializer(
                         "RevokedBadge",
@@ -178,6 +229,24 @@ class RevokedListView(APIView):
         },
     )
     def get(self, request):
-        void = Badge.objects.void().order_by("number", "version").values_list("number", "version")
+        since = _since(request)
+        # Read before the list, as the bundle does: a change in between comes again next time.
+        version = gate_version()
+        full = since is None or since < 0 or since > version
+        void = Badge.objects.void()
+        if not full:
+            # A badge becomes void by a change that stamps it (its revocation, its
+            # accreditation's move) or by a newer print, which is stamped itself.
+            newer = Badge.objects.filter(number=OuterRef("number"), version__gt=OuterRef("version"))
+            void = void.filter(Q(gate_version__gt=since) | Exists(newer.filter(gate_version__gt=since)))
+        void = void.order_by("number", "version").values_list("number", "version")
         rows = [{"number": number, "version": version} for number, version in void]
-        return Response({"generated_at": timezone.now(), "count": len(rows), "badges": rows})
+        return Response(
+            {
+                "generated_at": timezone.now(),
+                "version": version,
+                "full": full,
+                "count": len(rows),
+                "badges": rows,
+            }
+        )

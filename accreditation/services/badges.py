@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accreditation.models import FIRST_BADGE_NUMBER, Accreditation, Badge, BadgeNumberCounter
 from accreditation.models import AccreditationStatus as S
+from accreditation.services.gate import gate_accreditation_moved
 from accreditation.services.transitions import (
     lock_accreditation,
     lock_accreditations,
@@ -106,6 +107,7 @@ def badge_issue_many(*, accreditations, actor):
     Accreditation.objects.filter(pk__in=[acc.pk for acc in locked]).update(
         status=S.BADGE_ISSUED, updated_at=now
     )
+    gate_accreditation_moved([acc.pk for acc in locked], S.BADGE_ISSUED)
     for acc in locked:
         acc.status = S.BADGE_ISSUED
     audit_record_many(

@@ -15,6 +15,7 @@ from accreditation import selectors
 from accreditation.models import Accreditation, Badge, BadgeLayout, PrintBatch
 from accreditation.models import AccreditationStatus as S
 from accreditation.services.badges import badge_issue_many
+from accreditation.services.gate import gate_accreditation_moved
 from accreditation.services.transitions import lock_accreditations
 from accreditation.workflow import AccreditationError, check_move
 from hanoi_summit.core.audit import audit_record_many
@@ -58,6 +59,7 @@ def badge_print_batch(*, badges, layout, actor):
     batch = PrintBatch.objects.create(layout=layout, total=len(locked), created_by=actor, progress_at=now)
     Badge.objects.filter(pk__in=ids).update(printed_at=now, printed_by=actor, print_batch=batch)
     Accreditation.objects.filter(pk__in=list(accreditations)).update(status=S.PRINTED, updated_at=now)
+    gate_accreditation_moved(list(accreditations), S.PRINTED)
     audit_record_many(
         [
             (

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accreditation.models import Accreditation
+from accreditation.services.gate import gate_accreditation_moved
 from accreditation.workflow import AccreditationError, check_move
 from delegations.selectors import focal_point_emails
 from hanoi_summit.core.audit import audit_record
@@ -43,6 +44,7 @@ def move(accreditation, new_status, *, actor, action, note="", extra=None):
     check_move(before, new_status)
     accreditation.status = new_status
     accreditation.save()
+    gate_accreditation_moved([accreditation.pk], new_status)
     audit_record(
         actor=actor,
         action=action,

@@ -164,7 +164,7 @@ export function checkCharacter(number) {
  */
 export function parseShort(text) {
   const compact = String(text || "").replace(/\s+/g, "").toUpperCase();
-  const match = /^(\d{1,10})-?([0-9A-Z])$/.exec(compact);
+  const match = /^(\d{1,9})-?([0-9A-Z])$/.exec(compact);
   if (!match) return null;
   const number = Number(match[1]);
   const expected = checkCharacter(number);

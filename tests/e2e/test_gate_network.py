@@ -1,0 +1,60 @@
+"""The gate app when the network misbehaves: a dropped request is never shown as a denial,
+and scans made while an answer is slow are queued, answered in order, each logged."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from accreditation.badges import codes
+from accreditation.models import Scan
+from tests.e2e.gate_app import gate_world, open_gate, scan, verdict
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world(db):
+    return gate_world()
+
+
+def test_a_dropped_request_is_decided_on_the_device_never_denied(page, world):
+    open_gate(page)
+    page.route(f"**{reverse('api-checkin')}", lambda route: route.abort())
+
+    line = scan(page, codes.badge_code(world["granted"]))
+
+    assert verdict(line) == ("granted", "ok", "no_connection")
+    panel = page.locator("#checkin-answer [data-result=granted]")
+    text = panel.inner_text().lower()
+    assert "no connection: decided on this device" in text
+    assert "denied" not in text
+
+
+def test_two_scans_under_latency_get_two_answers_in_order(page, world):
+    open_gate(page)
+
+    def slow(route):
+        time.sleep(0.8)
+        route.continue_()
+
+    page.route(f"**{reverse('api-checkin')}", slow)
+    first, second = codes.badge_code(world["granted"]), codes.badge_code(world["wrong_zone"])
+    nonces = page.evaluate(
+        """async ([first, second]) => {
+            const one = hsGate.submit(first);
+            await new Promise((done) => setTimeout(done, 50));
+            return [one, hsGate.submit(second)];
+        }""",
+        [first, second],
+    )
+
+    lines = [page.locator(f'#gate-log li[data-nonce="{nonce}"]') for nonce in nonces]
+    assert verdict(lines[1]) == ("denied", "wrong_zone", "server")
+    assert verdict(lines[0]) == ("granted", "ok", "server")
+    # Newest first in the log; the panel shows the newer scan, not the late first answer.
+    assert page.locator("#gate-log li").nth(0).get_attribute("data-nonce") == nonces[1]
+    assert page.locator("#gate-log li").nth(1).get_attribute("data-nonce") == nonces[0]
+    assert page.locator("#checkin-answer [data-nonce]").get_attribute("data-nonce") == nonces[1]
+    logged = dict(Scan.objects.filter(nonce__in=nonces).values_list("nonce", "reason"))
+    assert logged == {nonces[0]: "ok", nonces[1]: "wrong_zone"}

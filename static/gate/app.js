@@ -343,7 +343,9 @@ function setupCamera() {
     }
     try {
       video.classList.remove("d-none");
-      stop = await startCamera(video, submit);
+      const camera = await startCamera(video, submit);
+      stop = camera.stop;
+      root.dataset.camera = camera.reader;
       button.setAttribute("aria-pressed", "true");
     } catch (error) {
       video.classList.add("d-none");

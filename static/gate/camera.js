@@ -10,10 +10,11 @@ async function makeReader(video) {
       const formats = await window.BarcodeDetector.getSupportedFormats();
       if (formats.includes("qr_code")) {
         const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-        return async () => {
+        const read = async () => {
           const found = await detector.detect(video);
           return found.length ? found[0].rawValue : null;
         };
+        return { name: "barcode-detector", read };
       }
     } catch (error) {
       // Fall through to jsQR.
@@ -22,7 +23,7 @@ async function makeReader(video) {
   if (typeof window.jsQR !== "function") return null;
   const canvas = document.createElement("canvas");
   const context = canvas.getContext("2d", { willReadFrequently: true });
-  return async () => {
+  const read = async () => {
     const width = video.videoWidth;
     const height = video.videoHeight;
     if (!width || !height) return null;
@@ -33,19 +34,21 @@ async function makeReader(video) {
     const found = window.jsQR(image.data, width, height, { inversionAttempts: "attemptBoth" });
     return found ? found.data : null;
   };
+  return { name: "jsqr", read };
 }
 
 export function cameraAvailable() {
   return Boolean(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
 }
 
-/** Start reading codes from the camera into onCode(text); resolves to a stop() function. */
+/** Start reading codes from the camera into onCode(text); resolves to {stop(), reader}
+ * (which decoder reads: "barcode-detector" or "jsqr"). */
 export async function startCamera(video, onCode) {
   const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
   video.srcObject = stream;
   await video.play();
-  const read = await makeReader(video);
-  if (!read) {
+  const reader = await makeReader(video);
+  if (!reader) {
     stream.getTracks().forEach((track) => track.stop());
     throw new Error("no QR reader");
   }
@@ -54,7 +57,7 @@ export async function startCamera(video, onCode) {
   const tick = async () => {
     if (!running) return;
     try {
-      const code = await read();
+      const code = await reader.read();
       const now = Date.now();
       // One scan per badge held up: the same code again only after a pause.
       if (code && (code !== last.code || now - last.at > SAME_CODE_PAUSE_MS)) {
@@ -69,9 +72,10 @@ export async function startCamera(video, onCode) {
     window.setTimeout(tick, FRAME_INTERVAL_MS);
   };
   tick();
-  return () => {
+  const stop = () => {
     running = false;
     stream.getTracks().forEach((track) => track.stop());
     video.srcObject = null;
   };
+  return { stop, reader: reader.name };
 }

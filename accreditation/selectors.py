@@ -14,6 +14,7 @@ from accreditation.models import (
     Category,
     Direction,
     PrintBatch,
+    Scan,
     ScanResult,
     Zone,
 )
@@ -213,3 +214,21 @@ def zone_occupancy(*, now=None):
         n_out=Count("scans", filter=today & Q(scans__direction=Direction.OUT)),
     ).order_by("sort_order", "code")
     return [ZoneOccupancy(zone=z, ins=z.n_in, outs=z.n_out) for z in zones]
+
+
+# --- Gate alerts for security --------------------------------------------------------------
+
+
+def scans_granted_while_void():
+    """Scans a gate granted offline for a badge void before the scan (gate/offline.py),
+    newest first, with the person and the zone."""
+    return (
+        Scan.objects.filter(granted_while_void=True)
+        .select_related("zone", "badge__accreditation__member__delegation", "badge__category")
+        .order_by("-scanned_at", "-id")
+    )
+
+
+def gate_alert_count():
+    """How many scans were granted offline for a void badge. One query (a partial index)."""
+    return Scan.objects.filter(granted_while_void=True).count()

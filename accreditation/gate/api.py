@@ -18,10 +18,11 @@ from rest_framework.views import APIView
 from accreditation.badges import codes, keys
 from accreditation.gate import device
 from accreditation.gate.bundle import bundle_etag, gate_bundle, gate_version
-from accreditation.gate.http import bundle_response, device_zone_codes
+from accreditation.gate.http import bundle_response, device_zone_codes, gate_device_of
 from accreditation.gate.lookup import gate_account
+from accreditation.gate.offline import OfflineScan, offline_scans_store
 from accreditation.gate.scan import CheckInError, badge_scan
-from accreditation.gate.wire import CheckInInput, CheckInOutput
+from accreditation.gate.wire import BatchInput, BatchOutput, CheckInInput, CheckInOutput
 from accreditation.models import Badge
 from accreditation.permissions import CHECK_IN
 from hanoi_summit.core.api import ErrorOutput
@@ -155,6 +156,37 @@ class PublicKeyView(APIView):
                 "public_key_raw_base64": base64.b64encode(keys.public_key_raw()).decode(),
             }
         )
+
+
+class CheckInBatchView(APIView):
+    """Scans a device decided offline, sent when it is back online; see gate/offline.py."""
+
+    authentication_classes = [SessionAuthentication, GateTokenAuthentication]
+    permission_classes = [CanCheckIn]
+
+    @extend_schema(
+        operation_id="checkin_batch",
+        summary="Send the scans a device decided offline",
+        description=(
+            "Each scan is stored once (a nonce the server has is skipped) with the device's "
+            "time, result and reason, marked offline. At most 500 per request. A malformed "
+            "item refuses the whole batch: 400 with a `code` (`invalid`, `unknown_zone`, "
+            "`bad_verdict`, `bad_check_character`, `batch_too_large`), nothing stored."
+        ),
+        request=BatchInput,
+        responses={200: BatchOutput, 400: ERROR_SCHEMA, 403: ERROR_SCHEMA},
+    )
+    def post(self, request):
+        batch = BatchInput(data=request.data)
+        batch.is_valid(raise_exception=True)
+        values = batch.validated_data
+        device = gate_device_of(request)
+        outcome = offline_scans_store(
+            [OfflineScan(**item) for item in values["scans"]],
+            officer_id=request.user.pk,
+            device=device.name if device else values.get("device", ""),
+        )
+        return Response(BatchOutput(outcome).data)
 
 
 def _since(request):

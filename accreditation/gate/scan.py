@@ -140,7 +140,7 @@ def _decide(badge: ScannedBadge, zone_code, today: dt.date):
     return ScanReason.OK
 
 
-def _excerpt(code):
+def code_excerpt_of(code):
     # Keep printable characters only: a NUL byte is refused by PostgreSQL text columns.
     # isprintable() is False for every category C character (and a few more): the usual
     # scanned code passes that test at once and skips the per-character filter.
@@ -150,7 +150,7 @@ def _excerpt(code):
     return "".join(c for c in text if unicodedata.category(c)[0] != "C")
 
 
-def _digest(code):
+def code_digest_of(code):
     """SHA-256 (hex) of the whole presented code, as Scan.code_digest keeps it."""
     text = code if isinstance(code, str) else ""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -211,7 +211,7 @@ def _replay(nonce, *, code, zone_code, direction, officer_id):
     )
     if scan is None:
         return None
-    asked = (_digest(code), zone_code or "", direction, officer_id)
+    asked = (code_digest_of(code), zone_code or "", direction, officer_id)
     if (scan.code_digest, scan.zone.code, scan.direction, scan.officer_id) != asked:
         raise CheckInError(
             _("This nonce was already used for another scan: send a new one."),
@@ -290,8 +290,8 @@ def _judge(lookup, direction, officer_id, device, nonce):
         direction,
         result,
         reason,
-        _excerpt(lookup.code),
-        _digest(lookup.code),
+        code_excerpt_of(lookup.code),
+        code_digest_of(lookup.code),
         officer_id,
         (device or "")[:DEVICE_LENGTH],
         nonce,

@@ -4,8 +4,10 @@ These serializers define the rules and document the API (OpenAPI); CheckInView v
 and answers with them. The device fast path (device.py) applies the same rules by hand.
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accreditation.gate.offline import MAX_BATCH
 from accreditation.models import Direction, Scan, ScanReason, ScanResult, Zone
 
 #: Longer than any genuine code; anything longer is refused before it is logged.
@@ -60,3 +62,43 @@ class CheckInOutput(serializers.Serializer):
     scan_id = serializers.IntegerField()
     replayed = serializers.BooleanField()
     badge = BadgeOutput(allow_null=True, help_text="Present when the badge is genuine.")
+
+
+#: The longest short number a person may type ("101333-K" with spaces to spare).
+MAX_SHORT_LENGTH = 20
+
+
+class BatchScanInput(serializers.Serializer):
+    """One scan a device decided offline (accreditation.gate.offline)."""
+
+    code = serializers.CharField(max_length=MAX_CODE_LENGTH, required=False, help_text="The scanned QR text.")
+    short = serializers.CharField(
+        max_length=MAX_SHORT_LENGTH, required=False, help_text="Or the typed short number, e.g. 101333-K."
+    )
+    zone = serializers.CharField(max_length=_max_length(Zone, "code"))
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    nonce = serializers.CharField(max_length=_max_length(Scan, "nonce"), help_text="Unique per scan.")
+    scanned_at = serializers.DateTimeField(help_text="The device's time of the scan, ISO 8601 with offset.")
+    result = serializers.ChoiceField(choices=ScanResult.choices)
+    reason = serializers.ChoiceField(choices=ScanReason.choices)
+
+    def validate(self, attrs):
+        if bool(attrs.get("code")) == bool(attrs.get("short")):
+            raise serializers.ValidationError(
+                {"code": [_("Send either the scanned code or the typed short number.")]}, code="code_or_short"
+            )
+        return attrs
+
+
+class BatchInput(serializers.Serializer):
+    scans = BatchScanInput(many=True, allow_empty=True, max_length=MAX_BATCH)
+    device = serializers.CharField(max_length=_max_length(Scan, "device"), required=False, allow_blank=True)
+    waiting = serializers.IntegerField(
+        min_value=0, required=False, help_text="Scans the device still holds after this batch."
+    )
+
+
+class BatchOutput(serializers.Serializer):
+    stored = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    accepted_nonces = serializers.ListField(child=serializers.CharField(), source="nonces")

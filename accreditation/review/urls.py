@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/return/", views.review_return, name="return"),
     path("<int:pk>/reject/", views.review_reject, name="reject"),
     path("security/", views.vetting_queue, name="vetting-queue"),
+    path("security/gate-alerts/", views.gate_alerts, name="gate-alerts"),
     path("security/<int:pk>/", views.vetting_detail, name="vetting-detail"),
     path("security/<int:pk>/clear/", views.vetting_decide, {"decision": "clear"}, name="clear"),
     path("security/<int:pk>/refuse/", views.vetting_decide, {"decision": "refuse"}, name="refuse"),

@@ -149,6 +149,17 @@ def review_reject(request, pk):
 
 
 @any_perm_required(VET)
+def gate_alerts(request):
+    """Scans granted offline for a badge revoked before them: who went in, where, when."""
+    page = page_of(request, selectors.scans_granted_while_void())
+    return render(
+        request,
+        "accreditation/gate_alerts.html",
+        {"page": page, "querystring": querystring_without_page(request)},
+    )
+
+
+@any_perm_required(VET)
 def vetting_queue(request):
     form = QueueFilterForm(request.GET, statuses=sorted(VETTING_QUEUE))
     page = page_of(request, selectors.vetting_queue(filters=form.filters()))

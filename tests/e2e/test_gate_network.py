@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accreditation.badges import codes
 from accreditation.models import Scan
@@ -29,6 +30,13 @@ def test_a_dropped_request_is_decided_on_the_device_never_denied(page, world):
     text = panel.inner_text().lower()
     assert "no connection: decided on this device" in text
     assert "denied" not in text
+
+    # Decided here, so kept for the upload: it reaches the log once the server answers again.
+    page.unroute(f"**{reverse('api-checkin')}")
+    page.evaluate("hsGate.sync()")
+    expect(page.locator("#gate-pending")).to_have_attribute("data-count", "0")
+    stored = Scan.objects.get(nonce=line.get_attribute("data-nonce"))
+    assert stored.offline and (stored.result, stored.reason) == ("granted", "ok")
 
 
 def test_two_scans_under_latency_get_two_answers_in_order(page, world):

@@ -5,10 +5,21 @@ const CONFIG = {{ config|safe }};
 // On a network that hangs rather than fails, the copy kept answers after this long.
 const NETWORK_WAIT_MS = 3000;
 
+/** Keep the gate page itself (the officer's signed-in copy), so that the gate opens
+ * offline after its first visit; a login page a redirect answers with is not kept. */
+async function keepPage(cache) {
+  try {
+    const response = await fetch(CONFIG.page, { credentials: "same-origin" });
+    if (response.ok && !response.redirected) await cache.put(CONFIG.page, response);
+  } catch (error) {
+    // Kept at the next visit.
+  }
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CONFIG.cache)
-      .then((cache) => cache.addAll(CONFIG.assets.concat([CONFIG.manifest])))
+      .then((cache) => cache.addAll(CONFIG.assets.concat([CONFIG.manifest])).then(() => keepPage(cache)))
       .then(() => self.skipWaiting()),
   );
 });

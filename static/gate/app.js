@@ -4,7 +4,7 @@
 // scan for the batch upload. Nothing here decides: rules.js does.
 
 import { decide } from "./rules.js";
-import { parseShort, verifierName } from "./code.js";
+import { parseShort, useVerifier, verifierName } from "./code.js";
 import * as store from "./store.js";
 import { refreshBundle, uploadScans } from "./sync.js";
 import * as ui from "./ui.js";
@@ -243,6 +243,7 @@ async function process(entry) {
   if (entry.state === "done") ui.sound(entry.warning ? "warn" : entry.result);
   else if (entry.state !== "checking") ui.sound("denied");
   refreshStatus();
+  if (hooks.onVerdict) hooks.onVerdict(entry);
 }
 
 async function pump() {
@@ -379,7 +380,9 @@ async function start() {
   root.dataset.ready = "1";
 }
 
-// For the browser tests and the benchmark: the device's pure decision and its state.
-window.hsGate = { decide, submit, sync, state, verifierName, store };
+// For the browser tests and the benchmark: the device's pure decision, its state, and a
+// hook called once a scan's verdict is on the screen.
+const hooks = { onVerdict: null };
+window.hsGate = { decide, submit, sync, state, verifierName, useVerifier, store, hooks };
 
 start();

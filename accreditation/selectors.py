@@ -15,6 +15,7 @@ from accreditation.models import (
     Direction,
     PrintBatch,
     Scan,
+    ScanReason,
     ScanResult,
     Zone,
 )
@@ -208,9 +209,13 @@ def zone_occupancy(*, now=None):
     """
     now = timezone.localtime(now or event_now(), HANOI)
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    today = Q(scans__result=ScanResult.GRANTED, scans__scanned_at__gte=midnight)
+    today = Q(
+        scans__result=ScanResult.GRANTED, scans__scanned_at__gte=midnight, scans__undone_at__isnull=True
+    )
+    # A second entry let in with a warning (logged already_inside) does not count twice.
+    first_in = Q(scans__direction=Direction.IN) & ~Q(scans__reason=ScanReason.ALREADY_INSIDE)
     zones = Zone.objects.annotate(
-        n_in=Count("scans", filter=today & Q(scans__direction=Direction.IN)),
+        n_in=Count("scans", filter=today & first_in),
         n_out=Count("scans", filter=today & Q(scans__direction=Direction.OUT)),
     ).order_by("sort_order", "code")
     return [ZoneOccupancy(zone=z, ins=z.n_in, outs=z.n_out) for z in zones]

@@ -230,6 +230,7 @@ def _response(outcome):
         "direction": outcome.direction,
         "scan_id": outcome.scan_id,
         "replayed": outcome.replayed,
+        "warning": outcome.warning,
         "badge": None
         if badge is None
         else {

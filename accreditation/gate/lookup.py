@@ -15,11 +15,22 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accreditation.badges import codes
-from accreditation.models import Accreditation, Badge, Category, ScanReason, Zone
+from accreditation.models import (
+    Accreditation,
+    Badge,
+    Category,
+    Scan,
+    ScanReason,
+    ScanResult,
+    SecondEntry,
+    Zone,
+)
 from delegations.models import Delegation, Member
+from hanoi_summit.core.clock import HANOI, event_now
 from hanoi_summit.core.db import execute_prepared
 
 # --- The zone and the badge ----------------------------------------------------------------
@@ -56,6 +67,9 @@ class ScannedBadge:
     category_colour: str
     category_text_colour: str
     has_newer: bool
+    #: The direction of this badge's last granted, not undone scan at the zone today
+    #: (None: none today): "in" means the person is inside.
+    last_direction: str | None = None
 
     @classmethod
     def of(cls, badge, *, has_newer):
@@ -87,7 +101,8 @@ class ScannedBadge:
         )
 
 
-#: ScannedBadge's fields, in order, as (table alias, column); has_newer is computed last.
+#: ScannedBadge's fields, in order, as (table alias, column); has_newer and last_direction
+#: are computed last.
 _SCAN_COLUMNS = (
     ("b", "id"),
     ("b", "number"),
@@ -114,15 +129,20 @@ _SCAN_COLUMNS = (
 
 
 def _scan_sql():
-    badge, zone = Badge._meta.db_table, Zone._meta.db_table
+    badge, zone, scan = Badge._meta.db_table, Zone._meta.db_table, Scan._meta.db_table
     # Aliased, so that the account's query can nest this SELECT (one round trip for both).
     columns = ", ".join(f"{alias}.{column} AS {alias}_{column}" for alias, column in _SCAN_COLUMNS)
     # The zone is always found (or there is no row); the badge side is NULL when the code's
     # (number, version) is unknown or the signature failed (number NULL matches nothing).
-    # The "newer version" probe and the badge itself use the unique (number, version) index.
+    # The "newer version" probe and the badge itself use the unique (number, version) index;
+    # "inside already?" reads the badge's scans (the scan log's badge index): a handful a day.
+    # Its placeholder (today's midnight) comes first, as it is in the SELECT list.
     return (
-        f"SELECT z.id AS z_id, z.code AS z_code, {columns}, "
-        f"EXISTS (SELECT 1 FROM {badge} n WHERE n.number = b.number AND n.version > b.version) AS b_has_newer "
+        f"SELECT z.id AS z_id, z.code AS z_code, z.second_entry AS z_second_entry, {columns}, "
+        f"EXISTS (SELECT 1 FROM {badge} n WHERE n.number = b.number AND n.version > b.version) AS b_has_newer, "
+        f"(SELECT s.direction FROM {scan} s WHERE s.badge_id = b.id AND s.zone_id = z.id "
+        f"AND s.result = '{ScanResult.GRANTED.value}' AND s.undone_at IS NULL AND s.scanned_at >= %s "
+        f"ORDER BY s.scanned_at DESC, s.id DESC LIMIT 1) AS b_last_direction "
         f"FROM {zone} z "
         f"LEFT JOIN {badge} b ON b.number = %s AND b.version = %s "
         f"LEFT JOIN {Accreditation._meta.db_table} a ON a.id = b.accreditation_id "
@@ -133,7 +153,8 @@ def _scan_sql():
     )
 
 
-#: The zone and badge lookup of a scan, with %s for the badge number, version and zone code.
+#: The zone and badge lookup of a scan, with %s for today's midnight, the badge number,
+#: version and zone code.
 _SCAN_SQL = _scan_sql()
 
 
@@ -151,6 +172,15 @@ class ScanLookup:
     zone_id: int | None
     zone_code: str | None
     badge: ScannedBadge | None
+    #: The zone's SecondEntry rule.
+    zone_second_entry: str = SecondEntry.DENY
+
+
+def entries_since():
+    """From when a scan in counts as "inside": midnight in Hanoi, by the event clock, as
+    selectors.zone_occupancy counts (nobody scans out when the venue closes at night)."""
+    now = timezone.localtime(event_now(), HANOI)
+    return connection.ops.adapt_datetimefield_value(now.replace(hour=0, minute=0, second=0, microsecond=0))
 
 
 def _scan_params(code, zone_code):
@@ -158,8 +188,8 @@ def _scan_params(code, zone_code):
     try:
         signed = codes.decode(code)
     except codes.CodeError as error:
-        return None, ScanReason(error.code), [None, None, zone_code or ""]
-    return signed, None, [signed.number, signed.version, zone_code or ""]
+        return None, ScanReason(error.code), [entries_since(), None, None, zone_code or ""]
+    return signed, None, [entries_since(), signed.number, signed.version, zone_code or ""]
 
 
 def _to_date(value):
@@ -169,14 +199,23 @@ def _to_date(value):
 
 def _scan_lookup_of(code, zone_code, signed, code_error, values):
     """The ScanLookup of one _SCAN_SQL row (None or all NULL: no such zone)."""
-    zone_id, zone_found = (values[0], values[1]) if values else (None, None)
+    zone_id, zone_found, second_entry = (values[0], values[1], values[2]) if values else (None, None, None)
     badge = None
-    if zone_id is not None and values[2] is not None:
-        fields = list(values[2 : 3 + len(_SCAN_COLUMNS)])
+    if zone_id is not None and values[3] is not None:
+        fields = list(values[3 : 5 + len(_SCAN_COLUMNS)])
         fields[4], fields[5] = _to_date(fields[4]), _to_date(fields[5])
-        fields[-1] = bool(fields[-1])
+        fields[-2] = bool(fields[-2])
         badge = ScannedBadge(*fields)
-    return ScanLookup(code, zone_code or "", signed, code_error, zone_id, zone_found, badge)
+    return ScanLookup(
+        code,
+        zone_code or "",
+        signed,
+        code_error,
+        zone_id,
+        zone_found,
+        badge,
+        second_entry or SecondEntry.DENY,
+    )
 
 
 def scan_lookup(code, zone_code):

@@ -66,9 +66,13 @@ def _checked_verdict(index, item):
         raise _refused(index, _("direction must be “in” or “out”."), "bad_direction", "direction")
     if item.result not in ScanResult.values or item.reason not in ScanReason.values:
         raise _refused(index, _("unknown result or reason."), "bad_verdict", "reason")
-    # A warned second entry is granted with reason ok (docs/gate-api.md).
-    if (item.result == ScanResult.GRANTED) != (item.reason == ScanReason.OK):
-        raise _refused(index, _("a scan is granted exactly when its reason is ok."), "bad_verdict", "reason")
+    # A warned second entry is granted with reason ok (docs/gate-api.md), or already_inside
+    # as the server logs it.
+    granted_reasons = (ScanReason.OK, ScanReason.ALREADY_INSIDE)
+    if item.result == ScanResult.GRANTED and item.reason not in granted_reasons:
+        raise _refused(index, _("a granted scan's reason is ok."), "bad_verdict", "reason")
+    if item.result == ScanResult.DENIED and item.reason == ScanReason.OK:
+        raise _refused(index, _("a denied scan needs its reason."), "bad_verdict", "reason")
 
 
 def _badge_keys(index, item):

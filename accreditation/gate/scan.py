@@ -2,7 +2,7 @@
 
 One decision for the gate page, the check-in API and the device fast path: ``badge_scan``
 reads what it decides on (lookup.scan_lookup), ``judge`` is given it (a device reads it with
-its token). Both decide (``_decide``) and record the scan: one INSERT that commits on its
+its token). Both decide (``decide``) and record the scan: one INSERT that commits on its
 own, the only write, so no transaction is opened around it.
 """
 
@@ -25,6 +25,7 @@ from accreditation.models import (
     Scan,
     ScanReason,
     ScanResult,
+    SecondEntry,
     badge_is_void,
 )
 from delegations.models import delegation_label_of, function_label_of
@@ -49,6 +50,7 @@ EXPLANATIONS = {
     ScanReason.NOT_COLLECTED: _("This badge was never handed over at the badge desk. Call security."),
     ScanReason.NOT_VALID_TODAY: _("This badge is not valid today."),
     ScanReason.REFUSED: _("This person was refused by security. Call security."),
+    ScanReason.ALREADY_INSIDE: _("This badge is already inside this zone: it has not gone out since."),
 }
 
 
@@ -86,6 +88,8 @@ class ScanOutcome:
     badge: BadgeDisplay | None = None
     #: True when a retried scan's nonce matched: this is the first scan's outcome.
     replayed: bool = False
+    #: "already_inside" when granted in a zone that warns of a second entry.
+    warning: str | None = None
 
     @property
     def granted(self):
@@ -93,6 +97,8 @@ class ScanOutcome:
 
     @property
     def explanation(self):
+        if self.warning:
+            return str(EXPLANATIONS[self.warning])
         return str(EXPLANATIONS[self.reason])
 
     @property
@@ -124,12 +130,29 @@ def _display(badge: ScannedBadge):
     )
 
 
-def _decide(badge: ScannedBadge, zone_code, today: dt.date):
+@dataclass(frozen=True)
+class Verdict:
+    """What the rules say of one scan: the result, the reason, and a warning for the officer
+    (a second entry in a zone that warns). ``logged_reason`` is the reason the log keeps: a
+    warned second entry is granted, logged as already_inside, so it does not count twice."""
+
+    result: str
+    reason: str
+    warning: str | None = None
+
+    @property
+    def logged_reason(self):
+        return ScanReason.ALREADY_INSIDE if self.warning else self.reason
+
+
+def _badge_reason(badge: ScannedBadge, zone_code, today: dt.date):
     status = badge.status
+    if badge.has_newer:
+        return ScanReason.REVOKED
     if status == AccreditationStatus.REFUSED:
         # Void too (badge_is_void), but the officer is told why: security refused them.
         return ScanReason.REFUSED
-    if badge_is_void(revoked_at=badge.revoked_at, has_newer=badge.has_newer, accreditation_status=status):
+    if badge_is_void(revoked_at=badge.revoked_at, has_newer=False, accreditation_status=status):
         return ScanReason.REVOKED
     if badge.collected_at is None:
         return ScanReason.NOT_COLLECTED
@@ -138,6 +161,25 @@ def _decide(badge: ScannedBadge, zone_code, today: dt.date):
     if zone_code not in badge.zone_codes.split():
         return ScanReason.WRONG_ZONE
     return ScanReason.OK
+
+
+def decide(badge: ScannedBadge, zone_code, direction, today: dt.date, second_entry=SecondEntry.DENY):
+    """The Verdict on a genuine code's badge (None: unknown number). The rule table that gate
+    devices apply offline too (docs/gate-api.md; tests/accreditation/gate/vectors.json):
+    revoked (a newer print exists) -> refused -> revoked -> not_collected -> not_valid_today
+    -> wrong_zone -> already_inside ("in" while the last granted scan here today was "in",
+    per the zone's second-entry rule) -> ok."""
+    if badge is None:
+        return Verdict(ScanResult.DENIED, ScanReason.UNKNOWN)
+    reason = _badge_reason(badge, zone_code, today)
+    if reason != ScanReason.OK:
+        return Verdict(ScanResult.DENIED, reason)
+    if direction == Direction.IN and badge.last_direction == Direction.IN:
+        if second_entry == SecondEntry.DENY:
+            return Verdict(ScanResult.DENIED, ScanReason.ALREADY_INSIDE)
+        if second_entry == SecondEntry.WARN:
+            return Verdict(ScanResult.GRANTED, ScanReason.OK, warning=ScanReason.ALREADY_INSIDE)
+    return Verdict(ScanResult.GRANTED, ScanReason.OK)
 
 
 def code_excerpt_of(code):
@@ -218,9 +260,11 @@ def _replay(nonce, *, code, zone_code, direction, officer_id):
             code="nonce_reused",
             field="nonce",
         )
+    warned = scan.result == ScanResult.GRANTED and scan.reason == ScanReason.ALREADY_INSIDE
     return ScanOutcome(
         result=scan.result,
-        reason=scan.reason,
+        reason=ScanReason.OK if warned else scan.reason,
+        warning=ScanReason.ALREADY_INSIDE if warned else None,
         zone=scan.zone.code,
         direction=scan.direction,
         scan_id=scan.pk,
@@ -280,16 +324,15 @@ def _judge(lookup, direction, officer_id, device, nonce):
         raise CheckInError(_("There is no zone with this code."), code="unknown_zone", field="zone")
     badge, zone_code = lookup.badge, lookup.zone_code
     if lookup.signed is None:
-        reason = lookup.code_error
+        verdict = Verdict(ScanResult.DENIED, lookup.code_error)
     else:
-        reason = ScanReason.UNKNOWN if badge is None else _decide(badge, zone_code, today_in_hanoi())
-    result = ScanResult.GRANTED if reason == ScanReason.OK else ScanResult.DENIED
+        verdict = decide(badge, zone_code, direction, today_in_hanoi(), lookup.zone_second_entry)
     values = [
         badge.pk if badge else None,
         lookup.zone_id,
         direction,
-        result,
-        reason,
+        verdict.result,
+        verdict.logged_reason,
         code_excerpt_of(lookup.code),
         code_digest_of(lookup.code),
         officer_id,
@@ -316,8 +359,9 @@ def _judge(lookup, direction, officer_id, device, nonce):
             raise
         return replayed
     return ScanOutcome(
-        result=result,
-        reason=reason,
+        result=verdict.result,
+        reason=verdict.reason,
+        warning=verdict.warning,
         zone=zone_code,
         direction=direction,
         scan_id=scan_id,

@@ -61,6 +61,10 @@ class CheckInOutput(serializers.Serializer):
     direction = serializers.CharField()
     scan_id = serializers.IntegerField()
     replayed = serializers.BooleanField()
+    warning = serializers.CharField(
+        allow_null=True,
+        help_text='"already_inside": granted, but the badge had not gone out (a zone that warns).',
+    )
     badge = BadgeOutput(allow_null=True, help_text="Present when the badge is genuine.")
 
 

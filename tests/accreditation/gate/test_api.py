@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from accreditation.badges import codes, keys
 from accreditation.gate import device as device_path
-from accreditation.models import AccreditationStatus, Badge, Scan
+from accreditation.models import AccreditationStatus, Badge, Scan, SecondEntry, Zone
 from tests.accreditation.gate.test_scan import collected_badge
 from tests.factories import BadgeFactory, StaffUserFactory
 from tests.postgres import backend_pid
@@ -293,6 +293,8 @@ def test_both_paths_answer_alike(zones, device, monkeypatch, granted):
     """The same scan through the device path, then through DRF's (CheckInView with its
     serializers): the same bytes but for the scan's id, and the same headers but two."""
     code = codes.badge_code(collected_badge()) if granted else "garbage"
+    # The same badge goes in twice: a zone that lets a second entry in grants both.
+    Zone.objects.filter(code="PLN").update(second_entry=SecondEntry.ALLOW)
     body = {"code": code, "zone": "PLN", "direction": "in"}
     fast = post(device, body)
     monkeypatch.setattr(device_path, "answer", lambda request: None)

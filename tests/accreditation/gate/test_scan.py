@@ -10,7 +10,7 @@ from django.utils import timezone
 from accreditation import services
 from accreditation.badges import codes
 from accreditation.gate import scan as checkin
-from accreditation.models import AccreditationStatus, Badge, Scan
+from accreditation.models import AccreditationStatus, Badge, Scan, SecondEntry
 from tests.factories import BadgeFactory, CategoryFactory, ScanFactory, StaffUserFactory, ZoneFactory
 from tests.postgres import session_setting
 
@@ -66,7 +66,8 @@ def test_collected_badge_is_granted_and_logged(zones, officer):
 
 def test_granted_scan_costs_two_queries_and_savepoints(zones, django_assert_num_queries):
     code = codes.badge_code(collected_badge())
-    # Zone with the badge, its person and "newer version?", insert (+ savepoint and release).
+    # Zone with the badge, its person, "newer version?" and "inside already?" (subqueries of
+    # the same SELECT: no extra round trip), insert (+ savepoint and release).
     with django_assert_num_queries(4):
         assert scan(code).granted
 
@@ -398,6 +399,9 @@ def test_gates_judge_validity_by_the_event_clock(zones, settings):
     """A pinned event clock (demo, rehearsal) decides "today", in Hanoi's time zone."""
     badge = collected_badge(valid_from=dt.date(2025, 10, 25), valid_until=dt.date(2025, 10, 26))
     code = codes.badge_code(badge)
+    # The same badge goes in again and again: a zone that lets a second entry in.
+    zones["PLN"].second_entry = SecondEntry.ALLOW
+    zones["PLN"].save()
 
     def reason_at(moment):
         settings.EVENT_NOW = moment

@@ -82,7 +82,8 @@ def _strings():
 
 
 def gate_config():
-    """What static/gate/app.js reads from the page (json_script): no inline script."""
+    """What static/gate/app.js reads from the page (#gate-app's data-config, as JSON): the
+    page carries no inline script, not even a JSON data block."""
     scope = reverse("protocol:checkin")
     return {
         "urls": {

@@ -1,5 +1,6 @@
 """The gate page, the live occupancy page, and the photo the gate shows."""
 
+import json
 import uuid
 
 from django import forms
@@ -91,7 +92,13 @@ def gate(request):
     return render(
         request,
         "protocol/checkin.html",
-        {"form": form, "outcome": outcome, "zones": zones, "chosen": chosen, "gate_config": gate_config()},
+        {
+            "form": form,
+            "outcome": outcome,
+            "zones": zones,
+            "chosen": chosen,
+            "gate_config": json.dumps(gate_config()),
+        },
         status=status,
     )
 

@@ -22,7 +22,7 @@ const statusNodes = {
   age: document.getElementById("gate-bundle-age"),
   pending: document.getElementById("gate-pending"),
 };
-const config = JSON.parse(document.getElementById("gate-config").textContent);
+const config = JSON.parse(root.dataset.config);
 const csrfToken = form.querySelector("input[name=csrfmiddlewaretoken]").value;
 ui.setStrings(config.strings);
 

@@ -179,13 +179,17 @@ async function decideHere(entry, source) {
 async function keep(entry, synced) {
   const scan = {
     nonce: entry.nonce, at: entry.at, scanned_at: localIso(entry.at), zone: entry.zone,
-    direction: entry.direction, result: entry.result, reason: entry.reason,
+    // A warned second entry is logged as granted "already_inside", as the server logs it:
+    // the occupancy does not count the person twice.
+    direction: entry.direction, result: entry.result, reason: entry.warning || entry.reason,
     number: entry.number == null ? null : entry.number, synced, source: entry.source,
   };
   if (entry.short) scan.short = entry.short;
   else scan.code = entry.code;
   if (entry.number != null) {
-    state.ownScans.push({ number: entry.number, zone: entry.zone, direction: entry.direction, result: entry.result });
+    state.ownScans.push({
+      number: entry.number, zone: entry.zone, direction: entry.direction, result: entry.result, at: entry.at,
+    });
   }
   await store.addScan(scan);
   if (!synced) state.pending += 1;
@@ -363,7 +367,7 @@ async function start() {
     state.bundle = (await store.loadBundle()) || null;
     const scans = await store.allScans();
     state.ownScans = scans.filter((s) => s.number != null)
-      .map((s) => ({ number: s.number, zone: s.zone, direction: s.direction, result: s.result }));
+      .map((s) => ({ number: s.number, zone: s.zone, direction: s.direction, result: s.result, at: s.at }));
     state.pending = scans.filter((s) => s.synced === 0).length;
   } catch (error) {
     // No IndexedDB (a private window in some browsers): online scans still work.

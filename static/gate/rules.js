@@ -37,11 +37,15 @@ export function eventToday(bundle, now) {
   return new Date(base + since * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Is this badge inside `zone` by this device's own scans (granted ones, oldest first)? */
-export function isInside(ownScans, number, zone) {
+/** Is this badge inside `zone` by this device's own scans (granted ones, oldest first)?
+ * Only today's count (since midnight in Hanoi), as on the server; a scan without a time
+ * (`at`, in ms) counts. */
+export function isInside(ownScans, number, zone, now) {
+  const today = hanoiDay(now);
   let inside = false;
   for (const scan of ownScans || []) {
-    if (scan.number === number && scan.zone === zone && scan.result === "granted") {
+    if (scan.number === number && scan.zone === zone && scan.result === "granted" &&
+        (scan.at == null || hanoiDay(scan.at) === today)) {
       inside = scan.direction === "in";
     }
   }
@@ -62,7 +66,7 @@ function judgeBadge(bundle, badge, codeVersion, zone, direction, now, ownScans) 
   const today = eventToday(bundle, now);
   if (today < badge.valid_from || today > badge.valid_until) return verdict("not_valid_today");
   if (!(badge.zones || []).includes(zone)) return verdict("wrong_zone");
-  if (direction === "in" && isInside(ownScans, badge.number, zone)) {
+  if (direction === "in" && isInside(ownScans, badge.number, zone, now)) {
     const policy = (bundle.zones.find((z) => z.code === zone) || {}).second_entry || "deny";
     if (policy === "deny") return verdict("already_inside");
     if (policy === "warn") return verdict("ok", { warning: "already_inside" });
@@ -72,7 +76,7 @@ function judgeBadge(bundle, badge, codeVersion, zone, direction, now, ownScans) 
 
 /**
  * Decide one scan on the device. `input` is the scanned text or a typed short number;
- * `ownScans` this device's earlier scans [{number, zone, direction, result}], oldest first.
+ * `ownScans` this device's earlier scans [{number, zone, direction, result, at?}], oldest first.
  * Resolves to {result, reason, badge, number, warning?}, or {error} for what cannot be
  * judged at all (unknown zone, a wrong check character).
  */

@@ -18,3 +18,5 @@ CHECK_IN = "accreditation.check_in"
 VIEW_SCAN = "accreditation.view_scan"
 #: Read badges (Django's default view permission of Badge).
 VIEW_BADGE = "accreditation.view_badge"
+#: Protocol officers at a gate: undo the gate's last scan (audited).
+UNDO_SCAN = "accreditation.undo_scan"

@@ -22,9 +22,10 @@ from accreditation.gate.http import bundle_response, device_zone_codes, gate_dev
 from accreditation.gate.lookup import gate_account
 from accreditation.gate.offline import OfflineScan, offline_scans_store
 from accreditation.gate.scan import CheckInError, badge_scan
+from accreditation.gate.undo import scan_undo_last
 from accreditation.gate.wire import BatchInput, BatchOutput, CheckInInput, CheckInOutput
 from accreditation.models import Badge
-from accreditation.permissions import CHECK_IN
+from accreditation.permissions import CHECK_IN, UNDO_SCAN
 from hanoi_summit.core.api import ErrorOutput
 
 
@@ -187,6 +188,68 @@ class CheckInBatchView(APIView):
             device=device.name if device else values.get("device", ""),
         )
         return Response(BatchOutput(outcome).data)
+
+
+class CanUndoScan(permissions.BasePermission):
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perm(UNDO_SCAN))
+
+
+class UndoInput(serializers.Serializer):
+    zone = serializers.CharField(max_length=8)
+    device = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+
+class CheckInUndoView(APIView):
+    """An officer undoes the last scan of a gate (see gate/undo.py)."""
+
+    authentication_classes = [SessionAuthentication, GateTokenAuthentication]
+    permission_classes = [CanUndoScan]
+
+    @extend_schema(
+        operation_id="checkin_undo",
+        summary="Undo the last scan of a gate",
+        description=(
+            "Marks undone the last scan today at this zone by this device (its `device` name) "
+            "or, without one, by this officer: it no longer counts for occupancy nor for "
+            "already_inside. Needs `accreditation.undo_scan`; audited. 400 `nothing_to_undo`."
+        ),
+        request=UndoInput,
+        responses={
+            200: inline_serializer(
+                "UndoneScan",
+                fields={
+                    "scan_id": serializers.IntegerField(),
+                    "zone": serializers.CharField(),
+                    "direction": serializers.CharField(),
+                    "result": serializers.CharField(),
+                    "reason": serializers.CharField(),
+                    "badge_number": serializers.IntegerField(allow_null=True),
+                },
+            ),
+            400: ERROR_SCHEMA,
+            403: ERROR_SCHEMA,
+        },
+    )
+    def post(self, request):
+        asked = UndoInput(data=request.data)
+        asked.is_valid(raise_exception=True)
+        scan = scan_undo_last(
+            zone_code=asked.validated_data["zone"],
+            device=asked.validated_data.get("device", ""),
+            actor=request.user,
+        )
+        return Response(
+            {
+                "scan_id": scan.pk,
+                "zone": asked.validated_data["zone"],
+                "direction": scan.direction,
+                "result": scan.result,
+                "reason": scan.reason,
+                "badge_number": scan.badge.number if scan.badge_id else None,
+            }
+        )
 
 
 def _since(request):

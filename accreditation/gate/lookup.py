@@ -180,7 +180,11 @@ def entries_since():
     """From when a scan in counts as "inside": midnight in Hanoi, by the event clock, as
     selectors.zone_occupancy counts (nobody scans out when the venue closes at night)."""
     now = timezone.localtime(event_now(), HANOI)
-    return connection.ops.adapt_datetimefield_value(now.replace(hour=0, minute=0, second=0, microsecond=0))
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _since_param():
+    return connection.ops.adapt_datetimefield_value(entries_since())
 
 
 def _scan_params(code, zone_code):
@@ -188,8 +192,8 @@ def _scan_params(code, zone_code):
     try:
         signed = codes.decode(code)
     except codes.CodeError as error:
-        return None, ScanReason(error.code), [entries_since(), None, None, zone_code or ""]
-    return signed, None, [entries_since(), signed.number, signed.version, zone_code or ""]
+        return None, ScanReason(error.code), [_since_param(), None, None, zone_code or ""]
+    return signed, None, [_since_param(), signed.number, signed.version, zone_code or ""]
 
 
 def _to_date(value):

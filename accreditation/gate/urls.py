@@ -18,6 +18,7 @@ urlpatterns = [
 api_urlpatterns = [
     path("checkin/", api.CheckInView.as_view(), name="api-checkin"),
     path("checkin/batch/", api.CheckInBatchView.as_view(), name="api-checkin-batch"),
+    path("checkin/undo/", api.CheckInUndoView.as_view(), name="api-checkin-undo"),
     path("badges/public-key/", api.PublicKeyView.as_view(), name="api-badges-public-key"),
     path("badges/revoked/", api.RevokedListView.as_view(), name="api-badges-revoked"),
     path("gate/bundle/", api.GateBundleView.as_view(), name="api-gate-bundle"),

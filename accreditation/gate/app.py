@@ -15,6 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from accreditation.gate.scan import EXPLANATIONS
+from accreditation.permissions import UNDO_SCAN
 
 #: How often an online gate asks for changes to its bundle and uploads its waiting scans.
 BUNDLE_REFRESH_SECONDS = 5
@@ -78,10 +79,13 @@ def _strings():
         "zones": _("Zones"),
         "badge": _("Badge"),
         "photo": _("Photo"),
+        "undone": _("UNDONE"),
+        "undone_help": _("The last scan of this gate no longer counts."),
+        "undo_confirm": _("Undo the last scan of this gate?"),
     }
 
 
-def gate_config():
+def gate_config(user):
     """What static/gate/app.js reads from the page (#gate-app's data-config, as JSON): the
     page carries no inline script, not even a JSON data block."""
     scope = reverse("protocol:checkin")
@@ -92,7 +96,10 @@ def gate_config():
             "batch": _api("checkin/batch/"),
             "service_worker": reverse("protocol:checkin-sw"),
             "scope": scope,
+            "undo": reverse("api-checkin-undo"),
         },
+        # The undo button shows to officers who may undo (the server checks it again).
+        "may_undo": user.has_perm(UNDO_SCAN),
         "offline_max_minutes": settings.GATE_OFFLINE_MAX_MINUTES,
         "refresh_seconds": BUNDLE_REFRESH_SECONDS,
         "strings": _strings(),

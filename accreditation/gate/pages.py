@@ -97,7 +97,7 @@ def gate(request):
             "outcome": outcome,
             "zones": zones,
             "chosen": chosen,
-            "gate_config": json.dumps(gate_config()),
+            "gate_config": json.dumps(gate_config(request.user)),
         },
         status=status,
     )

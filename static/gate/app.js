@@ -189,6 +189,7 @@ async function keep(entry, synced) {
   if (entry.number != null) {
     state.ownScans.push({
       number: entry.number, zone: entry.zone, direction: entry.direction, result: entry.result, at: entry.at,
+      nonce: entry.nonce,
     });
   }
   await store.addScan(scan);
@@ -359,15 +360,63 @@ function setupCamera() {
   });
 }
 
+/** Undo the last scan of this gate (officers with the permission; audited on the server).
+ * Waiting scans are sent first, so that "the last scan" is the last one made here. */
+function setupUndo() {
+  const button = document.getElementById("gate-undo");
+  if (!button || !config.may_undo) return;
+  button.classList.remove("d-none");
+  button.addEventListener("click", async () => {
+    if (!window.confirm(ui.t("undo_confirm"))) return;
+    const { zone } = zoneAndDirection();
+    const note = { nonce: "undo-" + newNonce(), at: Date.now(), state: "error", reason: "" };
+    try {
+      await sync();
+      const response = await fetch(config.urls.undo, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken },
+        body: JSON.stringify({ zone }),
+      });
+      const data = await response.json();
+      if (!response.ok) {
+        note.message = data.detail || data.message || ui.t("not_judged");
+      } else {
+        note.state = "undone";
+        note.message = ui.t("undone_help");
+        // The same scan on this device no longer counts for its own second-entry rule.
+        for (let i = state.ownScans.length - 1; i >= 0; i--) {
+          const own = state.ownScans[i];
+          if (own.zone === data.zone && own.number === data.badge_number) {
+            state.ownScans.splice(i, 1);
+            if (own.nonce) {
+              await store.markUndone(own.nonce);
+              const line = logList.querySelector(`li[data-nonce="${own.nonce}"]`);
+              if (line) line.dataset.undone = "1";
+            }
+            break;
+          }
+        }
+      }
+    } catch (error) {
+      note.message = ui.t("no_connection");
+    }
+    ui.showVerdict(answerBox, note);
+    input.focus();
+  });
+}
+
 async function start() {
   setupForm();
   setupCamera();
+  setupUndo();
   ui.showReady(answerBox);
   try {
     state.bundle = (await store.loadBundle()) || null;
     const scans = await store.allScans();
-    state.ownScans = scans.filter((s) => s.number != null)
-      .map((s) => ({ number: s.number, zone: s.zone, direction: s.direction, result: s.result, at: s.at }));
+    state.ownScans = scans.filter((s) => s.number != null && !s.undone).map((s) => ({
+      number: s.number, zone: s.zone, direction: s.direction, result: s.result, at: s.at, nonce: s.nonce,
+    }));
     state.pending = scans.filter((s) => s.synced === 0).length;
   } catch (error) {
     // No IndexedDB (a private window in some browsers): online scans still work.

@@ -92,3 +92,14 @@ export function savePhoto(number, dataUrl) {
 export function loadPhoto(number) {
   return tx(["photos"], "readonly", (t) => request(t.objectStore("photos").get(number)));
 }
+
+/** An officer undid this scan on the server: it no longer counts for "already inside". */
+export function markUndone(nonce) {
+  return tx(["scans"], "readwrite", (t) => {
+    const store = t.objectStore("scans");
+    const req = store.get(nonce);
+    req.onsuccess = () => {
+      if (req.result) store.put(Object.assign(req.result, { undone: 1 }));
+    };
+  });
+}

@@ -32,6 +32,7 @@ function clock(ms) {
 function headline(entry) {
   if (entry.state === "checking") return t("checking");
   if (entry.state === "sync_needed") return t("sync_needed");
+  if (entry.state === "undone") return t("undone");
   if (entry.state === "error") return t("not_judged");
   return entry.result === "granted" ? t("granted") : t("denied");
 }
@@ -39,7 +40,7 @@ function headline(entry) {
 function explanation(entry) {
   if (entry.state === "checking") return entry.queued ? t("queued") : t("checking_help");
   if (entry.state === "sync_needed") return t("sync_needed_help");
-  if (entry.state === "error") return entry.message || t(entry.reason) || t("not_judged");
+  if (entry.state === "error" || entry.state === "undone") return entry.message || t(entry.reason) || t("not_judged");
   const reasons = strings.reasons || {};
   const parts = [reasons[entry.reason] || entry.message || entry.reason];
   if (entry.warning) parts.push(t("warning_" + entry.warning));

@@ -19,6 +19,8 @@ from pathlib import Path
 from django.conf import settings
 
 from accreditation.badges import codes
+from accreditation.badges.short import short_number
+from accreditation.models import Zone
 from delegations.models import delegation_label_of, function_label_of
 from hanoi_summit.core.fonts import BOLD, REGULAR, register_fonts
 
@@ -75,6 +77,10 @@ class BadgeDesign:
     category_code: Text
     category_name: Text
     zones: Text
+    #: The short number to type at a gate (101333-K), under the QR code.
+    short: Text
+    #: What the zone codes mean: "PLN = Plenary hall · SIG = Signing stage".
+    legend: Text
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,8 @@ CARD = BadgeDesign(
     category_code=Text(3.5, 7.5, 22, 18, bold=True, align="left"),
     category_name=Text(3.5, 3, 30, 5.5, align="left"),
     zones=Text(50.5, 8, 24, 8, bold=True, align="right"),
+    short=Text(39.5, 42.3, 24, 7, bold=True),
+    legend=Text(27, 19.5, 50, 5),
 )
 
 # A6 badge in portrait (105 x 148 mm), for pouches; also the quarter of an A4 sheet.
@@ -122,6 +130,8 @@ A6_BADGE = BadgeDesign(
     category_code=Text(9, 14, 45, 34, bold=True, align="left"),
     category_name=Text(9, 6, 60, 9, align="left"),
     zones=Text(96, 15, 45, 14, bold=True, align="right"),
+    short=Text(76, 75, 40, 11, bold=True),
+    legend=Text(52.5, 36, 95, 8),
 )
 
 # Four A6 badges tile an A4 sheet (210 x 297 mm) leaving 1 mm, split above and below.
@@ -271,7 +281,12 @@ def function_label(member):
     return function_label_of(member.function, member.role)
 
 
-def _draw_badge(canvas, badge, design, ox, oy, photo_path):
+def zone_legend(zone_codes, zone_names):
+    """ "PLN = Plenary hall · SIG = Signing stage" for a badge's zone codes."""
+    return " · ".join(f"{code} = {zone_names.get(code, code)}" for code in zone_codes.split())
+
+
+def _draw_badge(canvas, badge, design, ox, oy, photo_path, zone_names):
     from reportlab.lib.colors import HexColor
 
     member = badge.accreditation.member
@@ -302,6 +317,8 @@ def _draw_badge(canvas, badge, design, ox, oy, photo_path):
     _draw_name(canvas, member.badge_name, design.name, ox, oy)
     _draw_text(canvas, function_label(member), design.function, ox, oy)
     _draw_text(canvas, delegation_label(member.delegation), design.delegation, ox, oy)
+    _draw_text(canvas, short_number(badge.number), design.short, ox, oy)
+    _draw_text(canvas, zone_legend(badge.zone_codes, zone_names), design.legend, ox, oy)
 
 
 def _draw_crop_marks(canvas, layout):
@@ -343,6 +360,7 @@ def render_badges(*, badges, layout, out, on_progress=None):
     canvas.setTitle(f"{settings.EVENT_NAME}: badges")
     canvas.setCreator("Hanoi Summit")
     per_page = len(page_layout.slots)
+    zone_names = dict(Zone.objects.values_list("code", "name"))
     done = 0
     with tempfile.TemporaryDirectory(prefix="badges-") as workdir:
         for done, badge in enumerate(badges, start=1):
@@ -353,7 +371,7 @@ def render_badges(*, badges, layout, out, on_progress=None):
                 canvas.showPage()
             ox, oy = page_layout.slots[slot]
             photo = _photo_file(badge.accreditation.member, design.photo, workdir, done)
-            _draw_badge(canvas, badge, design, ox, oy, photo)
+            _draw_badge(canvas, badge, design, ox, oy, photo, zone_names)
             if on_progress and done % PROGRESS_EVERY == 0:
                 on_progress(done)
         if done and page_layout.crop_marks:

@@ -28,6 +28,12 @@ class ShortNumberError(DomainError):
     default_code = "bad_short_number"
 
 
+def looks_short(text):
+    """Whether typed text is meant as a short number (digits and a check character), not a
+    badge code: what the gate's manual entry uses to tell them apart."""
+    return _TYPED.fullmatch("".join(str(text or "").split()).upper()) is not None
+
+
 def check_character(number):
     digits = str(int(number))
     return ALPHABET[sum((i + 1) * int(d) for i, d in enumerate(digits)) % MODULUS]

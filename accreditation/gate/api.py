@@ -96,7 +96,9 @@ class CheckInView(APIView):
             "Verifies the code's Ed25519 signature, then revocation, collection, validity "
             "dates and zone, and logs the scan. A denied badge is still a 200: `result` says "
             "`denied` and `reason` why. Malformed input is a 400 with a `code` "
-            "(`invalid`, `parse_error`, `unknown_zone`, `bad_direction`, `nonce_reused`)."
+            "(`invalid`, `parse_error`, `unknown_zone`, `bad_direction`, `nonce_reused`, "
+            "`bad_check_character`, `bad_short_number`). Instead of `code`, `short` is the "
+            "number typed from the badge (e.g. 101333-K)."
         ),
         request=CheckInInput,
         responses={200: CheckInOutput, 400: ERROR_SCHEMA, 403: ERROR_SCHEMA},
@@ -113,7 +115,8 @@ class CheckInView(APIView):
         scan.is_valid(raise_exception=True)
         values = scan.validated_data
         outcome = badge_scan(
-            code=values["code"],
+            code=values.get("code"),
+            short=values.get("short"),
             zone_code=values["zone"],
             direction=values["direction"],
             device=values.get("device") or "",

@@ -62,7 +62,7 @@ from rest_framework.utils.json import strict_constant
 
 from accreditation.gate.lookup import gate_account_and_scan
 from accreditation.gate.scan import CheckInError, judge
-from accreditation.gate.wire import CheckInInput
+from accreditation.gate.wire import MAX_SHORT_LENGTH, CheckInInput, exactly_one_of_code_or_short
 
 
 def answer(request):
@@ -72,7 +72,14 @@ def answer(request):
         return None
     key = _token_key(request)
     values = _scan_input(request) if key is not None else None
-    if values is None:
+    if (
+        values is None
+        or "code" not in values
+        or values.get("short")
+        or len(values["code"]) <= MAX_SHORT_LENGTH
+    ):
+        # A typed short number (in "short", or in "code": far shorter than any signed code)
+        # is looked up through DRF's path.
         return None
     found = _read_account_and_scan(key, values)
     if found is None:
@@ -148,7 +155,7 @@ def validated_input(data):
             pass
         except (ValidationError, DjangoValidationError):
             return None
-    return values
+    return values if exactly_one_of_code_or_short(values) else None
 
 
 def _clean_text(value, max_length):
@@ -180,6 +187,8 @@ def _clean_scan(data):
         values[name] = value
     if "device" in values and values["device"] is None:
         return None  # DRF refuses a null device: let the full check say so
+    if not exactly_one_of_code_or_short(values):
+        return None  # the full check says which is missing (or that both came)
     return values
 
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Max
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accreditation.badges import codes
+from accreditation.badges import codes, short
 from accreditation.models import (
     Accreditation,
     Badge,
@@ -229,6 +230,22 @@ def scan_lookup(code, zone_code):
         execute_prepared(cursor, "hs_gate_scan", _SCAN_SQL, params)
         row = cursor.fetchone()
     return _scan_lookup_of(code, zone_code, signed, code_error, row)
+
+
+def short_lookup(text, zone_code):
+    """The ScanLookup of a short number typed at a zone: the newest version of its number.
+    Raises short.ShortNumberError for text that is not one or a wrong check character."""
+    number = short.parse(text)
+    version = Badge.objects.filter(number=number).aggregate(newest=Max("version"))["newest"] or 0
+    # No signature to check: the typed number stands for the newest print, as the officer
+    # compares the photo and name the gate then shows.
+    typed = codes.BadgeCode(number, version, "", (), codes.EPOCH, codes.EPOCH)
+    with connection.cursor() as cursor:
+        execute_prepared(
+            cursor, "hs_gate_scan", _SCAN_SQL, [_since_param(), number, version, zone_code or ""]
+        )
+        row = cursor.fetchone()
+    return _scan_lookup_of(text, zone_code, typed, None, row)
 
 
 # --- The account ---------------------------------------------------------------------------

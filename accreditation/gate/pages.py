@@ -14,6 +14,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from accreditation import selectors
+from accreditation.badges.short import ShortNumberError
 from accreditation.gate.app import gate_config
 from accreditation.gate.scan import CheckInError, badge_scan, gate_photo_of
 from accreditation.gate.wire import MAX_CODE_LENGTH
@@ -32,7 +33,9 @@ class GateForm(forms.Form):
         label=_("Zone"), queryset=Zone.objects.none(), to_field_name="code", empty_label=None
     )
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, widget=forms.RadioSelect)
-    code = forms.CharField(label=_("Badge code"), max_length=MAX_CODE_LENGTH, required=False, strip=True)
+    code = forms.CharField(
+        label=_("Badge code or short number"), max_length=MAX_CODE_LENGTH, required=False, strip=True
+    )
     nonce = forms.CharField(
         max_length=Scan._meta.get_field("nonce").max_length, required=False, widget=forms.HiddenInput
     )
@@ -66,17 +69,19 @@ def gate(request):
         if form.is_valid():
             chosen = {"zone": form.cleaned_data["zone"].code, "direction": form.cleaned_data["direction"]}
             request.session[SESSION_KEY] = chosen
-            if form.cleaned_data["code"]:
+            typed = form.cleaned_data["code"]
+            if typed:
                 try:
                     outcome = badge_scan(
-                        code=form.cleaned_data["code"],
+                        # Or the badge's short number (101333-K), typed: badge_scan tells.
+                        code=typed,
                         zone_code=chosen["zone"],
                         direction=chosen["direction"],
                         actor=request.user,
                         device="gate page",
                         nonce=form.cleaned_data["nonce"] or None,
                     )
-                except CheckInError as error:
+                except (CheckInError, ShortNumberError) as error:
                     form.add_error(None, error.message)
                     status = 400
         else:

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accreditation.gate.lookup import ScannedBadge, scan_lookup
+from accreditation.badges.short import looks_short
+from accreditation.gate.lookup import ScannedBadge, scan_lookup, short_lookup
 from accreditation.models import (
     AccreditationStatus,
     Badge,
@@ -274,7 +275,7 @@ def _replay(nonce, *, code, zone_code, direction, officer_id):
     )
 
 
-def badge_scan(*, code, zone_code, direction, actor=None, device="", nonce=None):
+def badge_scan(*, code=None, zone_code, direction, actor=None, device="", nonce=None, short=None):
     """Judge one badge presented at a zone's gate, log it, and say what the gate shows: the
     gate page's and CheckInView's scan, which reads the zone and badge itself.
 
@@ -288,15 +289,24 @@ def badge_scan(*, code, zone_code, direction, actor=None, device="", nonce=None)
     nothing more (any other reuse is refused: nonce_reused). It is looked for before the
     read, so a retry costs one query (two racing requests: the unique index keeps one, the
     loser reads it back). Raises CheckInError for an unknown zone or direction; nothing is logged then.
-    ``actor``: the user scanning.
+    ``actor``: the user scanning. ``short``: a short number typed instead of a code (the
+    newest print of its number; badges.short.ShortNumberError, nothing logged, for a wrong
+    check character).
     """
     nonce = _checked(direction, nonce)
     officer_id = actor.pk if actor is not None and actor.is_authenticated else None
+    typed = short or None
+    if typed is None and looks_short(code):
+        # A short number typed where the code goes (a gate's one text field).
+        typed, code = code, None
     if nonce:
-        replayed = _replay(nonce, code=code, zone_code=zone_code, direction=direction, officer_id=officer_id)
+        replayed = _replay(
+            nonce, code=typed or code, zone_code=zone_code, direction=direction, officer_id=officer_id
+        )
         if replayed:
             return replayed
-    return _judge(scan_lookup(code, zone_code), direction, officer_id, device, nonce)
+    lookup = short_lookup(typed, zone_code) if typed else scan_lookup(code, zone_code)
+    return _judge(lookup, direction, officer_id, device, nonce)
 
 
 def judge(lookup, *, direction, officer_id, device="", nonce=None):

@@ -18,8 +18,24 @@ def _max_length(model, name):
     return model._meta.get_field(name).max_length
 
 
+#: The longest short number a person may type ("101333-K" with spaces to spare).
+MAX_SHORT_LENGTH = 20
+
+
+def exactly_one_of_code_or_short(attrs):
+    """The rule both inputs share: the scanned code or the typed short number, not both."""
+    return bool(attrs.get("code")) != bool(attrs.get("short"))
+
+
 class CheckInInput(serializers.Serializer):
-    code = serializers.CharField(max_length=MAX_CODE_LENGTH, help_text="The scanned QR text.")
+    code = serializers.CharField(max_length=MAX_CODE_LENGTH, required=False, help_text="The scanned QR text.")
+    short = serializers.CharField(
+        max_length=MAX_SHORT_LENGTH,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="Or the short number typed from the badge, e.g. 101333-K.",
+    )
     zone = serializers.CharField(
         max_length=_max_length(Zone, "code"), help_text="Code of the zone this gate opens, e.g. PLN."
     )
@@ -32,6 +48,13 @@ class CheckInInput(serializers.Serializer):
         help_text="Sent again when a device retries: the scan is logged once.",
     )
     device = serializers.CharField(max_length=_max_length(Scan, "device"), required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if not exactly_one_of_code_or_short(attrs):
+            raise serializers.ValidationError(
+                {"code": [_("Send either the scanned code or the typed short number.")]}, code="code_or_short"
+            )
+        return attrs
 
 
 class CategoryOutput(serializers.Serializer):
@@ -68,10 +91,6 @@ class CheckInOutput(serializers.Serializer):
     badge = BadgeOutput(allow_null=True, help_text="Present when the badge is genuine.")
 
 
-#: The longest short number a person may type ("101333-K" with spaces to spare).
-MAX_SHORT_LENGTH = 20
-
-
 class BatchScanInput(serializers.Serializer):
     """One scan a device decided offline (accreditation.gate.offline)."""
 
@@ -87,7 +106,7 @@ class BatchScanInput(serializers.Serializer):
     reason = serializers.ChoiceField(choices=ScanReason.choices)
 
     def validate(self, attrs):
-        if bool(attrs.get("code")) == bool(attrs.get("short")):
+        if not exactly_one_of_code_or_short(attrs):
             raise serializers.ValidationError(
                 {"code": [_("Send either the scanned code or the typed short number.")]}, code="code_or_short"
             )

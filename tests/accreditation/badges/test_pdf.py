@@ -170,3 +170,15 @@ def test_jpeg_bytes_factory_photo_is_accepted(db):
     badge = BadgeFactory(accreditation__member__photo=ContentFile(jpeg_bytes(2000, 2600), name="big.jpg"))
     data = _render([badge], "cr80")
     assert len(_qr_texts(data)) == 1
+
+
+@pytest.mark.parametrize("layout", ["cr80", "a6", "a4x4"])
+def test_the_short_number_and_the_zone_legend_are_printed(badges, layout):
+    from accreditation.badges.short import short_number
+    from tests.factories import ZoneFactory
+
+    ZoneFactory(code="PLN", name="Plenary hall")
+    ZoneFactory(code="SIG", name="Signing stage")
+    text = _reader(_render(badges, layout)).pages[0].extract_text()
+    assert short_number(badges[0].number) in text
+    assert "PLN = Plenary hall · SIG = Signing stage" in text

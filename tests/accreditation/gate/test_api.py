@@ -292,7 +292,7 @@ def test_device_scan_costs_two_queries(zones, device, django_assert_num_queries)
 def test_both_paths_answer_alike(zones, device, monkeypatch, granted):
     """The same scan through the device path, then through DRF's (CheckInView with its
     serializers): the same bytes but for the scan's id, and the same headers but two."""
-    code = codes.badge_code(collected_badge()) if granted else "garbage"
+    code = codes.badge_code(collected_badge()) if granted else "garbage, longer than a short number"
     # The same badge goes in twice: a zone that lets a second entry in grants both.
     Zone.objects.filter(code="PLN").update(second_entry=SecondEntry.ALLOW)
     body = {"code": code, "zone": "PLN", "direction": "in"}
@@ -459,3 +459,49 @@ def test_device_answer_is_written_as_drf_renders_it(zones, device, django_assert
     assert response.content == JSONRenderer().render(response.json())
     assert b"\\u2028" in response.content
     assert response["Content-Type"] == "application/json"
+
+
+def test_a_typed_short_number_finds_the_badge(zones, device):
+    from accreditation.badges.short import short_number
+
+    badge = collected_badge()
+    body = post(
+        device, {"short": short_number(badge.number).lower(), "zone": "PLN", "direction": "in"}
+    ).json()
+    assert (body["result"], body["badge"]["number"]) == ("granted", badge.number)
+    # Typed into the code field, as a gate's single text box sends it.
+    body = post(device, {"code": short_number(badge.number), "zone": "PLN", "direction": "out"}).json()
+    assert (body["result"], body["badge"]["name"]) == ("granted", "Nguyễn Thị Hương")
+    assert Scan.objects.filter(badge=badge).count() == 2
+
+
+def test_a_short_number_finds_the_newest_print(zones, device):
+    from accreditation.badges.short import short_number
+
+    badge = collected_badge(revoked_at=timezone.now())
+    newer = collected_badge(number=badge.number, version=2, accreditation=badge.accreditation)
+    body = post(device, {"short": short_number(badge.number), "zone": "PLN", "direction": "in"}).json()
+    assert (body["result"], body["badge"]["version"]) == ("granted", newer.version)
+
+
+def test_a_wrong_check_character_is_refused_at_once(zones, device):
+    from accreditation.badges.short import short_number
+
+    badge = collected_badge()
+    printed = short_number(badge.number)
+    wrong = printed[:-1] + ("0" if printed[-1] != "0" else "1")
+    for field in ("short", "code"):
+        response = post(device, {field: wrong, "zone": "PLN", "direction": "in"})
+        assert (response.status_code, response.json()["code"]) == (400, "bad_check_character")
+    response = post(
+        device, {"short": printed, "code": codes.badge_code(badge), "zone": "PLN", "direction": "in"}
+    )
+    assert response.status_code == 400
+    assert not Scan.objects.exists()
+
+
+def test_an_unknown_short_number_is_denied_unknown(zones, device):
+    from accreditation.badges.short import short_number
+
+    body = post(device, {"short": short_number(999999), "zone": "PLN", "direction": "in"}).json()
+    assert (body["result"], body["reason"]) == ("denied", "unknown")

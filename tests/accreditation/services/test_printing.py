@@ -123,8 +123,9 @@ def test_printing_a_batch_takes_the_same_queries_for_1_and_3_badges(
 ):
     accreditations = [cleared(ref) for _ in range(rows)]
     issued = services.badge_issue(accreditation=cleared(ref), actor=protocol).accreditation
-    # 4 of them: the gate bundle's version taken and stamped on the badges, at issue and print.
-    with django_assert_num_queries(32):
+    # 4 of them: the gate bundle's version taken and stamped on the badges, at issue and print;
+    # 1 the zones' names for the legend printed on the badges.
+    with django_assert_num_queries(33):
         batch = services.badge_print_accreditations(
             accreditations=[*accreditations, issued], layout=BadgeLayout.CR80, actor=protocol
         )

@@ -68,3 +68,17 @@ def test_past_the_offline_limit_the_gate_asks_for_a_sync_instead_of_deciding(pag
     assert verdict(line)[0] == "sync_needed"
     assert page.locator("#gate-bundle-age").get_attribute("data-stale") == "1"
     assert "sync needed" in page.locator("#checkin-answer").inner_text().lower()
+
+
+def test_online_a_typed_number_is_checked_by_the_server_with_the_photo(page, world):
+    badge = world["granted"]
+    open_gate(page)
+
+    line = scan(page, short.short_number(badge.number))
+
+    assert verdict(line) == ("granted", "ok", "server")
+    panel = page.locator("#checkin-answer")
+    assert badge.accreditation.member.badge_name in panel.inner_text()
+    assert "compare the photo" in panel.inner_text().lower()
+    page.locator("#checkin-answer img").wait_for()
+    assert Scan.objects.get(nonce=line.get_attribute("data-nonce")).badge_id == badge.pk

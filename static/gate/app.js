@@ -11,6 +11,8 @@ import * as ui from "./ui.js";
 import { cameraAvailable, startCamera } from "./camera.js";
 
 const REQUEST_TIMEOUT_MS = 5000;
+// The log's name for this app's scans, online and uploaded alike.
+const DEVICE_NAME = "gate app";
 
 const root = document.getElementById("gate-app");
 const form = document.getElementById("checkin-form");
@@ -126,7 +128,7 @@ async function photoOf(badge, fromServer) {
 async function askServer(entry) {
   const controller = new AbortController();
   const timer = window.setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
-  const payload = { zone: entry.zone, direction: entry.direction, nonce: entry.nonce, device: "gate app" };
+  const payload = { zone: entry.zone, direction: entry.direction, nonce: entry.nonce, device: DEVICE_NAME };
   if (entry.short) payload.short = entry.short;
   else payload.code = entry.code;
   try {
@@ -289,7 +291,7 @@ function sync() {
     try {
       state.bundle = await refreshBundle(config.urls.bundle, state.bundle);
       state.reachable = true;
-      await uploadScans(config.urls.batch, csrfToken);
+      await uploadScans(config.urls.batch, csrfToken, DEVICE_NAME);
     } catch (error) {
       state.reachable = false;
     }

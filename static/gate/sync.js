@@ -3,7 +3,7 @@
 // device (POST /api/checkin/batch/, at most BATCH_SIZE per request, each stored once by
 // its nonce).
 
-import { saveBundle, pendingScans, markSynced } from "./store.js";
+import { saveBundle, pendingScans, markSynced, countPending } from "./store.js";
 
 export const BATCH_SIZE = 500;
 
@@ -64,16 +64,17 @@ function wireScan(scan) {
 
 /** Send every waiting scan, batch after batch. Resolves to how many the server now holds;
  * rejects (the scans stay waiting) when it cannot be reached. */
-export async function uploadScans(url, csrfToken) {
+export async function uploadScans(url, csrfToken, device) {
   let sent = 0;
   for (;;) {
     const scans = await pendingScans(BATCH_SIZE);
     if (!scans.length) return sent;
+    const waiting = Math.max(0, (await countPending()) - scans.length);
     const response = await fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken },
-      body: JSON.stringify({ scans: scans.map(wireScan) }),
+      body: JSON.stringify({ scans: scans.map(wireScan), device, waiting }),
     });
     if (!response.ok) throw new Error("batch " + response.status);
     const answer = await response.json();

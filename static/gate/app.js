@@ -242,7 +242,6 @@ async function process(entry) {
     entry.state = "error";
     entry.message = String(error);
   }
-  if (entry.badge) entry.photo = await photoOf(entry.badge, entry.source === "server");
   ui.logEntry(logList, entry);
   // A late answer never covers a newer scan: only the newest shows on the big panel,
   // (older ones still get their line in the log, and their tone).
@@ -251,6 +250,13 @@ async function process(entry) {
   else if (entry.state !== "checking") ui.sound("denied");
   refreshStatus();
   if (hooks.onVerdict) hooks.onVerdict(entry);
+  // The photo follows the verdict, never delays it (nor the next scan).
+  if (entry.badge) {
+    photoOf(entry.badge, entry.source === "server").then((photo) => {
+      entry.photo = photo;
+      if (photo) ui.showPhoto(answerBox, entry);
+    });
+  }
 }
 
 async function pump() {

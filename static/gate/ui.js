@@ -129,6 +129,16 @@ export function showVerdict(box, entry) {
   }
 }
 
+/** Add the photo to the verdict on the panel, if that scan's verdict is still there. */
+export function showPhoto(box, entry) {
+  const card = box.querySelector(".hs-verdict-card");
+  if (!card || card.dataset.nonce !== entry.nonce || card.querySelector("img")) return;
+  const img = el("img");
+  img.src = entry.photo;
+  img.alt = t("photo");
+  card.firstElementChild.prepend(img);
+}
+
 export function showReady(box) {
   document.body.dataset.verdict = "ready";
   const card = el("div", "hs-verdict-card hs-ready");

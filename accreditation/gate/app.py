@@ -15,7 +15,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from accreditation.gate.scan import EXPLANATIONS
-from accreditation.permissions import UNDO_SCAN
+from accreditation.permissions import CHECK_IN, UNDO_SCAN
+from hanoi_summit.core.access import any_perm_required
 
 #: How often an online gate asks for changes to its bundle and uploads its waiting scans.
 BUNDLE_REFRESH_SECONDS = 5
@@ -136,8 +137,11 @@ def manifest(request):
 
 @require_GET
 @cache_control(no_cache=True)
+@any_perm_required(CHECK_IN)
 def service_worker(request):
-    """The service worker, served under /protocol/checkin/ so that its scope is the gate page.
+    """The service worker, served under /protocol/checkin/ so that its scope is the gate page,
+    to gate accounts only (the browser sends the session with it; signed out, the page keeps
+    the worker it has).
     Its cache's name follows the assets' addresses: a new release (new hashed names) replaces
     the old cache."""
     assets = [static(path) for path in APP_ASSETS]

@@ -4,6 +4,7 @@ gate page's address that keeps the page and every asset, so the gate opens offli
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from accreditation.badges import codes
@@ -13,6 +14,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_manifest_and_the_service_worker_are_served(client, db):
+    assert client.get(reverse("protocol:checkin-sw")).status_code == 302  # signed out: to the login
+    gate_world()
+    client.force_login(get_user_model().objects.get(username="gate"))
     manifest = client.get(reverse("protocol:checkin-manifest"))
     assert manifest["Content-Type"] == "application/manifest+json"
     data = json.loads(manifest.content)

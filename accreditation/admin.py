@@ -2,11 +2,18 @@
 
 Decisions go through accreditation services (review, vetting, printing, the desk), which
 audit them; so here accreditations, badges and scans are read-only and staff edit the
-reference data: zones and categories.
+reference data: zones and categories, and register gate devices.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accreditation.badges import codes
@@ -15,6 +22,7 @@ from accreditation.models import (
     AccreditationStatus,
     Badge,
     Category,
+    GateDevice,
     PrintBatch,
     Scan,
     ScanResult,
@@ -23,7 +31,13 @@ from accreditation.models import (
 from accreditation.permissions import PRINT, VET
 from accreditation.presentation import ACCREDITATION_TONES, BADGE_TONES, SCAN_TONES
 from accreditation.services.gate import gate_settings_changed
+from accreditation.services.gate_devices import (
+    gate_device_issued,
+    gate_device_replace_token,
+    gate_device_revoke,
+)
 from hanoi_summit.core.admin import ReadOnlyAdmin, choice_pill, date_set_filter, short_time, status_pill
+from hanoi_summit.core.audit import audit_record
 
 
 def colour_swatch(colour, text_colour, label):
@@ -291,3 +305,117 @@ class ScanAdmin(ReadOnlyAdmin):
     @admin.display(description=_("holder"))
     def holder(self, scan):
         return scan.badge.accreditation.member if scan.badge_id else "-"
+
+
+@admin.register(GateDevice)
+class GateDeviceAdmin(admin.ModelAdmin):
+    """Gate devices: their token is shown once, on the page right after it is made or
+    replaced, and never again (only its hash is stored)."""
+
+    list_display = ["name", "zone_list", "last_seen_at", "scans_waiting", "state", "token_links"]
+    fields = ["name", "zones", "token_created_at", "last_seen_at", "scans_waiting", "revoked_at"]
+    readonly_fields = ["token_created_at", "last_seen_at", "scans_waiting", "revoked_at"]
+    filter_horizontal = ["zones"]
+    search_fields = ["name"]
+    actions = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("zones")
+
+    @admin.display(description=_("zones"))
+    def zone_list(self, device):
+        return ", ".join(zone.code for zone in device.zones.all())
+
+    @admin.display(description=_("status"))
+    def state(self, device):
+        return _("Revoked") if device.revoked_at else _("Active")
+
+    @admin.display(description=_("token"))
+    def token_links(self, device):
+        replace = reverse(f"{self.admin_site.name}:accreditation_gatedevice_token", args=[device.pk])
+        revoke = reverse(f"{self.admin_site.name}:accreditation_gatedevice_revoke", args=[device.pk])
+        return format_html(
+            '<a href="{}">{}</a> · <a class="deletelink" href="{}">{}</a>',
+            replace,
+            gettext("Replace the token"),
+            revoke,
+            gettext("Revoke"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            request.gate_device_token = gate_device_issued(obj, actor=request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        device = form.instance
+        action = "gate_device.change" if change else "gate_device.register"
+        audit_record(actor=request.user, action=action, target=device, after={"zones": device.zone_codes})
+        # A device's bundle holds its zones only.
+        gate_settings_changed()
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._token_page(request, obj, request.gate_device_token)
+
+    def _token_page(self, request, device, token):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("The token of %(device)s") % {"device": device},
+            "device": device,
+            "token": token,
+            "changelist_url": reverse(f"{self.admin_site.name}:accreditation_gatedevice_changelist"),
+        }
+        response = TemplateResponse(request, "admin/accreditation/gatedevice/token.html", context)
+        add_never_cache_headers(response)
+        return response
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/token/", view(self.token_view), name="accreditation_gatedevice_token"),
+            path("<int:pk>/revoke/", view(self.revoke_view), name="accreditation_gatedevice_revoke"),
+            *super().get_urls(),
+        ]
+
+    def _confirm(self, request, pk, *, title, question, button):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        device = get_object_or_404(GateDevice, pk=pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "question": question % {"device": device},
+            "button": button,
+            "device": device,
+            "changelist_url": reverse(f"{self.admin_site.name}:accreditation_gatedevice_changelist"),
+        }
+        return device, TemplateResponse(request, "admin/accreditation/gatedevice/confirm.html", context)
+
+    def token_view(self, request, pk):
+        device, confirm = self._confirm(
+            request,
+            pk,
+            title=gettext("Replace a device's token"),
+            question=gettext("Give %(device)s a new token? Its current token stops at once."),
+            button=gettext("Yes, replace it"),
+        )
+        if request.method != "POST":
+            return confirm
+        return self._token_page(request, device, gate_device_replace_token(device=device, actor=request.user))
+
+    def revoke_view(self, request, pk):
+        device, confirm = self._confirm(
+            request,
+            pk,
+            title=gettext("Revoke a device"),
+            question=gettext("Revoke %(device)s? Its token is refused from its next request."),
+            button=gettext("Yes, revoke it"),
+        )
+        if request.method != "POST":
+            return confirm
+        gate_device_revoke(device=device, actor=request.user)
+        self.message_user(request, gettext("%(device)s is revoked.") % {"device": device}, messages.SUCCESS)
+        return HttpResponseRedirect(reverse(f"{self.admin_site.name}:accreditation_gatedevice_changelist"))

@@ -320,6 +320,9 @@ class GateDevice(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
     zones = models.ManyToManyField(Zone, related_name="gate_devices", verbose_name=_("zones"))
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    #: The token the device replaced itself (gate_device_rotate): still accepted until the
+    #: new one is first used, so a lost answer does not lock the device out.
+    previous_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
     #: A revoked device's token opens nothing until the secretariat replaces it.
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
@@ -338,6 +341,10 @@ class GateDevice(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def zone_codes(self):
+        return [zone.code for zone in self.zones.all()]
 
 
 class Direction(models.TextChoices):

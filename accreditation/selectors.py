@@ -13,6 +13,7 @@ from accreditation.models import (
     Badge,
     Category,
     Direction,
+    GateDevice,
     PrintBatch,
     Scan,
     ScanReason,
@@ -237,3 +238,10 @@ def scans_granted_while_void():
 def gate_alert_count():
     """How many scans were granted offline for a void badge. One query (a partial index)."""
     return Scan.objects.filter(granted_while_void=True).count()
+
+
+def gate_devices_status():
+    """The registered gate devices: when each last called, and the scans it holds. One query."""
+    return list(
+        GateDevice.objects.order_by("name").only("name", "last_seen_at", "scans_waiting", "revoked_at")
+    )

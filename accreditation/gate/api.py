@@ -8,6 +8,7 @@ from django.http import HttpResponseNotModified
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.authentication import TokenScheme
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers
@@ -18,14 +19,17 @@ from rest_framework.views import APIView
 from accreditation.badges import codes, keys
 from accreditation.gate import device
 from accreditation.gate.bundle import bundle_etag, gate_bundle, gate_version
+from accreditation.gate.device_auth import GateDeviceAuthentication
 from accreditation.gate.http import bundle_response, device_zone_codes, gate_device_of
 from accreditation.gate.lookup import gate_account
 from accreditation.gate.offline import OfflineScan, offline_scans_store
 from accreditation.gate.scan import CheckInError, badge_scan
+from accreditation.gate.search import MIN_QUERY, gate_search
 from accreditation.gate.undo import scan_undo_last
 from accreditation.gate.wire import BatchInput, BatchOutput, CheckInInput, CheckInOutput
 from accreditation.models import Badge
 from accreditation.permissions import CHECK_IN, UNDO_SCAN
+from accreditation.services.gate_devices import gate_device_rotate, gate_device_seen
 from hanoi_summit.core.api import ErrorOutput
 
 
@@ -53,6 +57,21 @@ class GateTokenScheme(TokenScheme):
     priority = 1
 
 
+class GateDeviceTokenScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI security scheme of GateDeviceAuthentication: "Token gd_<...>"."""
+
+    target_class = GateDeviceAuthentication
+    name = "gateDeviceToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'A registered gate device\'s token: "Token gd_<...>".',
+        }
+
+
 class CanCheckIn(permissions.BasePermission):
     """Gate accounts and protocol officers: the `accreditation.check_in` permission."""
 
@@ -66,13 +85,26 @@ class CanCheckIn(permissions.BasePermission):
 
 ERROR_SCHEMA = ErrorOutput
 
+#: Who may call the gate's endpoints: the gate page's session, a registered device's token,
+#: a person's API token. The device's comes before people's: both use "Token <key>".
+GATE_AUTHENTICATION = [SessionAuthentication, GateDeviceAuthentication, GateTokenAuthentication]
+
+
+def check_device_zone(request, zone_code):
+    """A registered device scans at its own zones only (403 zone_not_allowed)."""
+    zones = device_zone_codes(request)
+    if zones is not None and zone_code not in zones:
+        raise exceptions.PermissionDenied(
+            _("This device is not registered for this zone."), code="zone_not_allowed"
+        )
+
 
 class CheckInView(APIView):
     """The documented check-in endpoint. A device's plain scan is answered by device.answer
     before DRF's request cycle starts; this view answers the rest (the gate page's session,
     refusals, malformed input) with its own serializers, and describes both in OpenAPI."""
 
-    authentication_classes = [SessionAuthentication, GateTokenAuthentication]
+    authentication_classes = GATE_AUTHENTICATION
     permission_classes = [CanCheckIn]
 
     @classmethod
@@ -114,12 +146,14 @@ class CheckInView(APIView):
         scan = CheckInInput(data=request.data)
         scan.is_valid(raise_exception=True)
         values = scan.validated_data
+        check_device_zone(request, values["zone"])
+        device = gate_device_of(request)
         outcome = badge_scan(
             code=values.get("code"),
             short=values.get("short"),
             zone_code=values["zone"],
             direction=values["direction"],
-            device=values.get("device") or "",
+            device=device.name if device else values.get("device") or "",
             nonce=values.get("nonce"),
             actor=request.user,
         )
@@ -165,7 +199,7 @@ class PublicKeyView(APIView):
 class CheckInBatchView(APIView):
     """Scans a device decided offline, sent when it is back online; see gate/offline.py."""
 
-    authentication_classes = [SessionAuthentication, GateTokenAuthentication]
+    authentication_classes = GATE_AUTHENTICATION
     permission_classes = [CanCheckIn]
 
     @extend_schema(
@@ -184,13 +218,50 @@ class CheckInBatchView(APIView):
         batch = BatchInput(data=request.data)
         batch.is_valid(raise_exception=True)
         values = batch.validated_data
+        for item in values["scans"]:
+            check_device_zone(request, item["zone"])
         device = gate_device_of(request)
         outcome = offline_scans_store(
             [OfflineScan(**item) for item in values["scans"]],
             officer_id=request.user.pk,
             device=device.name if device else values.get("device", ""),
         )
+        if device is not None and "waiting" in values:
+            gate_device_seen(device, waiting=values["waiting"])
         return Response(BatchOutput(outcome).data)
+
+
+class IsGateDevice(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return gate_device_of(request) is not None
+
+
+class GateDeviceRotateView(APIView):
+    """A registered device replaces its own token, no one signing in again."""
+
+    authentication_classes = [GateDeviceAuthentication]
+    permission_classes = [IsGateDevice]
+
+    @extend_schema(
+        operation_id="gate_device_rotate",
+        summary="A gate device replaces its own token",
+        description=(
+            "Answers the device's new token, once (only its hash is kept). The token the "
+            "device asked with stays valid until the new one is first used, so a lost answer "
+            "can be asked again."
+        ),
+        request=None,
+        responses={
+            200: inline_serializer(
+                "GateDeviceToken", fields={"name": serializers.CharField(), "token": serializers.CharField()}
+            ),
+            401: ERROR_SCHEMA,
+            403: ERROR_SCHEMA,
+        },
+    )
+    def post(self, request):
+        device = gate_device_of(request)
+        return Response({"name": device.name, "token": gate_device_rotate(device=device)})
 
 
 class CanUndoScan(permissions.BasePermission):
@@ -207,7 +278,7 @@ class UndoInput(serializers.Serializer):
 class CheckInUndoView(APIView):
     """An officer undoes the last scan of a gate (see gate/undo.py)."""
 
-    authentication_classes = [SessionAuthentication, GateTokenAuthentication]
+    authentication_classes = GATE_AUTHENTICATION
     permission_classes = [CanUndoScan]
 
     @extend_schema(
@@ -255,6 +326,55 @@ class CheckInUndoView(APIView):
         )
 
 
+class GateSearchView(APIView):
+    """A person whose badge will not scan, found by name (gate/search.py)."""
+
+    authentication_classes = GATE_AUTHENTICATION
+    permission_classes = [CanCheckIn]
+
+    @extend_schema(
+        operation_id="gate_search",
+        summary="Find a person at the gate by name",
+        description=(
+            "Up to 10 people whose names contain `q` (at least 2 characters; 400 "
+            "`query_too_short`), with the newest badge's number and short number, the "
+            "accreditation status and the photo's address. Each hit is audited."
+        ),
+        parameters=[OpenApiParameter("q", str, required=True, description="Part of a name.")],
+        responses={
+            200: inline_serializer(
+                "GateSearch",
+                fields={
+                    "results": inline_serializer(
+                        "GateSearchHit",
+                        fields={
+                            "number": serializers.IntegerField(),
+                            "short": serializers.CharField(),
+                            "name": serializers.CharField(),
+                            "delegation": serializers.CharField(),
+                            "category_code": serializers.CharField(),
+                            "status": serializers.CharField(),
+                            "photo_url": serializers.CharField(allow_null=True),
+                        },
+                        many=True,
+                    )
+                },
+            ),
+            400: ERROR_SCHEMA,
+            403: ERROR_SCHEMA,
+        },
+    )
+    def get(self, request):
+        text = " ".join(request.query_params.get("q", "").split())[:100]
+        if len(text) < MIN_QUERY:
+            raise CheckInError(_("Type at least two letters of the name."), code="query_too_short", field="q")
+        device = gate_device_of(request)
+        results = gate_search(
+            text, actor=None if device else request.user, device=device.name if device else ""
+        )
+        return Response({"results": results})
+
+
 def _since(request):
     """The ``since`` query parameter: a version (an integer), None when absent; 400 otherwise."""
     value = request.query_params.get("since")
@@ -269,7 +389,7 @@ def _since(request):
 class GateBundleView(APIView):
     """What a gate device needs to decide offline; see accreditation/gate/bundle.py."""
 
-    authentication_classes = [SessionAuthentication, GateTokenAuthentication]
+    authentication_classes = GATE_AUTHENTICATION
     permission_classes = [CanCheckIn]
 
     @extend_schema(
@@ -296,7 +416,7 @@ class GateBundleView(APIView):
 
 
 class RevokedListView(APIView):
-    authentication_classes = [SessionAuthentication, GateTokenAuthentication]
+    authentication_classes = GATE_AUTHENTICATION
     permission_classes = [CanCheckIn]
 
     @extend_schema(

@@ -63,6 +63,7 @@ from rest_framework.utils.json import strict_constant
 from accreditation.gate.lookup import gate_account_and_scan
 from accreditation.gate.scan import CheckInError, judge
 from accreditation.gate.wire import MAX_SHORT_LENGTH, CheckInInput, exactly_one_of_code_or_short
+from accreditation.services.gate_devices import TOKEN_PREFIX as DEVICE_TOKEN_PREFIX
 
 
 def answer(request):
@@ -71,6 +72,8 @@ def answer(request):
         # With a session cookie DRF tries the session first, and checks CSRF for it.
         return None
     key = _token_key(request)
+    if key is not None and key.startswith(DEVICE_TOKEN_PREFIX):
+        return None  # a registered device's token: DRF's GateDeviceAuthentication reads it
     values = _scan_input(request) if key is not None else None
     if (
         values is None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +35,10 @@ from hanoi_summit.core.audit import audit_record
 from hanoi_summit.core.clock import event_today
 from hanoi_summit.core.db import execute_prepared
 from hanoi_summit.core.errors import DomainError
+from hanoi_summit.core.models import AuditEntry
 
+#: The audit action of a hit of the gate's search (gate/search.py), which opens its photo.
+SEARCH_ACTION = "badge.gate_search"
 #: How much of a presented code the log keeps, for investigating unknown and forged scans.
 EXCERPT_LENGTH = 40
 #: What a device may send to be logged, no longer than the log's columns.
@@ -380,15 +384,23 @@ def _judge(lookup, direction, officer_id, device, nonce):
 
 
 def gate_photo_of(*, badge_pk, actor):
-    """The photo (a FieldFile) of the holder of a badge that ``actor`` scanned in the last
-    settings.GATE_PHOTO_WINDOW_SECONDS, its look written to the audit trail; None for a badge
+    """The photo (a FieldFile) of the holder of a badge that ``actor`` scanned (or found by
+    the gate's search) in the last settings.GATE_PHOTO_WINDOW_SECONDS, its look written to the audit trail; None for a badge
     this account did not scan lately, or whose holder has no photo. A gate needs the face of
     the person in front of it, not the photos of everyone accredited."""
     since = timezone.now() - dt.timedelta(seconds=settings.GATE_PHOTO_WINDOW_SECONDS)
     scanned = Scan.objects.filter(badge_id=badge_pk, officer_id=actor.pk, scanned_at__gte=since)
+    # Or found by this account's search at the gate (gate/search.py audits each hit).
+    searched = AuditEntry.objects.filter(
+        action=SEARCH_ACTION,
+        actor_id=actor.pk,
+        target_type=Badge._meta.label_lower,
+        target_id=str(badge_pk),
+        created_at__gte=since,
+    )
     badge = (
         Badge.objects.select_related("accreditation__member")
-        .filter(pk=badge_pk, pk__in=scanned.values("badge_id"))
+        .filter(Q(pk__in=scanned.values("badge_id")) | Exists(searched), pk=badge_pk)
         .first()
     )
     if badge is None or not badge.accreditation.member.photo:

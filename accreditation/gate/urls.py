@@ -22,4 +22,6 @@ api_urlpatterns = [
     path("badges/public-key/", api.PublicKeyView.as_view(), name="api-badges-public-key"),
     path("badges/revoked/", api.RevokedListView.as_view(), name="api-badges-revoked"),
     path("gate/bundle/", api.GateBundleView.as_view(), name="api-gate-bundle"),
+    path("gate/search/", api.GateSearchView.as_view(), name="api-gate-search"),
+    path("gate/device/rotate/", api.GateDeviceRotateView.as_view(), name="api-gate-device-rotate"),
 ]

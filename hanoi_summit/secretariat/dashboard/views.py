@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accreditation.models import AccreditationStatus
 from accreditation.presentation import accreditation_tone
-from accreditation.selectors import gate_alert_count, zone_occupancy
+from accreditation.selectors import gate_alert_count, gate_devices_status, zone_occupancy
 from delegations.models import STATE_KINDS, DelegationKind, DelegationStatus
 from hanoi_summit.core.access import all_perms_required
 from hanoi_summit.core.admin import tone_colour
@@ -161,6 +161,7 @@ def index(request):
         "zone_svg": zone_svg if zones else "",
         "inside_total": sum(z.inside for z in zones),
         "gate_alerts": gate_alert_count(),
+        "gate_devices": gate_devices_status(),
         "emails": emails,
         "links": {
             "delegations": changelist_url("delegations.delegation"),

@@ -90,8 +90,8 @@ def test_query_count_does_not_grow_with_the_data(client, django_assert_num_queri
     _grow(n)
     user = f.StaffUserFactory(role="Secretariat")
     client.force_login(user)
-    # session, user, user's and group permissions, then 9 for the figures (gate alerts among them).
-    with django_assert_num_queries(13):
+    # session, user, user's and group permissions, then 10 for the figures (gate alerts and devices among them).
+    with django_assert_num_queries(14):
         response = client.get(URL)
     assert response.context["delegations"].total == 2 * n
     assert response.context["backlog"].count == n

@@ -15,6 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from accreditation.gate.scan import EXPLANATIONS
+from accreditation.models import AccreditationStatus, ScanReason
 from accreditation.permissions import CHECK_IN, UNDO_SCAN
 from hanoi_summit.core.access import any_perm_required
 
@@ -35,6 +36,7 @@ APP_ASSETS = (
     "gate/store.js",
     "gate/sync.js",
     "gate/ui.js",
+    "gate/search.js",
     "vendor/jsqr-1.4.0/jsQR.js",
     "vendor/noble-ed25519-2.3.0/index.js",
     "gate/icons/icon-192.png",
@@ -83,6 +85,14 @@ def _strings():
         "undone": _("UNDONE"),
         "undone_help": _("The last scan of this gate no longer counts."),
         "undo_confirm": _("Undo the last scan of this gate?"),
+        "search_none": _("Nobody of that name."),
+        "search_check": _("Check this badge"),
+        "status": _("Status"),
+        # The accreditation's status as the search tells it; offline, the bundle's flags.
+        "statuses": {
+            **{str(value): str(label) for value, label in AccreditationStatus.choices},
+            "not_collected": str(ScanReason.NOT_COLLECTED.label),
+        },
     }
 
 
@@ -98,6 +108,7 @@ def gate_config(user):
             "service_worker": reverse("protocol:checkin-sw"),
             "scope": scope,
             "undo": reverse("api-checkin-undo"),
+            "search": _api("gate/search/"),
         },
         # The undo button shows to officers who may undo (the server checks it again).
         "may_undo": user.has_perm(UNDO_SCAN),

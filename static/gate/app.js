@@ -9,6 +9,7 @@ import * as store from "./store.js";
 import { refreshBundle, uploadScans } from "./sync.js";
 import * as ui from "./ui.js";
 import { cameraAvailable, startCamera } from "./camera.js";
+import { setupSearch } from "./search.js";
 
 const REQUEST_TIMEOUT_MS = 5000;
 // The log's name for this app's scans, online and uploaded alike.
@@ -19,6 +20,7 @@ const form = document.getElementById("checkin-form");
 const input = document.getElementById("checkin-code");
 const answerBox = document.getElementById("checkin-answer");
 const logList = document.getElementById("gate-log");
+const searchBox = document.getElementById("gate-search");
 const statusNodes = {
   network: document.getElementById("gate-network"),
   age: document.getElementById("gate-bundle-age"),
@@ -314,7 +316,8 @@ function setupForm() {
   // except while the officer uses the zone or direction controls.
   const refocus = () => {
     const active = document.activeElement;
-    if (active && active !== document.body && active !== input && form.contains(active)) return;
+    if (active && active !== document.body && active !== input &&
+        (form.contains(active) || searchBox.contains(active))) return;
     input.focus();
   };
   input.addEventListener("blur", () => window.setTimeout(refocus, 150));
@@ -418,6 +421,18 @@ async function start() {
   setupForm();
   setupCamera();
   setupUndo();
+  setupSearch(searchBox, {
+    url: config.urls.search,
+    bundle: () => state.bundle,
+    online,
+    photo: (number) => store.loadPhoto(number).catch(() => null),
+    check: (short) => {
+      submit(short);
+      input.focus();
+    },
+    t: ui.t,
+    statuses: config.strings.statuses,
+  });
   ui.showReady(answerBox);
   try {
     state.bundle = (await store.loadBundle()) || null;

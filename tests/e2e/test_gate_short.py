@@ -34,6 +34,10 @@ def test_a_wrong_check_character_is_refused_on_the_device(page, world):
     assert "wrong check character" in page.locator("#checkin-answer").inner_text().lower()
     assert asked == []
     assert not Scan.objects.exists()
+    # A few seconds later the gate is ready for the next badge; the log keeps the answer.
+    page.locator("#checkin-answer [data-result=ready]").wait_for()
+    assert page.evaluate("document.body.dataset.verdict") == "ready"
+    assert line.get_attribute("data-reason") == "bad_check_character"
 
 
 def test_offline_a_typed_number_finds_the_badge_with_the_photo_seen_before(page, world):

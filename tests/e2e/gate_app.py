@@ -10,6 +10,8 @@ from tests.accreditation.gate.test_scan import collected_badge
 from tests.e2e.test_gate import PASSWORD, _gate_role
 
 FINAL = r"^(granted|denied|sync_needed|error)$"
+#: As long as the pages' own default (tests/e2e/conftest.py): a loaded CI machine is slow.
+WAIT_MS = 15000
 
 
 def gate_world():
@@ -52,8 +54,8 @@ def open_gate(page, zone="PLN", direction="in"):
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"**{url}")
     page.goto(f"{url}?zone={zone}&direction={direction}")
-    expect(page.locator("#gate-app")).to_have_attribute("data-ready", "1")
-    expect(page.locator("#gate-bundle-age")).not_to_have_text("")
+    expect(page.locator("#gate-app")).to_have_attribute("data-ready", "1", timeout=WAIT_MS)
+    expect(page.locator("#gate-bundle-age")).not_to_have_text("", timeout=WAIT_MS)
 
 
 def scan(page, text):
@@ -66,7 +68,7 @@ def scan(page, text):
 
 def verdict(line):
     """Wait for the scan's final answer: (result, reason, source)."""
-    expect(line).to_have_attribute("data-result", _final_pattern())
+    expect(line).to_have_attribute("data-result", _final_pattern(), timeout=WAIT_MS)
     return (
         line.get_attribute("data-result"),
         line.get_attribute("data-reason"),

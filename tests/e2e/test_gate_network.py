@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from accreditation.badges import codes
 from accreditation.models import Scan
-from tests.e2e.gate_app import gate_world, open_gate, scan, verdict
+from tests.e2e.gate_app import WAIT_MS, gate_world, open_gate, scan, verdict
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def test_a_dropped_request_is_decided_on_the_device_never_denied(page, world):
     # Decided here, so kept for the upload: it reaches the log once the server answers again.
     page.unroute(f"**{reverse('api-checkin')}")
     page.evaluate("hsGate.sync()")
-    expect(page.locator("#gate-pending")).to_have_attribute("data-count", "0")
+    expect(page.locator("#gate-pending")).to_have_attribute("data-count", "0", timeout=WAIT_MS)
     stored = Scan.objects.get(nonce=line.get_attribute("data-nonce"))
     assert stored.offline and (stored.result, stored.reason) == ("granted", "ok")
 

@@ -10,7 +10,7 @@ from accreditation import services
 from accreditation.badges import codes
 from accreditation.models import Scan
 from tests import factories
-from tests.e2e.gate_app import forged_code, gate_world, open_gate, scan, verdict
+from tests.e2e.gate_app import WAIT_MS, forged_code, gate_world, open_gate, scan, verdict
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ def test_offline_the_device_decides_each_scan(page, world):
     # Back online: each scan reaches the server's log once, with the device's time.
     kept = page.evaluate("hsGate.store.allScans()")
     page.context.set_offline(False)
-    expect(page.locator("#gate-pending")).to_have_attribute("data-count", "0")
+    expect(page.locator("#gate-pending")).to_have_attribute("data-count", "0", timeout=WAIT_MS)
     page.evaluate("hsGate.sync()")  # once more: a batch sent again is not stored twice
     logged = {scan.nonce: scan for scan in Scan.objects.filter(nonce__in=[k["nonce"] for k in kept])}
     assert len(logged) == len(kept) == 5
@@ -67,7 +67,7 @@ def test_a_badge_revoked_while_the_gate_is_offline_is_flagged_after_the_sync(pag
     assert verdict(line) == ("granted", "ok", "offline")
 
     page.context.set_offline(False)
-    expect(page.locator("#gate-pending")).to_have_attribute("data-count", "0")
+    expect(page.locator("#gate-pending")).to_have_attribute("data-count", "0", timeout=WAIT_MS)
     flagged = Scan.objects.get(nonce=line.get_attribute("data-nonce"))
     assert flagged.offline and flagged.granted_while_void
     # And the gate's list now knows: the next scan is denied by the server.

@@ -283,8 +283,19 @@ class ScanAdmin(ReadOnlyAdmin):
         "badge",
         "holder",
         "officer",
+        "device",
+        "offline",
+        "undone_at",
     ]
-    list_filter = ["zone", "direction", "result", "reason", ("scanned_at", admin.DateFieldListFilter)]
+    list_filter = [
+        "zone",
+        "direction",
+        "result",
+        "reason",
+        "offline",
+        "granted_while_void",
+        ("scanned_at", admin.DateFieldListFilter),
+    ]
     search_fields = [
         "=badge__number",
         "badge__accreditation__member__family_name",

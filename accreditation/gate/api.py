@@ -26,7 +26,7 @@ from accreditation.gate.offline import OfflineScan, offline_scans_store
 from accreditation.gate.scan import CheckInError, badge_scan
 from accreditation.gate.search import MIN_QUERY, gate_search
 from accreditation.gate.undo import scan_undo_last
-from accreditation.gate.wire import BatchInput, BatchOutput, CheckInInput, CheckInOutput
+from accreditation.gate.wire import BatchInput, BatchOutput, CheckInInput, CheckInOutput, batch_input
 from accreditation.models import Badge
 from accreditation.permissions import CHECK_IN, UNDO_SCAN
 from accreditation.services.gate_devices import gate_device_rotate, gate_device_seen
@@ -215,9 +215,7 @@ class CheckInBatchView(APIView):
         responses={200: BatchOutput, 400: ERROR_SCHEMA, 403: ERROR_SCHEMA},
     )
     def post(self, request):
-        batch = BatchInput(data=request.data)
-        batch.is_valid(raise_exception=True)
-        values = batch.validated_data
+        values = batch_input(request.data)
         for item in values["scans"]:
             check_device_zone(request, item["zone"])
         device = gate_device_of(request)

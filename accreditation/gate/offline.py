@@ -61,10 +61,15 @@ def _refused(index, message, code, field):
     )
 
 
+_DIRECTIONS = frozenset(Direction.values)
+_RESULTS = frozenset(ScanResult.values)
+_REASONS = frozenset(ScanReason.values)
+
+
 def _checked_verdict(index, item):
-    if item.direction not in Direction.values:
+    if item.direction not in _DIRECTIONS:
         raise _refused(index, _("direction must be “in” or “out”."), "bad_direction", "direction")
-    if item.result not in ScanResult.values or item.reason not in ScanReason.values:
+    if item.result not in _RESULTS or item.reason not in _REASONS:
         raise _refused(index, _("unknown result or reason."), "bad_verdict", "reason")
     # A warned second entry is granted with reason ok (docs/gate-api.md), or already_inside
     # as the server logs it.
@@ -75,19 +80,22 @@ def _checked_verdict(index, item):
         raise _refused(index, _("a denied scan needs its reason."), "bad_verdict", "reason")
 
 
-def _badge_keys(index, item):
+def _badge_keys(index, item, decoded):
     """(number, version or None for "the newest") the item names, or None for a code that is
-    not a genuine badge code (the device found it unknown or forged too)."""
+    not a genuine badge code (the device found it unknown or forged too). ``decoded``: the
+    batch's codes already verified (a queue holds a person's in and out: one verification)."""
     if item.short:
         try:
             return short.parse(item.short), None
         except short.ShortNumberError as error:
             raise _refused(index, error.message, error.code, "short") from None
-    try:
-        signed = codes.decode(item.code)
-    except codes.CodeError:
-        return None
-    return signed.number, signed.version
+    if item.code not in decoded:
+        try:
+            signed = codes.decode(item.code)
+            decoded[item.code] = (signed.number, signed.version)
+        except codes.CodeError:
+            decoded[item.code] = None
+    return decoded[item.code]
 
 
 def _badges_of(numbers):
@@ -122,21 +130,24 @@ def offline_scans_store(items, *, officer_id=None, device=""):
             field="scans",
         )
     zones = dict(Zone.objects.filter(code__in={item.zone for item in items}).values_list("code", "id"))
-    named = []
+    nonces = [item.nonce for item in items]
+    known = set(Scan.objects.filter(nonce__in=nonces).values_list("nonce", flat=True))
+    # Each item is checked; only the scans to store have their code verified (a batch sent
+    # again after a lost answer costs no signature check).
+    fresh, seen, decoded = [], set(known), {}
     for index, item in enumerate(items):
         if item.zone not in zones:
             raise _refused(index, _("there is no zone with this code."), "unknown_zone", "zone")
         _checked_verdict(index, item)
-        named.append(_badge_keys(index, item))
-    badges = _badges_of({keys[0] for keys in named if keys is not None})
-    nonces = [item.nonce for item in items]
-    known = set(Scan.objects.filter(nonce__in=nonces).values_list("nonce", flat=True))
+        if item.short or item.nonce not in seen:
+            keys = _badge_keys(index, item, decoded)
+            if item.nonce not in seen:
+                seen.add(item.nonce)
+                fresh.append((item, keys))
+    badges = _badges_of({keys[0] for _item, keys in fresh if keys is not None})
     now = timezone.now()
-    rows, seen = [], set(known)
-    for item, keys in zip(items, named, strict=True):
-        if item.nonce in seen:
-            continue
-        seen.add(item.nonce)
+    rows = []
+    for item, keys in fresh:
         badge_id, void = None, False
         if keys is not None and keys[0] in badges:
             versions = badges[keys[0]]

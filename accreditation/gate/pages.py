@@ -16,6 +16,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from accreditation import selectors
 from accreditation.badges.short import ShortNumberError
 from accreditation.gate.app import gate_config
+from accreditation.gate.device_auth import GateDeviceAuthentication
 from accreditation.gate.scan import CheckInError, badge_scan, gate_photo_of
 from accreditation.gate.wire import MAX_CODE_LENGTH
 from accreditation.models import Direction, Scan, Zone
@@ -142,17 +143,27 @@ def _token_user(request):
     return found[0] if found else None
 
 
+def _device_of(request):
+    """A registered gate device's token ("Token gd_..."), as on the gate's API."""
+    try:
+        found = GateDeviceAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return None
+    return found[1] if found else None
+
+
 @never_cache
 def badge_photo(request, badge_pk):
     """The photo of the holder of a badge this gate account has just scanned (gate_photo_of);
     never cached, never public."""
-    user = request.user if request.user.is_authenticated else _token_user(request)
-    if user is None:
+    device = None if request.user.is_authenticated else _device_of(request)
+    user = request.user if request.user.is_authenticated or device else _token_user(request)
+    if user is None and device is None:
         return redirect_to_login(request.get_full_path())
-    if not user.has_perm(CHECK_IN):
+    if device is None and not user.has_perm(CHECK_IN):
         raise PermissionDenied
-    # Only a badge this account has just scanned; the look is audited.
-    photo = gate_photo_of(badge_pk=badge_pk, actor=user)
+    # Only a badge this account (or device) has just scanned or found; the look is audited.
+    photo = gate_photo_of(badge_pk=badge_pk, actor=user, device=device.name if device else "")
     if photo is None:
         raise Http404
     return private_file_response(

@@ -383,21 +383,28 @@ def _judge(lookup, direction, officer_id, device, nonce):
     )
 
 
-def gate_photo_of(*, badge_pk, actor):
+def gate_photo_of(*, badge_pk, actor, device=""):
     """The photo (a FieldFile) of the holder of a badge that ``actor`` scanned (or found by
     the gate's search) in the last settings.GATE_PHOTO_WINDOW_SECONDS, its look written to the audit trail; None for a badge
-    this account did not scan lately, or whose holder has no photo. A gate needs the face of
+    this account (or registered ``device``) did not scan lately, or whose holder has no photo. A gate needs the face of
     the person in front of it, not the photos of everyone accredited."""
     since = timezone.now() - dt.timedelta(seconds=settings.GATE_PHOTO_WINDOW_SECONDS)
-    scanned = Scan.objects.filter(badge_id=badge_pk, officer_id=actor.pk, scanned_at__gte=since)
+    scanned = Scan.objects.filter(badge_id=badge_pk, scanned_at__gte=since)
     # Or found by this account's search at the gate (gate/search.py audits each hit).
     searched = AuditEntry.objects.filter(
         action=SEARCH_ACTION,
-        actor_id=actor.pk,
         target_type=Badge._meta.label_lower,
         target_id=str(badge_pk),
         created_at__gte=since,
     )
+    if device:
+        # A registered device (``device``: its name) has no account: its scans and searches
+        # carry its name.
+        scanned = scanned.filter(device=device, officer_id__isnull=True)
+        searched = searched.filter(actor__isnull=True, after__device=device)
+    else:
+        scanned = scanned.filter(officer_id=actor.pk)
+        searched = searched.filter(actor_id=actor.pk)
     badge = (
         Badge.objects.select_related("accreditation__member")
         .filter(Q(pk__in=scanned.values("badge_id")) | Exists(searched), pk=badge_pk)
@@ -406,5 +413,6 @@ def gate_photo_of(*, badge_pk, actor):
     if badge is None or not badge.accreditation.member.photo:
         return None
     member = badge.accreditation.member
-    audit_record(actor=actor, action="member.gate_photo_view", target=member, note=f"badge {badge.pk}")
+    note = f"badge {badge.pk}" + (f", device {device}" if device else "")
+    audit_record(actor=None if device else actor, action="member.gate_photo_view", target=member, note=note)
     return member.photo

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from accreditation.models import Category, Zone
+from accreditation.models import Category, SecondEntry, Zone
 from accreditation.rules import CATEGORY_ZONES
 from hanoi_summit.core.clock import HANOI
 from hanoi_summit.seed import reference
@@ -82,6 +82,7 @@ def _load_zones(report, reset):
             "name": row["name"],
             "description": row["description"],
             "capacity": row["capacity"],
+            "second_entry": row.get("second_entry", SecondEntry.DENY),
             "sort_order": order,
         }
         zones[row["code"]], _ = _upsert(report, "zones", Zone, {"code": row["code"]}, values, reset=reset)

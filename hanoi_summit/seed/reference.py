@@ -14,10 +14,12 @@ VENUE = {
 }
 
 # Accreditation zones: each gate checks one. Codes are printed on badges: keep them short.
+# second_entry (default "deny"): the lobby's gates let people back in (nobody scans out of
+# the lobby), the plenary warns of a second entry, the signing stage and the rest deny it.
 ZONES = [
-    {"code": "LBY", "name": "Lobby and registration", "capacity": 3000,
+    {"code": "LBY", "name": "Lobby and registration", "capacity": 3000, "second_entry": "allow",
      "description": "NCC entrance lobby: welcome of heads of delegation, group photo, badge desk."},
-    {"code": "PLN", "name": "Plenary hall", "capacity": 3500,
+    {"code": "PLN", "name": "Plenary hall", "capacity": 3500, "second_entry": "warn",
      "description": "Main hall: opening, plenary, closing; press gallery."},
     {"code": "SIG", "name": "Signing stage", "capacity": 200,
      "description": "The signing stage of the main hall: signatories, protocol, UN Treaty Section."},

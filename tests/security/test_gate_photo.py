@@ -87,8 +87,9 @@ def test_a_scan_by_another_account_does_not_open_the_photo(plenary, gate_client,
     device = APIClient()
     token = Token.objects.create(user=StaffUserFactory(role="Gate officer"))
     device.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    # "out": the badge went in already (a second "in" would be already_inside).
     granted = device.post(
-        "/api/checkin/", {"code": codes.badge_code(badge), "zone": "PLN", "direction": "in"}, format="json"
+        "/api/checkin/", {"code": codes.badge_code(badge), "zone": "PLN", "direction": "out"}, format="json"
     )
     assert granted.json()["result"] == "granted"
     assert device.get(granted.json()["badge"]["photo_url"]).status_code == 200

@@ -170,3 +170,50 @@ def test_security_sees_the_flagged_scans_listed_and_counted(zones, device, clien
 def test_the_flagged_list_is_for_security_only(zones, client):
     client.force_login(StaffUserFactory(role="Gate officer"))
     assert client.get("/accreditation/security/gate-alerts/").status_code == 403
+
+
+_CLEAN = {
+    "code": "HS1:ABCDEFGH",
+    "zone": "PLN",
+    "direction": "in",
+    "nonce": "n1",
+    "scanned_at": "2025-10-25T09:00:00+07:00",
+    "result": "granted",
+    "reason": "ok",
+}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"scans": [_CLEAN]},
+        {"scans": [_CLEAN], "waiting": 3, "device": "gate 1"},
+        {"scans": [_CLEAN], "waiting": -1},
+        {"scans": [_CLEAN], "other": 1},
+        {"scans": [{**_CLEAN, "scanned_at": "2025-10-25T02:00:00Z"}]},
+        {"scans": [{**_CLEAN, "scanned_at": "2025-10-25T09:00:00"}]},
+        {"scans": [{**_CLEAN, "scanned_at": "25/10/2025"}]},
+        {"scans": [{**_CLEAN, "nonce": " n1 "}]},
+        {"scans": [{**_CLEAN, "nonce": ""}]},
+        {"scans": [{**_CLEAN, "code": "HS1:Ä"}]},
+        {"scans": [{**_CLEAN, "short": "101333-K"}]},
+        {"scans": [{**{k: v for k, v in _CLEAN.items() if k != "code"}, "short": "101333-K"}]},
+        {"scans": [{**_CLEAN, "code": None}]},
+        {"scans": [{**_CLEAN, "reason": "maybe"}]},
+        {"scans": [{**_CLEAN, "zone": 5}]},
+        {"scans": [[1, 2]]},
+        {"scans": "nope"},
+        [],
+    ],
+)
+def test_the_hand_written_batch_check_answers_as_the_serializer(body):
+    from rest_framework.exceptions import ValidationError
+
+    from accreditation.gate.wire import BatchInput, batch_input
+
+    serializer = BatchInput(data=body)
+    if serializer.is_valid():
+        assert batch_input(body) == dict(serializer.validated_data)
+    else:
+        with pytest.raises(ValidationError):
+            batch_input(body)

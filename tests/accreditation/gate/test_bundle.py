@@ -116,3 +116,24 @@ def test_the_revoked_list_takes_since(zones, device, desk):
     delta = device.get("/api/badges/revoked/", {"since": first["version"]}).json()
     assert delta["full"] is False
     assert delta["badges"] == [{"number": badge.number, "version": badge.version}]
+
+
+def test_editing_a_zone_or_category_in_the_admin_is_a_new_version(zones, device, secretariat_client):
+    badge = collected_badge()
+    first = device.get(URL).json()["version"]
+    zone = zones["PLN"]
+    response = secretariat_client.post(
+        f"/admin/accreditation/zone/{zone.pk}/change/",
+        {"code": "PLN", "name": "Plenary hall", "second_entry": "warn", "sort_order": 1, "capacity": 10},
+    )
+    assert response.status_code == 302
+    body = device.get(URL, {"since": first}).json()
+    assert body["version"] > first and body["badges"] == []
+    assert {z["code"]: z["second_entry"] for z in body["zones"]}["PLN"] == "warn"
+    category = badge.category
+    secretariat_client.post(
+        f"/admin/accreditation/category/{category.pk}/change/",
+        {"code": "DEL", "name": "Delegates", "colour": "#1565C0", "text_colour": "#FFFFFF", "sort_order": 0},
+    )
+    delta = device.get(URL, {"since": body["version"]}).json()
+    assert [row["category_name"] for row in delta["badges"]] == ["Delegates"]

@@ -165,3 +165,17 @@ def test_the_dashboard_lists_the_devices(registered, client, secretariat_user):
     client.force_login(secretariat_user)
     html = client.get("/dashboard/").content.decode()
     assert 'data-device="Gate 3 phone"' in html and 'data-figure="waiting">7<' in html
+
+
+def test_a_device_sees_the_photo_of_a_badge_it_scanned_only(registered):
+    _device, token = registered
+    badge, other = collected_badge(), collected_badge()
+    client = client_with(token)
+    body = client.post(
+        "/api/checkin/", {"code": codes.badge_code(badge), "zone": "PLN", "direction": "in"}, format="json"
+    ).json()
+    assert client.get(body["badge"]["photo_url"]).status_code == 200
+    assert client.get(f"/protocol/checkin/photo/{other.pk}/").status_code == 404
+    assert (
+        AuditEntry.objects.filter(action="member.gate_photo_view", note__contains="Gate 3 phone").count() == 1
+    )

@@ -299,12 +299,22 @@ function sync() {
     try {
       state.bundle = await refreshBundle(config.urls.bundle, state.bundle);
       state.reachable = true;
-      await uploadScans(config.urls.batch, csrfToken, DEVICE_NAME);
     } catch (error) {
       state.reachable = false;
+      return;
     }
-    state.pending = await store.countPending();
-  })().finally(() => {
+    try {
+      await uploadScans(config.urls.batch, csrfToken, DEVICE_NAME);
+    } catch (error) {
+      // The scans stay waiting (the status line counts them) and go with the next round.
+    }
+  })().then(async () => {
+    try {
+      state.pending = await store.countPending();
+    } catch (error) {
+      // No IndexedDB: nothing waits here.
+    }
+  }).finally(() => {
     syncing = null;
     refreshStatus();
   });

@@ -66,3 +66,33 @@ def test_two_scans_under_latency_get_two_answers_in_order(page, world):
     assert page.locator("#checkin-answer [data-nonce]").get_attribute("data-nonce") == nonces[1]
     logged = dict(Scan.objects.filter(nonce__in=nonces).values_list("nonce", "reason"))
     assert logged == {nonces[0]: "ok", nonces[1]: "wrong_zone"}
+
+
+# Records the tones the page plays: each oscillator's type and frequency when it starts.
+RECORD_TONES = """
+window.hsTones = [];
+const create = AudioContext.prototype.createOscillator;
+AudioContext.prototype.createOscillator = function () {
+  const oscillator = create.call(this);
+  const start = oscillator.start.bind(oscillator);
+  oscillator.start = (when) => {
+    window.hsTones.push(oscillator.type + ":" + oscillator.frequency.value);
+    return start(when);
+  };
+  return oscillator;
+};
+"""
+
+
+def test_granted_and_denied_sound_different(page, world):
+    page.add_init_script(RECORD_TONES)
+    open_gate(page)
+
+    verdict(scan(page, codes.badge_code(world["granted"])))
+    granted = page.evaluate("window.hsTones.splice(0)")
+    verdict(scan(page, codes.badge_code(world["wrong_zone"])))
+    denied = page.evaluate("window.hsTones.splice(0)")
+
+    assert granted and denied
+    assert granted != denied
+    assert page.evaluate("document.body.dataset.verdict") == "denied"

@@ -103,3 +103,17 @@ export function markUndone(nonce) {
     };
   });
 }
+
+/** The server refused these scans as malformed (`reasons`: nonce -> its message): they leave
+ * the queue (synced 2) so that the scans behind them go, and stay here to be looked at. */
+export function markRefused(reasons) {
+  return tx(["scans"], "readwrite", (t) => {
+    const store = t.objectStore("scans");
+    for (const [nonce, message] of Object.entries(reasons)) {
+      const req = store.get(nonce);
+      req.onsuccess = () => {
+        if (req.result) store.put(Object.assign(req.result, { synced: 2, refused: message }));
+      };
+    }
+  });
+}

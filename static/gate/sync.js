@@ -3,7 +3,7 @@
 // device (POST /api/checkin/batch/, at most BATCH_SIZE per request, each stored once by
 // its nonce).
 
-import { saveBundle, pendingScans, markSynced, countPending } from "./store.js";
+import { saveBundle, pendingScans, markSynced, markRefused, countPending } from "./store.js";
 
 export const BATCH_SIZE = 500;
 
@@ -62,6 +62,23 @@ function wireScan(scan) {
   return item;
 }
 
+/** The scans of a refused batch that the answer names: {nonce: message}. The service names
+ * one as "scans[<index>].<field>"; the serializer answers a list, one entry per scan. */
+function refusedItems(answer, scans) {
+  const refused = {};
+  const errors = (answer && answer.errors) || {};
+  for (const [field, messages] of Object.entries(errors)) {
+    const match = /^scans\[(\d+)\]/.exec(field);
+    if (match && scans[Number(match[1])]) refused[scans[Number(match[1])].nonce] = String(messages);
+  }
+  if (Array.isArray(errors.scans)) {
+    errors.scans.forEach((item, index) => {
+      if (item && Object.keys(item).length && scans[index]) refused[scans[index].nonce] = JSON.stringify(item);
+    });
+  }
+  return refused;
+}
+
 /** Send every waiting scan, batch after batch. Resolves to how many the server now holds;
  * rejects (the scans stay waiting) when it cannot be reached. */
 export async function uploadScans(url, csrfToken, device) {
@@ -76,6 +93,14 @@ export async function uploadScans(url, csrfToken, device) {
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken },
       body: JSON.stringify({ scans: scans.map(wireScan), device, waiting }),
     });
+    if (response.status === 400) {
+      // All or nothing: one malformed scan refuses the batch. Take it (them) out of the queue,
+      // or it would block every scan behind it, and send the rest again.
+      const refused = refusedItems(await response.json().catch(() => ({})), scans);
+      if (!Object.keys(refused).length) throw new Error("batch refused");
+      await markRefused(refused);
+      continue;
+    }
     if (!response.ok) throw new Error("batch " + response.status);
     const answer = await response.json();
     const held = new Set(answer.accepted_nonces || []);

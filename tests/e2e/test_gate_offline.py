@@ -72,3 +72,25 @@ def test_a_badge_revoked_while_the_gate_is_offline_is_flagged_after_the_sync(pag
     assert flagged.offline and flagged.granted_while_void
     # And the gate's list now knows: the next scan is denied by the server.
     assert verdict(scan(page, codes.badge_code(world["later_revoked"]))) == ("denied", "revoked", "server")
+
+
+def test_a_scan_the_server_refuses_does_not_block_the_queue(page, world):
+    open_gate(page)
+    page.context.set_offline(True)
+    page.locator("#gate-network[data-state=offline]").wait_for()
+    # A scan the server cannot take (a zone it does not know), queued before a good one.
+    page.evaluate(
+        """(code) => hsGate.store.addScan({nonce: "poison-1", at: Date.now() - 1000,
+            scanned_at: new Date(Date.now() - 1000).toISOString(), zone: "NOPE", direction: "in",
+            result: "granted", reason: "ok", number: null, synced: 0, code})""",
+        codes.badge_code(world["granted"]),
+    )
+    good = scan(page, codes.badge_code(world["granted"]))
+    assert verdict(good) == ("granted", "ok", "offline")
+
+    page.context.set_offline(False)
+    expect(page.locator("#gate-pending")).to_have_attribute("data-count", "0", timeout=WAIT_MS)
+    assert Scan.objects.filter(nonce=good.get_attribute("data-nonce")).exists()
+    assert not Scan.objects.filter(nonce="poison-1").exists()
+    kept = {item["nonce"]: item for item in page.evaluate("hsGate.store.allScans()")}
+    assert kept["poison-1"]["synced"] == 2 and "zone" in kept["poison-1"]["refused"]

@@ -73,6 +73,7 @@ def _strings():
         "compare": _("Compare the photo with the person."),
         "online": _("Online"),
         "offline": _("Offline"),
+        "signed_out": _("Signed out: reload the page and sign in again"),
         "list_age": _("List updated {age} ago"),
         "no_list": _("No list on this device yet"),
         "pending": _("Scans waiting: {n}"),

@@ -35,6 +35,7 @@ const state = {
   ownScans: [], // {number, zone, direction, result}, oldest first
   pending: 0,
   reachable: navigator.onLine,
+  signedOut: false,
   queue: [],
   running: false,
   latest: 0, // sequence number of the newest scan made
@@ -73,6 +74,7 @@ function online() {
 function refreshStatus() {
   ui.showStatus(statusNodes, {
     online: online(),
+    signedOut: state.signedOut,
     fetchedAt: state.bundle && state.bundle.fetched_at,
     stale: Boolean(state.bundle) && bundleIsStale(Date.now()),
     pending: state.pending,
@@ -221,11 +223,17 @@ async function judge(entry) {
     state.reachable = false;
     return decideHere(entry, "no_connection");
   }
-  state.reachable = true;
   const data = answer.data;
+  if (answer.status === 401 || answer.status === 403) {
+    // Signed out: the server will not answer this page; the device decides.
+    state.reachable = false;
+    state.signedOut = true;
+    return decideHere(entry, "no_connection");
+  }
+  state.reachable = true;
+  state.signedOut = false;
   if (answer.status !== 200 || !data.result) {
     // Refused before any verdict (a wrong check character, an unknown zone...): nothing logged.
-    if (answer.status === 401 || answer.status === 403) return decideHere(entry, "no_connection");
     entry.state = "error";
     entry.reason = data.code || "";
     entry.message = data.detail || data.message || "";
@@ -304,7 +312,11 @@ function sync() {
     try {
       state.bundle = await refreshBundle(config.urls.bundle, state.bundle);
       state.reachable = true;
+      state.signedOut = false;
     } catch (error) {
+      // Signed out (the staff session's limit): the server is there but will not answer
+      // this page until the officer signs in again.
+      state.signedOut = error.status === 401 || error.status === 403;
       state.reachable = false;
       return;
     }

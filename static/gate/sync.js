@@ -46,7 +46,9 @@ export async function refreshBundle(url, current) {
   } else if (response.ok) {
     bundle = mergeBundle(current, await response.json(), now, response.headers.get("ETag"));
   } else {
-    throw new Error("bundle " + response.status);
+    const error = new Error("bundle " + response.status);
+    error.status = response.status;
+    throw error;
   }
   await saveBundle(bundle);
   return bundle;

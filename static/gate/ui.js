@@ -181,8 +181,8 @@ function age(ms) {
 
 /** The status line: online or offline, how old the list is, how many scans wait. */
 export function showStatus(nodes, status) {
-  nodes.network.dataset.state = status.online ? "online" : "offline";
-  nodes.network.textContent = status.online ? t("online") : t("offline");
+  nodes.network.dataset.state = status.online ? "online" : status.signedOut ? "signed_out" : "offline";
+  nodes.network.textContent = status.online ? t("online") : status.signedOut ? t("signed_out") : t("offline");
   nodes.age.dataset.stale = status.stale ? "1" : "0";
   nodes.age.textContent = status.fetchedAt
     ? t("list_age", { age: age(Date.now() - status.fetchedAt) }) + (status.stale ? " · " + t("sync_needed") : "")

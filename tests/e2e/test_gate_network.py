@@ -96,3 +96,15 @@ def test_granted_and_denied_sound_different(page, world):
     assert granted and denied
     assert granted != denied
     assert page.evaluate("document.body.dataset.verdict") == "denied"
+
+
+def test_a_signed_out_gate_says_so_and_still_decides(page, world):
+    open_gate(page)
+    page.context.clear_cookies()  # the staff session ended
+    page.evaluate("hsGate.sync()")
+
+    assert page.locator("#gate-network").get_attribute("data-state") == "signed_out"
+    assert "sign in again" in page.locator("#gate-network").inner_text()
+    # The server will not answer this page: the device decides, and says so.
+    assert verdict(scan(page, codes.badge_code(world["granted"]))) == ("granted", "ok", "no_connection")
+    assert page.locator("#gate-network").get_attribute("data-state") == "signed_out"

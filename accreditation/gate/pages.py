@@ -1,5 +1,6 @@
 """The gate page, the live occupancy page, and the photo the gate shows."""
 
+import json
 import uuid
 
 from django import forms
@@ -14,6 +15,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from accreditation import selectors
 from accreditation.badges.short import ShortNumberError
+from accreditation.gate.app import gate_config
 from accreditation.gate.device_auth import GateDeviceAuthentication
 from accreditation.gate.scan import CheckInError, badge_scan, gate_photo_of
 from accreditation.gate.wire import MAX_CODE_LENGTH
@@ -96,7 +98,13 @@ def gate(request):
     return render(
         request,
         "protocol/checkin.html",
-        {"form": form, "outcome": outcome, "zones": zones, "chosen": chosen},
+        {
+            "form": form,
+            "outcome": outcome,
+            "zones": zones,
+            "chosen": chosen,
+            "gate_config": json.dumps(gate_config(request.user)),
+        },
         status=status,
     )
 

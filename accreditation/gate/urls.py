@@ -4,12 +4,15 @@ badge public key, the revocation list."""
 
 from django.urls import path
 
-from accreditation.gate import api, pages
+from accreditation.gate import api, app, pages
 
 urlpatterns = [
     path("", pages.gate, name="checkin"),
     path("occupancy/", pages.occupancy, name="occupancy"),
     path("photo/<int:badge_pk>/", pages.badge_photo, name="checkin-photo"),
+    # The gate web app: its service worker lives here so that its scope is the gate page.
+    path("sw.js", app.service_worker, name="checkin-sw"),
+    path("manifest.webmanifest", app.manifest, name="checkin-manifest"),
 ]
 
 api_urlpatterns = [

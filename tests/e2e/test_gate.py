@@ -61,6 +61,8 @@ def test_gate_grants_then_denies_after_a_reprint(page, badge):
     assert "GRANTED" in text
     assert "Nguyễn Thị Hương" in text
     assert "DEL" in text
+    # The photo follows the verdict (it never delays it).
+    page.locator("#checkin-answer img").wait_for()
     assert page.locator("#checkin-answer img").count() == 1
     # The photo of the badge just scanned is served to this gate (and only that one).
     # (Not wait_for_function: its string predicate is an eval, which the page's policy forbids.)

@@ -1,5 +1,9 @@
 """The gate page (form POST without JavaScript), the occupancy page and the gate's photo view."""
 
+import json
+import re
+from html import unescape
+
 import pytest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -26,8 +30,13 @@ def test_gate_page_offers_zones_direction_and_a_focused_input(zones, gate_client
     assert 'value="PLN" selected' in html
     assert "Signing stage" in html
     assert 'id="checkin-code"' in html and "autofocus" in html
-    assert 'data-api-url="/api/checkin/"' in html
-    assert "js/checkin.js" in html
+    # The gate app: its script, its manifest, and the addresses it talks to.
+    assert 'src="/static/gate/app.js"' in html
+    assert 'rel="manifest" href="/protocol/checkin/manifest.webmanifest"' in html
+    config = json.loads(unescape(re.search(r'data-config="([^"]*)"', html).group(1)))
+    assert config["urls"]["checkin"] == "/api/checkin/"
+    assert config["urls"]["bundle"] == "/api/gate/bundle/"
+    assert config["urls"]["batch"] == "/api/checkin/batch/"
 
 
 def test_zone_and_direction_come_from_the_query_string_and_are_remembered(zones, gate_client):

@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from delegations.models import Document, DocumentKind, FocalPoint, Member
+from hanoi_summit.core.text import fold
 
 
 def focal_point_delegation(*, user):
@@ -19,6 +20,23 @@ def delegation_members(*, delegation):
     return Member.objects.filter(delegation=delegation).order_by(
         "protocol_rank", "family_name", "given_names"
     )
+
+
+def members_matching(queryset, text, *, member_path=""):
+    """`queryset` narrowed to the people whose names contain every word of `text`, whatever
+    the case and accents ("nguyen van" finds "Nguyễn Văn A", "dang" finds "Đặng"). The one
+    name search of every page: the queues, the desk, the admin, the portal, the gate.
+
+    `queryset` is of members, or of a model that reaches one through `member_path` (e.g.
+    "member__" for accreditations, "accreditation__member__" for badges). An empty `text`
+    leaves it as it is. Adds conditions only: no query of its own, no join beyond the path.
+    """
+    words = fold(text).split()
+    # `contains`, not `icontains`: both sides are folded already, and on PostgreSQL
+    # `icontains` wraps the column in UPPER(), which the trigram index does not cover.
+    for word in words:
+        queryset = queryset.filter(**{f"{member_path}search_name__contains": word})
+    return queryset
 
 
 def passports_registered(*, numbers):

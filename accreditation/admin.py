@@ -22,6 +22,7 @@ from accreditation.models import (
 )
 from accreditation.permissions import PRINT, VET
 from accreditation.presentation import ACCREDITATION_TONES, BADGE_TONES, SCAN_TONES
+from delegations.admin import MemberNameSearch
 from hanoi_summit.core.admin import ReadOnlyAdmin, choice_pill, date_set_filter, short_time, status_pill
 
 
@@ -63,7 +64,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Accreditation)
-class AccreditationAdmin(ReadOnlyAdmin):
+class AccreditationAdmin(MemberNameSearch, ReadOnlyAdmin):
     # Created when the focal point submits; category, zones and status change only on the
     # review screens, through services that audit every decision and keep badges in step.
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
@@ -76,13 +77,9 @@ class AccreditationAdmin(ReadOnlyAdmin):
         "zones",
         ("submitted_at", admin.DateFieldListFilter),
     ]
-    search_fields = [
-        "member__family_name",
-        "member__given_names",
-        "member__badge_name",
-        "member__delegation__name",
-        "member__delegation__code",
-    ]
+    # Names are searched by MemberNameSearch (folded, indexed), not here.
+    member_path = "member__"
+    search_fields = ["member__delegation__name", "member__delegation__code"]
     # Newest first by primary key: an index walk, where sorting by submission time (not
     # indexed) sorts the whole table on each page. Likewise no date_hierarchy: it scans every
     # row for its dates on each page.
@@ -152,7 +149,7 @@ class AccreditationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Badge)
-class BadgeAdmin(ReadOnlyAdmin):
+class BadgeAdmin(MemberNameSearch, ReadOnlyAdmin):
     """Badges are issued, printed, handed over and revoked by the protocol services only."""
 
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
@@ -174,12 +171,9 @@ class BadgeAdmin(ReadOnlyAdmin):
         date_set_filter("revoked_at", _("revoked")),
         "accreditation__member__delegation__kind",
     ]
-    search_fields = [
-        "=number",
-        "accreditation__member__family_name",
-        "accreditation__member__badge_name",
-        "accreditation__member__delegation__name",
-    ]
+    # Names are searched by MemberNameSearch (folded, indexed), not here.
+    member_path = "accreditation__member__"
+    search_fields = ["=number", "accreditation__member__delegation__name"]
     list_select_related = ["accreditation__member__delegation", "category"]
     raw_id_fields = ["accreditation", "print_batch"]
     ordering = ["-pk"]
@@ -244,7 +238,7 @@ class PrintBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scan)
-class ScanAdmin(ReadOnlyAdmin):
+class ScanAdmin(MemberNameSearch, ReadOnlyAdmin):
     """The gate log, to read: every scan is evidence and stays as it was recorded."""
 
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
@@ -260,12 +254,9 @@ class ScanAdmin(ReadOnlyAdmin):
         "officer",
     ]
     list_filter = ["zone", "direction", "result", "reason", ("scanned_at", admin.DateFieldListFilter)]
-    search_fields = [
-        "=badge__number",
-        "badge__accreditation__member__family_name",
-        "device",
-        "code_excerpt",
-    ]
+    # Names are searched by MemberNameSearch (folded, indexed), not here.
+    member_path = "badge__accreditation__member__"
+    search_fields = ["=badge__number", "device", "code_excerpt"]
     list_select_related = ["zone", "badge__accreditation__member", "officer"]
     ordering = ["-scanned_at"]
 

@@ -25,10 +25,27 @@ from delegations.models import (
     Invitation,
     Member,
 )
+from delegations.selectors import members_matching
 from hanoi_summit.core.admin import status_pill
 from hanoi_summit.core.http import site_url
 
 _IMPORT_FLOW = "invitations"
+
+
+class MemberNameSearch:
+    """An admin changelist whose search finds people by name through the one name search
+    (delegations.selectors.members_matching: accent- and case-insensitive, the trigram index
+    on PostgreSQL), or by its own `search_fields` (delegation, number...): a row matching
+    either is shown. `member_path` leads from the admin's model to its member."""
+
+    member_path = ""
+
+    def get_search_results(self, request, queryset, search_term):
+        others, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return others, may_have_duplicates
+        by_name = members_matching(queryset, search_term, member_path=self.member_path)
+        return by_name | others, may_have_duplicates
 
 
 class FocalPointInline(admin.TabularInline):
@@ -253,11 +270,14 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(MemberNameSearch, admin.ModelAdmin):
+    # No second COUNT(*) over the whole table just for "N total": this table grows large.
+    show_full_result_count = False
     list_display = ("full_name", "delegation", "role", "protocol_rank", "passport", "has_photo", "is_locked")
     list_select_related = ("delegation",)
     list_filter = ("role", "protocol_rank", "is_locked", "delegation__kind")
-    search_fields = ("family_name", "given_names", "badge_name", "delegation__name", "delegation__code")
+    # Names are searched by MemberNameSearch (folded, indexed), not here.
+    search_fields = ("delegation__name", "delegation__code")
     autocomplete_fields = ("delegation",)
     readonly_fields = ("photo_link", "agenda_token", "created_at", "updated_at")
     exclude = ("photo",)

@@ -1,0 +1,51 @@
+"""The admin's searches find people by name whatever the accents, in a constant number of
+queries (delegations.admin.MemberNameSearch)."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _results(client, model, term):
+    response = client.get(reverse(f"admin:{model}_changelist"), {"q": term})
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+@pytest.fixture
+def dvorak():
+    member = factories.MemberFactory(family_name="Dvořák", given_names="Antonín", badge_name="A. Dvořák")
+    accreditation = factories.AccreditationFactory(member=member)
+    badge = factories.BadgeFactory(accreditation=accreditation)
+    scan = factories.ScanFactory(badge=badge)
+    return member, accreditation, badge, scan
+
+
+@pytest.mark.parametrize("rows", [1, 6])
+def test_every_admin_search_finds_the_unaccented_name(secretariat_client, dvorak, rows):
+    for _ in range(rows):
+        factories.BadgeFactory(accreditation=factories.AccreditationFactory())
+    member, accreditation, badge, scan = dvorak
+    assert _results(secretariat_client, "delegations_member", "dvorak") == [member]
+    assert _results(secretariat_client, "accreditation_accreditation", "DVORAK") == [accreditation]
+    assert _results(secretariat_client, "accreditation_badge", "antonin dvorak") == [badge]
+    assert _results(secretariat_client, "accreditation_scan", "dvořák") == [scan]
+
+
+def test_the_admin_still_searches_its_other_fields(secretariat_client, dvorak):
+    member, _accreditation, badge, _scan = dvorak
+    assert member in _results(secretariat_client, "delegations_member", member.delegation.code)
+    assert _results(secretariat_client, "accreditation_badge", str(badge.number)) == [badge]
+
+
+@pytest.mark.parametrize("rows", [2, 12])
+def test_member_search_query_count_is_constant(secretariat_client, django_assert_num_queries, rows):
+    for _ in range(rows):
+        factories.MemberFactory(family_name="Nguyễn")
+    # The same whatever the number of matches; one count only (show_full_result_count).
+    with django_assert_num_queries(6):
+        response = secretariat_client.get(reverse("admin:delegations_member_changelist"), {"q": "nguyen"})
+    assert response.context["cl"].result_count == rows

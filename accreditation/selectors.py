@@ -19,7 +19,7 @@ from accreditation.models import (
 )
 from accreditation.permissions import HAND_OVER, PRINT, REVIEW, VET
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE, VETTING_SCOPE
-from delegations.selectors import delegation_members
+from delegations.selectors import delegation_members, members_matching
 from hanoi_summit.core.clock import HANOI, event_now
 
 S = AccreditationStatus
@@ -35,8 +35,15 @@ def delegation_members_with_status(*, delegation):
 def _filtered(queryset, filters):
     """Apply the queue filters the pages offer; unknown or empty values are ignored."""
     filters = filters or {}
+    if filters.get("q"):
+        queryset = members_matching(queryset, filters["q"], member_path="member__")
     if filters.get("delegation"):
         queryset = queryset.filter(member__delegation=filters["delegation"])
+    if filters.get("delegation_name"):
+        name = filters["delegation_name"].strip()
+        queryset = queryset.filter(
+            Q(member__delegation__name__iexact=name) | Q(member__delegation__code__iexact=name)
+        )
     if filters.get("kind"):
         queryset = queryset.filter(member__delegation__kind=filters["kind"])
     if filters.get("category"):
@@ -48,24 +55,30 @@ def _filtered(queryset, filters):
     return queryset
 
 
-def _queue(statuses, filters):
+#: Each queue's order: the time its first column shows, oldest first, then the id.
+REVIEW_ORDER = ("submitted_at", "id")
+VETTING_ORDER = ("reviewed_at", "id")
+
+
+def _queue(statuses, filters, order=REVIEW_ORDER):
     status = (filters or {}).get("status")
     if status:
         statuses = {status}
     queryset = Accreditation.objects.filter(status__in=statuses).select_related(
         "member__delegation", "category"
     )
-    return _filtered(queryset, filters).order_by("submitted_at", "id")
+    return _filtered(queryset, filters).order_by(*order)
 
 
 def review_queue(*, filters=None):
-    """Requests waiting for an accreditation officer, oldest first."""
+    """Requests waiting for an accreditation officer, oldest submission first."""
     return _queue(REVIEW_QUEUE, filters)
 
 
 def vetting_queue(*, filters=None):
-    """Requests approved by the secretariat and waiting for security, oldest first."""
-    return _queue(VETTING_QUEUE, filters)
+    """Requests approved by the secretariat and waiting for security, oldest approval first
+    (the page's first column)."""
+    return _queue(VETTING_QUEUE, filters, VETTING_ORDER)
 
 
 def print_queue(*, filters=None):
@@ -73,6 +86,23 @@ def print_queue(*, filters=None):
     return _queue(PRINT_QUEUE, filters).prefetch_related(
         Prefetch("badges", queryset=Badge.objects.filter(revoked_at__isnull=True), to_attr="valid_badges")
     )
+
+
+def queue_next(queue, *, after, order):
+    """The request that follows `after` in `queue` (a queue above, filtered as the officer
+    left it), in the queue's `order`; the first one when `after` was the last, None when the
+    queue is empty. `after` may have left the queue already (just decided). One or two queries."""
+    first, tiebreak = order
+    value = getattr(after, first)
+    following = queue.exclude(pk=after.pk)
+    if value is not None:
+        later = following.filter(
+            Q(**{f"{first}__gt": value}) | Q(**{first: value, f"{tiebreak}__gt": getattr(after, tiebreak)})
+        )
+        found = later.first()
+        if found is not None:
+            return found
+    return following.first()
 
 
 def _for_screens():

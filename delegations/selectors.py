@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
-from delegations.models import Document, DocumentKind, FocalPoint, Member
+from delegations.models import Delegation, Document, DocumentKind, FocalPoint, Member
 from hanoi_summit.core.text import fold
 
 
@@ -37,6 +37,23 @@ def members_matching(queryset, text, *, member_path=""):
     for word in words:
         queryset = queryset.filter(**{f"{member_path}search_name__contains": word})
     return queryset
+
+
+#: At most this many delegations are suggested while a filter's name is typed.
+SUGGESTIONS = 20
+
+
+def delegations_suggested(*, text, limit=SUGGESTIONS):
+    """Delegations whose name contains `text` or whose code starts with it, by name: the
+    suggestions of the staff pages' delegation filters. Nothing for an empty `text`."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    return list(
+        Delegation.objects.filter(Q(name__icontains=text) | Q(code__istartswith=text))
+        .order_by("name")
+        .values("name", "code")[:limit]
+    )
 
 
 def passports_registered(*, numbers):

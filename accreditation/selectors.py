@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import CharField, Count, Func, Prefetch, Q, Value
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 from accreditation import rules
@@ -19,7 +18,8 @@ from accreditation.models import (
 )
 from accreditation.permissions import HAND_OVER, PRINT, REVIEW, VET
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE, VETTING_SCOPE
-from delegations.selectors import delegation_members, members_matching
+from delegations.models import Member
+from delegations.selectors import delegation_members, member_name_q, members_matching
 from hanoi_summit.core.clock import HANOI, event_now
 
 S = AccreditationStatus
@@ -154,47 +154,99 @@ def current_badge(*, accreditation):
     return accreditation.badges.filter(revoked_at__isnull=True).select_related("category").first()
 
 
-class _Unaccent(Func):
-    function = "UNACCENT"
-    output_field = CharField()
+#: Where a person stands, as the badge desk tells it (DeskPerson.stage).
+DESK_STAGES = {
+    S.DRAFT: "not_submitted",
+    S.SUBMITTED: "in_review",
+    S.UNDER_REVIEW: "in_review",
+    S.RETURNED: "returned",
+    S.REJECTED: "rejected",
+    S.APPROVED: "with_security",
+    S.REFUSED: "refused",
+    S.CLEARED: "to_print",
+    S.BADGE_ISSUED: "to_print",
+    S.PRINTED: "printed",
+    S.COLLECTED: "collected",
+    S.REVOKED: "revoked",
+}
+#: At most this many people answer one search at the desk.
+DESK_RESULTS = 50
 
 
-def _name_matches(query):
-    """Names containing `query`; on PostgreSQL regardless of accents ("nguyen" finds "Nguyễn")."""
-    fields = ("family_name", "given_names", "badge_name")
-    if connection.vendor != "postgresql":
-        return Q(
-            *[Q(**{f"accreditation__member__{field}__icontains": query}) for field in fields], _connector=Q.OR
-        )
-    needle = _Unaccent(Value(query, output_field=CharField()))
-    return Q(
-        *[Q(**{f"_plain_{field}__icontains": needle}) for field in fields],
-        _connector=Q.OR,
-    )
+@dataclass
+class DeskPerson:
+    """One person found at the desk: the member, their accreditation (None before the
+    request is made) and their badge: the valid one, else the last one revoked."""
+
+    member: object
+    accreditation: object
+    badge: object
+
+    @property
+    def stage(self):
+        if self.accreditation is None:
+            return "not_submitted"
+        return DESK_STAGES.get(self.accreditation.status, "not_submitted")
+
+    @property
+    def has_valid_badge(self):
+        return self.badge is not None and self.badge.revoked_at is None
 
 
-def desk_search(*, query):
-    """Badges at the desk matching a name, a badge number or a passport number (exact)."""
+def _passport_matches(query, member_path=""):
+    """The desk's passport lookup: the number typed, spaces and case aside (exact)."""
+    return Q(**{f"{member_path}passport_number__iexact": query.replace(" ", "")})
+
+
+def desk_people(*, query):
+    """Everyone the desk's search names: by name (accent- and case-insensitive, every word),
+    passport number (exact) or badge number; in review or refused alike, so the desk can say
+    why there is no badge. Each with their accreditation and badge, in two queries."""
     query = (query or "").strip()
     if not query:
-        return Badge.objects.none()
-    badges = Badge.objects.all()
-    if connection.vendor == "postgresql":
-        badges = badges.annotate(
-            **{
-                f"_plain_{field}": _Unaccent(f"accreditation__member__{field}")
-                for field in ("family_name", "given_names", "badge_name")
-            }
-        )
-    condition = _name_matches(query) | Q(
-        accreditation__member__passport_number__iexact=query.replace(" ", "")
-    )
+        return []
+    members = Member.objects.all()
+    condition = member_name_q(query) | _passport_matches(query)
     if query.isdigit():
-        condition |= Q(number=int(query))
-    return (
-        badges.filter(condition, revoked_at__isnull=True)
-        .select_related("accreditation__member__delegation", "category", "collected_by")
-        .order_by("accreditation__member__family_name", "number")
+        condition |= Q(accreditation__in=Badge.objects.filter(number=int(query)).values("accreditation_id"))
+    found = list(
+        members.filter(condition)
+        .select_related("delegation", "accreditation__category")
+        .prefetch_related(
+            Prefetch(
+                "accreditation__badges",
+                queryset=Badge.objects.select_related("category", "collected_by").order_by(
+                    F("revoked_at").desc(nulls_first=True), "-version"
+                ),
+                to_attr="desk_badges",
+            )
+        )
+        .order_by("family_name", "given_names", "pk")[:DESK_RESULTS]
+    )
+    people = []
+    for member in found:
+        accreditation = getattr(member, "accreditation", None)
+        badges = accreditation.desk_badges if accreditation is not None else []
+        people.append(
+            DeskPerson(member=member, accreditation=accreditation, badge=badges[0] if badges else None)
+        )
+    return people
+
+
+def desk_printable(*, pk):
+    """An accreditation the desk may print a badge for (cleared, or issued and not printed)."""
+    return print_queue().get(pk=pk)
+
+
+def badges_by_name(*, text):
+    """Valid badges whose holder's name contains every word of `text`, whatever the case and
+    accents (members_matching): the gate's search by name. A queryset, the holder and the
+    delegation selected; slice it."""
+    badges = Badge.objects.filter(revoked_at__isnull=True).select_related(
+        "accreditation__member__delegation", "category"
+    )
+    return members_matching(badges, text, member_path="accreditation__member__").order_by(
+        "accreditation__member__family_name", "number"
     )
 
 

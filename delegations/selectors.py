@@ -31,12 +31,15 @@ def members_matching(queryset, text, *, member_path=""):
     "member__" for accreditations, "accreditation__member__" for badges). An empty `text`
     leaves it as it is. Adds conditions only: no query of its own, no join beyond the path.
     """
-    words = fold(text).split()
+    return queryset.filter(member_name_q(text, member_path=member_path))
+
+
+def member_name_q(text, *, member_path=""):
+    """members_matching's condition, for a search that ORs it with others (the desk's
+    passport and badge number)."""
     # `contains`, not `icontains`: both sides are folded already, and on PostgreSQL
     # `icontains` wraps the column in UPPER(), which the trigram index does not cover.
-    for word in words:
-        queryset = queryset.filter(**{f"{member_path}search_name__contains": word})
-    return queryset
+    return Q(*[Q(**{f"{member_path}search_name__contains": word}) for word in fold(text).split()])
 
 
 #: At most this many delegations are suggested while a filter's name is typed.

@@ -57,7 +57,18 @@ def delegation_edit(request):
 @focal_point_required
 def member_list(request):
     members = selectors.delegation_members(delegation=request.delegation)
-    return render(request, "portal/member_list.html", {"members": members, "delegation": request.delegation})
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        total = members.count()
+        members = selectors.members_matching(members, query)
+    else:
+        members = list(members)
+        total = len(members)
+    return render(
+        request,
+        "portal/member_list.html",
+        {"members": members, "member_total": total, "query": query, "delegation": request.delegation},
+    )
 
 
 def _form_token_used(request):

@@ -77,9 +77,10 @@ class AccreditationAdmin(MemberNameSearch, ReadOnlyAdmin):
         "zones",
         ("submitted_at", admin.DateFieldListFilter),
     ]
-    # Names are searched by MemberNameSearch (folded, indexed), not here.
+    # Searched by MemberNameSearch (names folded and indexed, delegations by id), not by
+    # these; they only make the admin show its search box.
     member_path = "member__"
-    search_fields = ["member__delegation__name", "member__delegation__code"]
+    search_fields = ["member__family_name", "member__delegation__name"]
     # Newest first by primary key: an index walk, where sorting by submission time (not
     # indexed) sorts the whole table on each page. Likewise no date_hierarchy: it scans every
     # row for its dates on each page.
@@ -171,9 +172,11 @@ class BadgeAdmin(MemberNameSearch, ReadOnlyAdmin):
         date_set_filter("revoked_at", _("revoked")),
         "accreditation__member__delegation__kind",
     ]
-    # Names are searched by MemberNameSearch (folded, indexed), not here.
+    # Searched by MemberNameSearch (names folded and indexed, delegations by id, the
+    # number), not by these; they only make the admin show its search box.
     member_path = "accreditation__member__"
-    search_fields = ["=number", "accreditation__member__delegation__name"]
+    number_field = "number"
+    search_fields = ["=number", "accreditation__member__family_name"]
     list_select_related = ["accreditation__member__delegation", "category"]
     raw_id_fields = ["accreditation", "print_batch"]
     ordering = ["-pk"]
@@ -254,9 +257,11 @@ class ScanAdmin(MemberNameSearch, ReadOnlyAdmin):
         "officer",
     ]
     list_filter = ["zone", "direction", "result", "reason", ("scanned_at", admin.DateFieldListFilter)]
-    # Names are searched by MemberNameSearch (folded, indexed), not here.
+    # Names by MemberNameSearch (folded, indexed), the rest Django's way.
     member_path = "badge__accreditation__member__"
-    search_fields = ["=badge__number", "device", "code_excerpt"]
+    number_field = "badge__number"
+    search_own_fields = True
+    search_fields = ["device", "code_excerpt"]
     list_select_related = ["zone", "badge__accreditation__member", "officer"]
     ordering = ["-scanned_at"]
 

@@ -2,7 +2,7 @@
 masked passports, private files through the permission-checked views."""
 
 from django.contrib import admin, messages
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -25,7 +25,7 @@ from delegations.models import (
     Invitation,
     Member,
 )
-from delegations.selectors import members_matching
+from delegations.selectors import delegation_ids_matching, member_name_q
 from hanoi_summit.core.admin import status_pill
 from hanoi_summit.core.http import site_url
 
@@ -34,18 +34,36 @@ _IMPORT_FLOW = "invitations"
 
 class MemberNameSearch:
     """An admin changelist whose search finds people by name through the one name search
-    (delegations.selectors.members_matching: accent- and case-insensitive, the trigram index
-    on PostgreSQL), or by its own `search_fields` (delegation, number...): a row matching
-    either is shown. `member_path` leads from the admin's model to its member."""
+    (delegations.selectors.member_name_q: accent- and case-insensitive, the trigram index on
+    PostgreSQL), or by their delegation's name or code; `member_path` leads from the admin's
+    model to its member.
+
+    The delegations are looked up first (one small query) and matched by id: an OR of the
+    indexed name condition with a condition on a joined table would make PostgreSQL read
+    every row. `number_field`, if set, also matches a number typed whole (a badge's);
+    `search_own_fields` adds the admin's own search_fields, searched Django's way.
+    `search_fields` must not be empty all the same: the admin shows its search box only then.
+    """
 
     member_path = ""
+    number_field = None
+    search_own_fields = False
 
     def get_search_results(self, request, queryset, search_term):
-        others, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if not search_term.strip():
-            return others, may_have_duplicates
-        by_name = members_matching(queryset, search_term, member_path=self.member_path)
-        return by_name | others, may_have_duplicates
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        condition = member_name_q(term, member_path=self.member_path)
+        delegations = delegation_ids_matching(text=term)
+        if delegations:
+            condition |= Q(**{f"{self.member_path}delegation_id__in": delegations})
+        if self.number_field and term.isdigit() and len(term) < 10:
+            condition |= Q(**{self.number_field: int(term)})
+        found = queryset.filter(condition)
+        if self.search_own_fields:
+            others, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+            return found | others, may_have_duplicates
+        return found, False
 
 
 class FocalPointInline(admin.TabularInline):
@@ -276,8 +294,9 @@ class MemberAdmin(MemberNameSearch, admin.ModelAdmin):
     list_display = ("full_name", "delegation", "role", "protocol_rank", "passport", "has_photo", "is_locked")
     list_select_related = ("delegation",)
     list_filter = ("role", "protocol_rank", "is_locked", "delegation__kind")
-    # Names are searched by MemberNameSearch (folded, indexed), not here.
-    search_fields = ("delegation__name", "delegation__code")
+    # Searched by MemberNameSearch (names folded and indexed, delegations by id), not by
+    # these; they only make the admin show its search box.
+    search_fields = ("family_name", "delegation__name")
     autocomplete_fields = ("delegation",)
     readonly_fields = ("photo_link", "agenda_token", "created_at", "updated_at")
     exclude = ("photo",)

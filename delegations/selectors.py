@@ -42,6 +42,23 @@ def member_name_q(text, *, member_path=""):
     return Q(*[Q(**{f"{member_path}search_name__contains": word}) for word in fold(text).split()])
 
 
+#: A term matching more delegations than this is not looking for a delegation.
+DELEGATION_IDS_CAP = 200
+
+
+def delegation_ids_matching(*, text):
+    """Ids of the delegations whose name contains `text` or whose code is `text` (the admin's
+    search looks members up by them; capped)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    return list(
+        Delegation.objects.filter(Q(name__icontains=text) | Q(code__iexact=text))
+        .order_by()
+        .values_list("pk", flat=True)[:DELEGATION_IDS_CAP]
+    )
+
+
 #: At most this many delegations are suggested while a filter's name is typed.
 SUGGESTIONS = 20
 

@@ -241,7 +241,9 @@ def desk_printable(*, pk):
 def badges_by_name(*, text):
     """Valid badges whose holder's name contains every word of `text`, whatever the case and
     accents (members_matching): the gate's search by name. A queryset, the holder and the
-    delegation selected; slice it."""
+    delegation selected; slice it. None for an empty `text`."""
+    if not (text or "").strip():
+        return Badge.objects.none()
     badges = Badge.objects.filter(revoked_at__isnull=True).select_related(
         "accreditation__member__delegation", "category"
     )

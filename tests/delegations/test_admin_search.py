@@ -58,3 +58,13 @@ def test_member_search_query_count_is_constant(secretariat_client, django_assert
     with django_assert_num_queries(7):
         response = secretariat_client.get(reverse("admin:delegations_member_changelist"), {"q": "nguyen"})
     assert response.context["cl"].result_count == rows
+
+
+def test_the_programme_admins_find_members_without_accents(secretariat_client):
+    member = factories.MemberFactory(family_name="Nguyễn", badge_name="Nguyễn Văn An")
+    booking = factories.BookingFactory(member=member)
+    gala = factories.GalaInvitationFactory(member=member)
+    factories.BookingFactory()
+    assert _results(secretariat_client, "programme_booking", "nguyen") == [booking]
+    assert _results(secretariat_client, "programme_galainvitation", "NGUYEN van") == [gala]
+    assert booking in _results(secretariat_client, "programme_booking", booking.session.title)

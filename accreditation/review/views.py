@@ -4,8 +4,8 @@ Views parse, call a selector or a service, and render; the rules live in service
 """
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from accreditation import selectors, services
 from accreditation.forms import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm, VettingForm
 from accreditation.models import Accreditation, AccreditationStatus
 from accreditation.permissions import HAND_OVER, PRINT, REVIEW, VET
+from accreditation.review.place import after_decision, queue_state, redirect_with_state
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE, AccreditationError, can_move
 from delegations.models import Member
 from delegations.selectors import delegations_suggested
@@ -22,38 +23,9 @@ from hanoi_summit.core.audit import audit_history
 from hanoi_summit.core.http import private_file_response
 from hanoi_summit.core.pagination import page_of, querystring_without_page
 
-# --- where the officer was in a queue ----------------------------------------------------------
-
-#: The form field that carries the queue's query string (filters, search, page) through a
-#: decision, so the officer comes back to the queue, or goes on to its next person, as they left it.
-QUEUE_STATE = "queue"
-
-
-def _queue_state(request):
-    """The queue's query string the page was opened with: from the decision form when
-    posting, from the page's own query string otherwise."""
-    raw = request.POST.get(QUEUE_STATE, "") if request.method == "POST" else request.GET.urlencode()
-    return QueryDict(raw).urlencode()
-
-
-def _with_state(url, state):
-    return redirect(f"{url}?{state}" if state else url)
-
-
-def _after_decision(request, accreditation, *, queue_url, detail_url, selector, order, statuses):
-    """Back to the queue as it was; with "save and next", on to the next person in it."""
-    state = _queue_state(request)
-    if "next" in request.POST:
-        filters = QueueFilterForm(QueryDict(state), statuses=statuses).filters()
-        following = selectors.queue_next(selector(filters=filters), after=accreditation, order=order)
-        if following is not None:
-            return _with_state(reverse(detail_url, args=[following.pk]), state)
-        messages.info(request, _("Nobody else is waiting in this queue."))
-    return _with_state(reverse(queue_url), state)
-
 
 def _review_next(request, accreditation):
-    return _after_decision(
+    return after_decision(
         request,
         accreditation,
         queue_url="review:queue",
@@ -65,7 +37,7 @@ def _review_next(request, accreditation):
 
 
 def _back_to_detail(request, name, pk):
-    return _with_state(reverse(name, args=[pk]), _queue_state(request))
+    return redirect_with_state(reverse(name, args=[pk]), queue_state(request))
 
 
 def _queue_page(request, template, form, selector):
@@ -103,7 +75,7 @@ def review_queue(request):
 @require_POST
 def review_bulk_approve(request):
     form = BulkApproveForm(request.POST, queryset=selectors.review_queue())
-    back = _with_state(reverse("review:queue"), _queue_state(request))
+    back = redirect_with_state(reverse("review:queue"), queue_state(request))
     if not form.is_valid():
         messages.error(request, _("Select at least one request waiting for review."))
         return back
@@ -135,7 +107,7 @@ def _review_page(request, accreditation, *, approve_form=None, reason_form=None,
             "reason_form": reason_form or ReasonForm(),
             "can_decide": accreditation.status in REVIEW_QUEUE,
             "history": audit_history(target=accreditation)[:20],
-            "queue_state": _queue_state(request),
+            "queue_state": queue_state(request),
         },
         status=status,
     )
@@ -232,7 +204,7 @@ def _vetting_page(request, accreditation, *, form=None, status=200):
             # What the workflow allows from here (the template shows only those buttons).
             "can_clear": can_move(accreditation.status, AccreditationStatus.CLEARED),
             "can_refuse": can_move(accreditation.status, AccreditationStatus.REFUSED),
-            "queue_state": _queue_state(request),
+            "queue_state": queue_state(request),
         },
         status=status,
     )
@@ -261,7 +233,7 @@ def vetting_decide(request, pk, decision):
             messages.success(request, _("%(member)s cleared.") % {"member": accreditation.member})
         else:
             messages.warning(request, _("%(member)s refused.") % {"member": accreditation.member})
-        return _after_decision(
+        return after_decision(
             request,
             accreditation,
             queue_url="review:vetting-queue",

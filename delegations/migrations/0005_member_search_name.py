@@ -14,6 +14,15 @@ _BATCH = 2000
 _INDEX = GinIndex(fields=["search_name"], opclasses=["gin_trgm_ops"], name="member_search_name_trgm")
 
 
+class PostgresTrigramExtension(TrigramExtension):
+    """TrigramExtension, a no-op on other databases both ways (Django's checks the database
+    only on the way forward)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def fill_search_names(apps, schema_editor):
     Member = apps.get_model("delegations", "Member")
     members = Member.objects.using(schema_editor.connection.alias).order_by("pk")
@@ -52,6 +61,6 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.RunPython(fill_search_names, migrations.RunPython.noop, elidable=True),
-        TrigramExtension(),
+        PostgresTrigramExtension(),
         migrations.RunPython(add_trigram_index, drop_trigram_index),
     ]

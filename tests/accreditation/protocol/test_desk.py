@@ -144,6 +144,22 @@ def test_desk_query_count_is_constant_whatever_the_stages(client, django_assert_
         cleared(ref, family_name="Nguyễn")
         accreditation(S.SUBMITTED, family_name="Nguyen")
         factories.MemberFactory(family_name="NGUYỄN")
-    with django_assert_num_queries(6):
+    # Passports, the people, their badges: three queries whatever the number found.
+    with django_assert_num_queries(7):
         response = client.get(reverse("protocol:desk"), {"q": "nguyen"})
     assert len(response.context["people"]) == 4 * rows
+
+
+def test_desk_finds_by_passport_and_badge_number_beside_names(client, ref):
+    protocol = staff("Protocol officer")
+    client.force_login(protocol)
+    by_passport = cleared(ref, family_name="Okafor", passport_number="A12345678")
+    badge = printed(ref, protocol, family_name="Lindqvist")
+    factories.MemberFactory(family_name="Okafor-Smith", passport_number="A12345679")
+
+    def found(q):
+        return {p.member.pk for p in _people(client, q).context["people"]}
+
+    assert found("a 1234 5678") == {by_passport.member.pk}
+    assert found("A12345678") == {by_passport.member.pk}
+    assert found(str(badge.number)) == {badge.accreditation.member.pk}

@@ -36,6 +36,7 @@ from accreditation.services.gate_devices import (
     gate_device_replace_token,
     gate_device_revoke,
 )
+from delegations.admin import MemberNameSearch
 from hanoi_summit.core.admin import ReadOnlyAdmin, choice_pill, date_set_filter, short_time, status_pill
 from hanoi_summit.core.audit import audit_record
 
@@ -88,7 +89,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Accreditation)
-class AccreditationAdmin(ReadOnlyAdmin):
+class AccreditationAdmin(MemberNameSearch, ReadOnlyAdmin):
     # Created when the focal point submits; category, zones and status change only on the
     # review screens, through services that audit every decision and keep badges in step.
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
@@ -101,13 +102,10 @@ class AccreditationAdmin(ReadOnlyAdmin):
         "zones",
         ("submitted_at", admin.DateFieldListFilter),
     ]
-    search_fields = [
-        "member__family_name",
-        "member__given_names",
-        "member__badge_name",
-        "member__delegation__name",
-        "member__delegation__code",
-    ]
+    # Searched by MemberNameSearch (names folded and indexed, delegations by id), not by
+    # these; they only make the admin show its search box.
+    member_path = "member__"
+    search_fields = ["member__family_name", "member__delegation__name"]
     # Newest first by primary key: an index walk, where sorting by submission time (not
     # indexed) sorts the whole table on each page. Likewise no date_hierarchy: it scans every
     # row for its dates on each page.
@@ -177,7 +175,7 @@ class AccreditationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Badge)
-class BadgeAdmin(ReadOnlyAdmin):
+class BadgeAdmin(MemberNameSearch, ReadOnlyAdmin):
     """Badges are issued, printed, handed over and revoked by the protocol services only."""
 
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
@@ -199,12 +197,11 @@ class BadgeAdmin(ReadOnlyAdmin):
         date_set_filter("revoked_at", _("revoked")),
         "accreditation__member__delegation__kind",
     ]
-    search_fields = [
-        "=number",
-        "accreditation__member__family_name",
-        "accreditation__member__badge_name",
-        "accreditation__member__delegation__name",
-    ]
+    # Searched by MemberNameSearch (names folded and indexed, delegations by id, the
+    # number), not by these; they only make the admin show its search box.
+    member_path = "accreditation__member__"
+    number_field = "number"
+    search_fields = ["=number", "accreditation__member__family_name"]
     list_select_related = ["accreditation__member__delegation", "category"]
     raw_id_fields = ["accreditation", "print_batch"]
     ordering = ["-pk"]
@@ -269,7 +266,7 @@ class PrintBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scan)
-class ScanAdmin(ReadOnlyAdmin):
+class ScanAdmin(MemberNameSearch, ReadOnlyAdmin):
     """The gate log, to read: every scan is evidence and stays as it was recorded."""
 
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
@@ -296,12 +293,11 @@ class ScanAdmin(ReadOnlyAdmin):
         "granted_while_void",
         ("scanned_at", admin.DateFieldListFilter),
     ]
-    search_fields = [
-        "=badge__number",
-        "badge__accreditation__member__family_name",
-        "device",
-        "code_excerpt",
-    ]
+    # Names by MemberNameSearch (folded, indexed), the rest Django's way.
+    member_path = "badge__accreditation__member__"
+    number_field = "badge__number"
+    search_own_fields = True
+    search_fields = ["device", "code_excerpt"]
     list_select_related = ["zone", "badge__accreditation__member", "officer"]
     ordering = ["-scanned_at"]
 

@@ -4,16 +4,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accreditation.models import BadgeLayout, Category, Zone
-from delegations.models import Delegation, DelegationKind
+from delegations.models import DelegationKind
 
 
 class _FilterForm(forms.Form):
-    delegation = forms.ModelChoiceField(
-        queryset=Delegation.objects.only("id", "name").order_by("name"),
-        required=False,
-        label=_("Delegation"),
-        empty_label=_("All delegations"),
-    )
+    q = forms.CharField(label=_("Name"), max_length=100, required=False)
+    # A text field with suggestions (the page's datalist, filled from review:delegation-
+    # suggestions), not a <select>: a conference has thousands of delegations. Matched on the
+    # delegation's exact name or code (what the suggestions offer), in any case.
+    delegation = forms.CharField(label=_("Delegation"), max_length=200, required=False)
     category = forms.ModelChoiceField(
         queryset=Category.objects.only("id", "code", "name"),
         required=False,
@@ -24,7 +23,11 @@ class _FilterForm(forms.Form):
     def filters(self):
         """The cleaned filters; invalid ones are dropped rather than failing the page."""
         self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
+        filters = {name: value for name, value in self.cleaned_data.items() if value}
+        if "delegation" in filters:
+            # The selectors' "delegation" is an id (the API's); the page's is a name or code.
+            filters["delegation_name"] = filters.pop("delegation")
+        return filters
 
 
 class QueueFilterForm(_FilterForm):

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import CharField, Count, Func, Prefetch, Q, Value
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accreditation import rules
@@ -22,8 +22,8 @@ from accreditation.models import (
 )
 from accreditation.permissions import HAND_OVER, PRINT, REVIEW, VET
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE, VETTING_SCOPE
-from delegations.models import passport_hash_of
-from delegations.selectors import delegation_members
+from delegations.models import Member, passport_hash_of
+from delegations.selectors import delegation_members, member_name_q, members_matching
 from hanoi_summit.core.clock import HANOI, event_now
 
 S = AccreditationStatus
@@ -31,16 +31,27 @@ S = AccreditationStatus
 PRINT_QUEUE = {S.CLEARED, S.BADGE_ISSUED}
 
 
-def delegation_members_with_status(*, delegation):
-    """The delegation's members, each with `accreditation` loaded (None for a draft) in one query."""
-    return list(delegation_members(delegation=delegation).select_related("accreditation"))
+def delegation_members_with_status(*, delegation, query=""):
+    """The delegation's members (those whose name matches `query`, if given), each with
+    `accreditation` loaded (None for a draft) in one query."""
+    members = delegation_members(delegation=delegation).select_related("accreditation")
+    if query:
+        members = members_matching(members, query)
+    return list(members)
 
 
 def _filtered(queryset, filters):
     """Apply the queue filters the pages offer; unknown or empty values are ignored."""
     filters = filters or {}
+    if filters.get("q"):
+        queryset = members_matching(queryset, filters["q"], member_path="member__")
     if filters.get("delegation"):
         queryset = queryset.filter(member__delegation=filters["delegation"])
+    if filters.get("delegation_name"):
+        name = filters["delegation_name"].strip()
+        queryset = queryset.filter(
+            Q(member__delegation__name__iexact=name) | Q(member__delegation__code__iexact=name)
+        )
     if filters.get("kind"):
         queryset = queryset.filter(member__delegation__kind=filters["kind"])
     if filters.get("category"):
@@ -52,24 +63,30 @@ def _filtered(queryset, filters):
     return queryset
 
 
-def _queue(statuses, filters):
+#: Each queue's order: the time its first column shows, oldest first, then the id.
+REVIEW_ORDER = ("submitted_at", "id")
+VETTING_ORDER = ("reviewed_at", "id")
+
+
+def _queue(statuses, filters, order=REVIEW_ORDER):
     status = (filters or {}).get("status")
     if status:
         statuses = {status}
     queryset = Accreditation.objects.filter(status__in=statuses).select_related(
         "member__delegation", "category"
     )
-    return _filtered(queryset, filters).order_by("submitted_at", "id")
+    return _filtered(queryset, filters).order_by(*order)
 
 
 def review_queue(*, filters=None):
-    """Requests waiting for an accreditation officer, oldest first."""
+    """Requests waiting for an accreditation officer, oldest submission first."""
     return _queue(REVIEW_QUEUE, filters)
 
 
 def vetting_queue(*, filters=None):
-    """Requests approved by the secretariat and waiting for security, oldest first."""
-    return _queue(VETTING_QUEUE, filters)
+    """Requests approved by the secretariat and waiting for security, oldest approval first
+    (the page's first column)."""
+    return _queue(VETTING_QUEUE, filters, VETTING_ORDER)
 
 
 def print_queue(*, filters=None):
@@ -77,6 +94,23 @@ def print_queue(*, filters=None):
     return _queue(PRINT_QUEUE, filters).prefetch_related(
         Prefetch("badges", queryset=Badge.objects.filter(revoked_at__isnull=True), to_attr="valid_badges")
     )
+
+
+def queue_next(queue, *, after, order):
+    """The request that follows `after` in `queue` (a queue above, filtered as the officer
+    left it), in the queue's `order`; the first one when `after` was the last, None when the
+    queue is empty. `after` may have left the queue already (just decided). One or two queries."""
+    first, tiebreak = order
+    value = getattr(after, first)
+    following = queue.exclude(pk=after.pk)
+    if value is not None:
+        later = following.filter(
+            Q(**{f"{first}__gt": value}) | Q(**{first: value, f"{tiebreak}__gt": getattr(after, tiebreak)})
+        )
+        found = later.first()
+        if found is not None:
+            return found
+    return following.first()
 
 
 def _for_screens():
@@ -128,46 +162,108 @@ def current_badge(*, accreditation):
     return accreditation.badges.filter(revoked_at__isnull=True).select_related("category").first()
 
 
-class _Unaccent(Func):
-    function = "UNACCENT"
-    output_field = CharField()
+#: Where a person stands, as the badge desk tells it (DeskPerson.stage).
+DESK_STAGES = {
+    S.DRAFT: "not_submitted",
+    S.SUBMITTED: "in_review",
+    S.UNDER_REVIEW: "in_review",
+    S.RETURNED: "returned",
+    S.REJECTED: "rejected",
+    S.APPROVED: "with_security",
+    S.REFUSED: "refused",
+    S.CLEARED: "to_print",
+    S.BADGE_ISSUED: "to_print",
+    S.PRINTED: "printed",
+    S.COLLECTED: "collected",
+    S.REVOKED: "revoked",
+}
+#: At most this many people answer one search at the desk.
+DESK_RESULTS = 50
 
 
-def _name_matches(query):
-    """Names containing `query`; on PostgreSQL regardless of accents ("nguyen" finds "Nguyễn")."""
-    fields = ("family_name", "given_names", "badge_name")
-    if connection.vendor != "postgresql":
-        return Q(
-            *[Q(**{f"accreditation__member__{field}__icontains": query}) for field in fields], _connector=Q.OR
-        )
-    needle = _Unaccent(Value(query, output_field=CharField()))
-    return Q(
-        *[Q(**{f"_plain_{field}__icontains": needle}) for field in fields],
-        _connector=Q.OR,
-    )
+@dataclass
+class DeskPerson:
+    """One person found at the desk: the member, their accreditation (None before the
+    request is made) and their badge: the valid one, else the last one revoked."""
+
+    member: object
+    accreditation: object
+    badge: object
+
+    @property
+    def stage(self):
+        if self.accreditation is None:
+            return "not_submitted"
+        return DESK_STAGES.get(self.accreditation.status, "not_submitted")
+
+    @property
+    def has_valid_badge(self):
+        return self.badge is not None and self.badge.revoked_at is None
 
 
-def desk_search(*, query):
-    """Badges at the desk matching a name, a badge number or a passport number (exact)."""
+def _passport_matches(query, member_path=""):
+    """The desk's passport lookup: the number typed, spaces and case aside (exact). The number
+    is encrypted at rest: its keyed hash (of the normalised number) is what matches."""
+    return Q(**{f"{member_path}passport_hash": passport_hash_of(query)})
+
+
+def desk_people(*, query):
+    """Everyone the desk's search names: by name (accent- and case-insensitive, every word),
+    passport number (exact) or badge number; in review or refused alike, so the desk can say
+    why there is no badge. Each with their accreditation and badge. Three or four queries.
+
+    The passport and badge number are looked up first and their members added by id: ORed
+    in one query with a condition no index covers, the name would be matched row by row.
+    """
     query = (query or "").strip()
     if not query:
-        return Badge.objects.none()
-    badges = Badge.objects.all()
-    if connection.vendor == "postgresql":
-        badges = badges.annotate(
-            **{
-                f"_plain_{field}": _Unaccent(f"accreditation__member__{field}")
-                for field in ("family_name", "given_names", "badge_name")
-            }
+        return []
+    members = Member.objects.all()
+    extra = list(members.filter(_passport_matches(query)).values_list("pk", flat=True)[:DESK_RESULTS])
+    if query.isdigit() and len(query) < 10:
+        extra += Badge.objects.filter(number=int(query)).values_list("accreditation__member_id", flat=True)
+    found = list(
+        members.filter(member_name_q(query) | Q(pk__in=extra))
+        .select_related("delegation", "accreditation__category")
+        .prefetch_related(
+            Prefetch(
+                "accreditation__badges",
+                queryset=Badge.objects.select_related("category", "collected_by").order_by(
+                    F("revoked_at").desc(nulls_first=True), "-version"
+                ),
+                to_attr="desk_badges",
+            )
         )
-    # The passport is encrypted: its keyed hash (of the normalised number) is what matches.
-    condition = _name_matches(query) | Q(accreditation__member__passport_hash=passport_hash_of(query))
-    if query.isdigit():
-        condition |= Q(number=int(query))
-    return (
-        badges.filter(condition, revoked_at__isnull=True)
-        .select_related("accreditation__member__delegation", "category", "collected_by")
-        .order_by("accreditation__member__family_name", "number")
+        # Lower(): in alphabetical order whatever the case, and a sort of the few matches
+        # rather than a walk of the family-name index that reads every member.
+        .order_by(Lower("family_name"), Lower("given_names"), "pk")[:DESK_RESULTS]
+    )
+    people = []
+    for member in found:
+        accreditation = getattr(member, "accreditation", None)
+        badges = accreditation.desk_badges if accreditation is not None else []
+        people.append(
+            DeskPerson(member=member, accreditation=accreditation, badge=badges[0] if badges else None)
+        )
+    return people
+
+
+def desk_printable(*, pk):
+    """An accreditation the desk may print a badge for (cleared, or issued and not printed)."""
+    return print_queue().get(pk=pk)
+
+
+def badges_by_name(*, text):
+    """Valid badges whose holder's name contains every word of `text`, whatever the case and
+    accents (members_matching): the gate's search by name. A queryset, the holder and the
+    delegation selected; slice it. None for an empty `text`."""
+    if not (text or "").strip():
+        return Badge.objects.none()
+    badges = Badge.objects.filter(revoked_at__isnull=True).select_related(
+        "accreditation__member__delegation", "category"
+    )
+    return members_matching(badges, text, member_path="accreditation__member__").order_by(
+        "accreditation__member__family_name", "number"
     )
 
 

@@ -1,11 +1,12 @@
-"""Page latency at scale: p50/p99 of the main admin changelists, the programme and /healthz/.
+"""Page latency at scale: p50/p99 of the main admin changelists, the name searches of the
+admin, the queues and the badge desk, the programme and /healthz/.
 
     .venv/bin/python bench/pages.py [--scale 10] [--requests 200] [--clients 4] [--workers 4]
 
 Builds (or reuses) a PostgreSQL database seeded with `seed_summit --demo --scale N`, serves it
 with gunicorn on 127.0.0.1 as production would (DEBUG off, a real secret key, static files
-collected into a temporary HANOI_VAR_DIR), logs in as the demo `secretariat` user by creating
-a session in the database, then sends a bounded number of requests per page from a few
+collected into a temporary HANOI_VAR_DIR), logs in as the demo users each page needs
+(secretariat, security, protocol) by creating sessions in the database, then sends a bounded number of requests per page from a few
 client threads. Prints the figures and appends them to bench/RESULTS.md.
 """
 
@@ -36,14 +37,22 @@ from cryptography.fernet import Fernet  # noqa: E402
 BIN = ROOT / ".venv" / "bin"
 PYTHON = BIN / "python" if (BIN / "python").exists() else Path(sys.executable)
 
+#: (label, path, the demo user whose session asks; None for a public page).
 PAGES = [
-    ("admin: delegations", "/admin/delegations/delegation/"),
-    ("admin: members", "/admin/delegations/member/"),
-    ("admin: accreditations", "/admin/accreditation/accreditation/"),
-    ("admin: badges", "/admin/accreditation/badge/"),
-    ("admin: outbox", "/admin/hanoi_summit/outgoingemail/"),
-    ("public: /programme/", "/programme/"),
-    ("/healthz/", "/healthz/"),
+    ("admin: delegations", "/admin/delegations/delegation/", "secretariat"),
+    ("admin: members", "/admin/delegations/member/", "secretariat"),
+    ("admin: accreditations", "/admin/accreditation/accreditation/", "secretariat"),
+    ("admin: badges", "/admin/accreditation/badge/", "secretariat"),
+    ("admin: outbox", "/admin/hanoi_summit/outgoingemail/", "secretariat"),
+    # Name searches, typed without accents (the folded column and its trigram index).
+    ("admin: members, name search", "/admin/delegations/member/?q=nguyen", "secretariat"),
+    ("admin: accreditations, name search", "/admin/accreditation/accreditation/?q=dvorak", "secretariat"),
+    ("review queue, name search", "/accreditation/?q=nguyen", "secretariat"),
+    ("vetting queue, name search", "/accreditation/security/?q=nguyen", "security"),
+    ("print queue, name search", "/protocol/print/?q=nguyen", "protocol"),
+    ("badge desk, name search", "/protocol/desk/?q=nguyen", "protocol"),
+    ("public: /programme/", "/programme/", None),
+    ("/healthz/", "/healthz/", None),
 ]
 
 
@@ -250,7 +259,7 @@ def main():
     process = None
     try:
         prepare(args, env)
-        cookie = login_session()
+        cookies = {user: login_session(user) for user in {user for _, _, user in PAGES if user}}
         from delegations.models import Delegation, Member
 
         counts = f"{Delegation.objects.count()} delegations, {Member.objects.count()} members"
@@ -264,8 +273,8 @@ def main():
             f"DEBUG off; {args.requests} GETs per page from {args.clients} client threads; "
             f"load average at start {load}.",
         ]
-        for label, path in PAGES:
-            use_cookie = cookie if path.startswith("/admin/") else None
+        for label, path, user in PAGES:
+            use_cookie = cookies.get(user)
             status, _ = fetch(port, path, use_cookie)
             if status != 200:
                 lines.append(f"{label} ({path}): skipped, answered {status}")
@@ -278,7 +287,7 @@ def main():
                 f"p99 {percentile(latencies, 0.99):.1f} ms, {len(latencies) / wall:.0f} req/s"
                 + (f", {len(bad)} non-200 answers" if bad else "")
             )
-        title = "Pages: admin changelists, programme and /healthz/ (bench/pages.py)"
+        title = "Pages: admin changelists, name searches, programme and /healthz/ (bench/pages.py)"
         if args.no_record:
             print("\n".join([title, *lines]))
         else:

@@ -9,7 +9,7 @@ never edited.
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -33,10 +33,45 @@ from delegations.models import (
     Member,
     passport_hash_of,
 )
+from delegations.selectors import delegation_ids_matching, member_name_q
 from hanoi_summit.core.admin import ServiceAdminMixin, status_pill
 from hanoi_summit.core.http import site_url
 
 _IMPORT_FLOW = "invitations"
+
+
+class MemberNameSearch:
+    """An admin changelist whose search finds people by name through the one name search
+    (delegations.selectors.member_name_q: accent- and case-insensitive, the trigram index on
+    PostgreSQL), or by their delegation's name or code; `member_path` leads from the admin's
+    model to its member.
+
+    The delegations are looked up first (one small query) and matched by id: an OR of the
+    indexed name condition with a condition on a joined table would make PostgreSQL read
+    every row. `number_field`, if set, also matches a number typed whole (a badge's);
+    `search_own_fields` adds the admin's own search_fields, searched Django's way.
+    `search_fields` must not be empty all the same: the admin shows its search box only then.
+    """
+
+    member_path = ""
+    number_field = None
+    search_own_fields = False
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        condition = member_name_q(term, member_path=self.member_path)
+        delegations = delegation_ids_matching(text=term)
+        if delegations:
+            condition |= Q(**{f"{self.member_path}delegation_id__in": delegations})
+        if self.number_field and term.isdigit() and len(term) < 10:
+            condition |= Q(**{self.number_field: int(term)})
+        found = queryset.filter(condition)
+        if self.search_own_fields:
+            others, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+            return found | others, may_have_duplicates
+        return found, False
 
 
 class FocalPointInline(admin.TabularInline):
@@ -338,7 +373,9 @@ class MemberAdminForm(DomainErrorFormMixin, forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class MemberAdmin(ServiceAdminMixin, MemberNameSearch, admin.ModelAdmin):
+    # No second COUNT(*) over the whole table just for "N total": this table grows large.
+    show_full_result_count = False
     list_display = (
         "display_name",
         "delegation",
@@ -350,7 +387,9 @@ class MemberAdmin(ServiceAdminMixin, admin.ModelAdmin):
     )
     list_select_related = ("delegation",)
     list_filter = ("role", "protocol_rank", "is_locked", "delegation__kind")
-    search_fields = ("family_name", "given_names", "badge_name", "delegation__name", "delegation__code")
+    # Searched by MemberNameSearch (names folded and indexed, delegations by id), not by
+    # these; they only make the admin show its search box.
+    search_fields = ("family_name", "delegation__name")
     autocomplete_fields = ("delegation",)
     form = MemberAdminForm
     # is_locked: the accreditation services' (a submission locks, a return unlocks).

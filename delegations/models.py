@@ -10,6 +10,7 @@ from django_countries import countries
 from django_countries.fields import CountryField
 
 from hanoi_summit.core.crypto import EncryptedCharField, EncryptedDateField, KeyedHashField
+from hanoi_summit.core.text import fold
 
 
 class DelegationKind(models.TextChoices):
@@ -275,6 +276,16 @@ def passport_hash_of(number):
     return Member._meta.get_field("passport_hash").hash_value(number)
 
 
+#: The member's fields a name search reads (folded together into Member.search_name).
+SEARCH_NAME_FIELDS = ("given_names", "family_name", "badge_name")
+
+
+def search_name_of(*, given_names, family_name, badge_name):
+    """What a name search looks through: the passport names and the badge's name, folded
+    (hanoi_summit.core.text.fold), so "nguyen" finds "Nguyễn" on every database."""
+    return fold(f"{given_names} {family_name} {badge_name}")
+
+
 class Member(models.Model):
     """A person in a delegation. Passport data is personal: masked in lists, restricted."""
 
@@ -318,6 +329,10 @@ class Member(models.Model):
     is_locked = models.BooleanField(default=False)
     #: Secret in the URL of the member's personal .ics agenda.
     agenda_token = models.CharField(max_length=40, unique=True, default=_agenda_token, editable=False)
+    #: search_name_of() the names: what every name search matches (delegations.selectors.
+    #: members_matching). On PostgreSQL a trigram index covers it (migration
+    #: 0005_member_search_name); folded here in Python, so no unaccent() is needed in queries.
+    search_name = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -355,6 +370,22 @@ class Member(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        # The services write members through save(); so do the admin and the tests'
+        # factories. Refreshing the search column here keeps every one of them in step (a
+        # stale column is a person the desk cannot find). bulk_create skips save(): its
+        # callers (the import, the demo seed) call search_name_refresh() themselves.
+        self.search_name_refresh()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(SEARCH_NAME_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def search_name_refresh(self):
+        self.search_name = search_name_of(
+            given_names=self.given_names, family_name=self.family_name, badge_name=self.badge_name
+        )
 
     def validate_constraints(self, exclude=None):
         # The unique passport rule is on the keyed hash, which no form shows: a form that

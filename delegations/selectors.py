@@ -3,7 +3,8 @@
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
-from delegations.models import Document, DocumentKind, FocalPoint, Member, passport_hash_of
+from delegations.models import Delegation, Document, DocumentKind, FocalPoint, Member, passport_hash_of
+from hanoi_summit.core.text import fold
 
 
 def focal_point_delegation(*, user):
@@ -18,6 +19,60 @@ def delegation_members(*, delegation):
     """The delegation's members in order of precedence, then by name."""
     return Member.objects.filter(delegation=delegation).order_by(
         "protocol_rank", "family_name", "given_names"
+    )
+
+
+def members_matching(queryset, text, *, member_path=""):
+    """`queryset` narrowed to the people whose names contain every word of `text`, whatever
+    the case and accents ("nguyen van" finds "Nguyễn Văn A", "dang" finds "Đặng"). The one
+    name search of every page: the queues, the desk, the admin, the portal, the gate.
+
+    `queryset` is of members, or of a model that reaches one through `member_path` (e.g.
+    "member__" for accreditations, "accreditation__member__" for badges). An empty `text`
+    leaves it as it is. Adds conditions only: no query of its own, no join beyond the path.
+    """
+    return queryset.filter(member_name_q(text, member_path=member_path))
+
+
+def member_name_q(text, *, member_path=""):
+    """members_matching's condition, for a search that ORs it with others (the desk's
+    passport and badge number)."""
+    # `contains`, not `icontains`: both sides are folded already, and on PostgreSQL
+    # `icontains` wraps the column in UPPER(), which the trigram index does not cover.
+    return Q(*[Q(**{f"{member_path}search_name__contains": word}) for word in fold(text).split()])
+
+
+#: A term matching more delegations than this is not looking for a delegation.
+DELEGATION_IDS_CAP = 200
+
+
+def delegation_ids_matching(*, text):
+    """Ids of the delegations whose name contains `text` or whose code is `text` (the admin's
+    search looks members up by them; capped)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    return list(
+        Delegation.objects.filter(Q(name__icontains=text) | Q(code__iexact=text))
+        .order_by()
+        .values_list("pk", flat=True)[:DELEGATION_IDS_CAP]
+    )
+
+
+#: At most this many delegations are suggested while a filter's name is typed.
+SUGGESTIONS = 20
+
+
+def delegations_suggested(*, text, limit=SUGGESTIONS):
+    """Delegations whose name contains `text` or whose code starts with it, by name: the
+    suggestions of the staff pages' delegation filters. Nothing for an empty `text`."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    return list(
+        Delegation.objects.filter(Q(name__icontains=text) | Q(code__istartswith=text))
+        .order_by("name")
+        .values("name", "code")[:limit]
     )
 
 

@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from delegations.admin import MemberNameSearch
 from hanoi_summit.core.admin import ReadOnlyAdmin, choice_pill, date_set_filter, status_pill
 from sessions import services
 from sessions.errors import ProgrammeError
@@ -199,10 +200,13 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionRole)
-class SessionRoleAdmin(admin.ModelAdmin):
+class SessionRoleAdmin(MemberNameSearch, admin.ModelAdmin):
     list_display = ["session", "role", "person", "affiliation", "sort_order"]
     list_filter = ["role", "session__kind"]
-    search_fields = ["name", "affiliation", "member__family_name", "session__title"]
+    # Members by name through MemberNameSearch (accent-insensitive); the rest Django's way.
+    member_path = "member__"
+    search_own_fields = True
+    search_fields = ["name", "affiliation", "session__title"]
     list_select_related = ["session", "member"]
     raw_id_fields = ["session", "member"]
 
@@ -220,19 +224,18 @@ BOOKING_TONES = {
 
 
 @admin.register(Booking)
-class BookingAdmin(ReadOnlyAdmin):
+class BookingAdmin(MemberNameSearch, ReadOnlyAdmin):
     """Bookings are made in the portal: capacity and the waitlist are the booking service's."""
 
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
     show_full_result_count = False
     list_display = ["member", "delegation", "session", "status_display", "created_at", "booked_by"]
     list_filter = ["status", "session__kind", "session", ("created_at", admin.DateFieldListFilter)]
-    search_fields = [
-        "member__family_name",
-        "member__badge_name",
-        "member__delegation__name",
-        "session__title",
-    ]
+    # Members by name (and delegation) through MemberNameSearch, accent-insensitive; the
+    # session's title Django's way.
+    member_path = "member__"
+    search_own_fields = True
+    search_fields = ["session__title"]
     list_select_related = ["member__delegation", "session", "booked_by"]
     ordering = ["-pk"]
 
@@ -246,12 +249,15 @@ class BookingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SpeakerRequest)
-class SpeakerRequestAdmin(ReadOnlyAdmin):
+class SpeakerRequestAdmin(MemberNameSearch, ReadOnlyAdmin):
     """Requests come from the portal; protocol orders the list on its own pages."""
 
     list_display = ["session", "position", "delegation", "speaker", "level", "status", "requested_at"]
     list_filter = ["status", "level", "session"]
-    search_fields = ["delegation__name", "speaker__family_name", "session__title"]
+    # Speakers by name through MemberNameSearch (accent-insensitive); the rest Django's way.
+    member_path = "speaker__"
+    search_own_fields = True
+    search_fields = ["delegation__name", "session__title"]
     list_select_related = ["session", "delegation", "speaker"]
 
 
@@ -263,12 +269,15 @@ GALA_TONES = {
 
 
 @admin.register(GalaInvitation)
-class GalaInvitationAdmin(ReadOnlyAdmin):
+class GalaInvitationAdmin(MemberNameSearch, ReadOnlyAdmin):
     """Invitations go to heads of delegation from the protocol pages; they answer in the portal."""
 
     list_display = ["member", "delegation", "status_display", "guest_allowed", "guest_name", "responded_at"]
     list_filter = ["status", "guest_allowed", "member__delegation__kind"]
-    search_fields = ["member__family_name", "member__badge_name", "member__delegation__name", "guest_name"]
+    # Members by name through MemberNameSearch (accent-insensitive); the rest Django's way.
+    member_path = "member__"
+    search_own_fields = True
+    search_fields = ["member__delegation__name", "guest_name"]
     list_select_related = ["member__delegation"]
 
     @admin.display(description=_("delegation"), ordering="member__delegation__name")
@@ -290,7 +299,7 @@ FULL_POWERS_TONES = {
 
 
 @admin.register(Signature)
-class SignatureAdmin(ReadOnlyAdmin):
+class SignatureAdmin(MemberNameSearch, ReadOnlyAdmin):
     """Signatories are declared in the portal; full powers are verified, slots given and
     signatures recorded on the protocol pages, by services that enforce that nobody signs
     without verified full powers."""
@@ -312,7 +321,10 @@ class SignatureAdmin(ReadOnlyAdmin):
         "intends_to_sign",
         date_set_filter("signed_at", _("signed")),
     ]
-    search_fields = ["delegation__name", "delegation__code", "signatory__family_name"]
+    # Signatories by name through MemberNameSearch (accent-insensitive); the rest Django's way.
+    member_path = "signatory__"
+    search_own_fields = True
+    search_fields = ["delegation__name", "delegation__code"]
     list_select_related = ["delegation", "signatory"]
     ordering = ["slot_order", "delegation__name"]
 

@@ -1,18 +1,17 @@
 """Search at the gate (GET /api/gate/search/): a person whose badge will not scan, by name.
 
-``badges_matching`` is the one place the matching rule lives: today a case-insensitive
-substring of the badge name or the passport names; the accent-insensitive folded search
-(Member's search column) replaces it here. Every hit is written to the audit trail, as the
+``badges_matching`` finds people by the one name search of every page (accent- and
+case-insensitive, delegations.selectors.members_matching). Every hit is written to the audit trail, as the
 gate may then show the person's photo (scan.gate_photo_of).
 """
 
-from django.db.models import Q
 from django.urls import reverse
 
 from accreditation.badges.short import short_number
 from accreditation.gate.bundle import newest_badges
 from accreditation.gate.scan import SEARCH_ACTION
 from delegations.models import delegation_label_of
+from delegations.selectors import members_matching
 from hanoi_summit.core.audit import audit_record_many
 
 #: The fewest characters a search needs, and the most people it answers.
@@ -21,14 +20,10 @@ MAX_RESULTS = 10
 
 
 def badges_matching(text):
-    """The newest badge of each person whose names contain ``text`` (the matching rule)."""
-    text = " ".join(str(text).split())
-    member = "accreditation__member__"
-    return newest_badges().filter(
-        Q(**{f"{member}badge_name__icontains": text})
-        | Q(**{f"{member}family_name__icontains": text})
-        | Q(**{f"{member}given_names__icontains": text})
-    )
+    """The newest badge of each person whose names contain every word of ``text``, whatever
+    the case and accents: the one name search (delegations.selectors.members_matching). Revoked
+    badges too: the officer must see that this person's badge was withdrawn."""
+    return members_matching(newest_badges(), str(text), member_path="accreditation__member__")
 
 
 def gate_search(text, *, actor=None, device=""):

@@ -20,6 +20,7 @@ from accreditation.selectors import delegation_members_with_status
 from accreditation.services.submission import SubmissionError, delegation_submit, submission_plan
 from delegations.access import focal_point_required
 from delegations.api.views import IsFocalPoint
+from delegations.selectors import delegation_members
 from hanoi_summit.core.http import site_url
 
 
@@ -47,11 +48,20 @@ def member_list(request):
     It is served here rather than by delegations.portal because the delegations layer may not
     read accreditation; the root URLconf mounts it in the portal's namespace.
     """
-    members = delegation_members_with_status(delegation=request.delegation)
+    query = request.GET.get("q", "").strip()[:100]
+    members = delegation_members_with_status(delegation=request.delegation, query=query)
+    # The quota figure counts everyone, whatever the search shows.
+    total = delegation_members(delegation=request.delegation).count() if query else len(members)
     return render(
         request,
         "portal/member_list.html",
-        {"rows": _rows(members), "members": members, "delegation": request.delegation},
+        {
+            "rows": _rows(members),
+            "members": members,
+            "member_total": total,
+            "query": query,
+            "delegation": request.delegation,
+        },
     )
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("batches/<int:pk>/badges.pdf", views.batch_pdf, name="batch-pdf"),
     path("batches/<int:pk>/render/", views.batch_render_again, name="batch-render"),
     path("desk/", views.desk, name="desk"),
+    path("desk/<int:pk>/print/", views.desk_print, name="desk-print"),
     path("badges/<int:pk>/hand-over/", views.badge_hand_over, name="hand-over"),
     path("badges/<int:pk>/reprint/", views.badge_reprint, name="reprint"),
     path("badges/<int:pk>/revoke/", views.badge_revoke, name="revoke"),

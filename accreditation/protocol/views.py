@@ -1,5 +1,7 @@
 """Protocol's badge pages at /protocol/: the print queue, batches, reprints and the desk."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accreditation import selectors, services
 from accreditation.forms import DeskSearchForm, HandOverForm, PrintFilterForm, PrintForm, ReasonForm
-from accreditation.models import Badge, BadgeLayout, PrintBatch
+from accreditation.models import Accreditation, Badge, BadgeLayout, PrintBatch
 from accreditation.permissions import CHECK_IN, HAND_OVER, PRINT, VIEW_SCAN
 from accreditation.workflow import AccreditationError
 from hanoi_summit.core.access import any_perm_required
@@ -118,14 +120,15 @@ def batch_render_again(request, pk):
 def desk(request):
     form = DeskSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    badges = list(selectors.desk_search(query=query)[:50]) if query else []
+    people = selectors.desk_people(query=query)
     return render(
         request,
         "protocol/desk.html",
         {
             "form": form,
             "query": query,
-            "badges": badges,
+            "people": people,
+            "any_valid_badge": any(person.has_valid_badge for person in people),
             "hand_over_form": HandOverForm(),
             "reason_form": ReasonForm(),
             "can_print": request.user.has_perm(PRINT),
@@ -134,8 +137,39 @@ def desk(request):
     )
 
 
-def _back_to_desk(badge):
-    return redirect(f"{reverse('protocol:desk')}?q={badge.number}")
+def _back_to_desk(badge, query=""):
+    return redirect(f"{reverse('protocol:desk')}?{urlencode({'q': query or badge.number})}")
+
+
+#: The desk prints on its card printer: one badge, one card.
+DESK_LAYOUT = BadgeLayout.CR80
+
+
+@any_perm_required(PRINT)
+@require_POST
+def desk_print(request, pk):
+    """Print the badge of the person at the counter: a batch of one (numbers are issued
+    once, by the printing service, as for the print queue), its PDF for the desk's printer."""
+    query = request.POST.get("q", "")[:100]
+    try:
+        accreditation = selectors.desk_printable(pk=pk)
+    except Accreditation.DoesNotExist:
+        messages.error(request, _("This person has no badge waiting to be printed."))
+        return redirect(f"{reverse('protocol:desk')}?{urlencode({'q': query})}")
+    try:
+        batch = services.badge_print_accreditations(
+            accreditations=[accreditation], layout=DESK_LAYOUT, actor=request.user
+        )
+    except AccreditationError as error:
+        messages.error(request, error.message)
+        return redirect(f"{reverse('protocol:desk')}?{urlencode({'q': query})}")
+    badge = batch.badges.get()
+    messages.success(
+        request,
+        _("Badge %(badge)s printed for %(member)s: open its PDF for the desk printer, then hand it over.")
+        % {"badge": badge, "member": accreditation.member},
+    )
+    return _back_to_desk(badge, query)
 
 
 @any_perm_required(HAND_OVER)
@@ -145,7 +179,7 @@ def badge_hand_over(request, pk):
     form = HandOverForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Type the number of the passport you were shown."))
-        return _back_to_desk(badge)
+        return _back_to_desk(badge, request.POST.get("q", "")[:100])
     try:
         services.badge_hand_over(
             badge=badge, actor=request.user, id_document_seen=form.cleaned_data["id_document_seen"]
@@ -158,7 +192,7 @@ def badge_hand_over(request, pk):
             _("Badge %(badge)s handed over to %(member)s.")
             % {"badge": badge, "member": badge.accreditation.member},
         )
-    return _back_to_desk(badge)
+    return _back_to_desk(badge, request.POST.get("q", "")[:100])
 
 
 @any_perm_required(PRINT)
@@ -168,12 +202,12 @@ def badge_reprint(request, pk):
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please give a reason for the reprint."))
-        return _back_to_desk(badge)
+        return _back_to_desk(badge, request.POST.get("q", "")[:100])
     try:
         new = services.badge_reprint(badge=badge, actor=request.user, reason=form.cleaned_data["reason"])
     except AccreditationError as error:
         messages.error(request, error.message)
-        return _back_to_desk(badge)
+        return _back_to_desk(badge, request.POST.get("q", "")[:100])
     messages.success(
         request,
         _("Badge %(old)s revoked; version %(version)d is in the print queue.")
@@ -189,7 +223,7 @@ def badge_revoke(request, pk):
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please give a reason."))
-        return _back_to_desk(badge)
+        return _back_to_desk(badge, request.POST.get("q", "")[:100])
     try:
         services.badge_revoke(badge=badge, actor=request.user, reason=form.cleaned_data["reason"])
     except AccreditationError as error:

@@ -83,6 +83,7 @@ class VettingOut(VettingListOut):
 
 
 class QueueFilterIn(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
     delegation = row_id_field(required=False)
     kind = serializers.ChoiceField(choices=DelegationKind.choices, required=False)
     category = serializers.SlugRelatedField(

@@ -8,6 +8,7 @@ from accreditation.review import api, views
 urlpatterns = [
     path("", views.review_queue, name="queue"),
     path("approve/", views.review_bulk_approve, name="bulk-approve"),
+    path("delegations/", views.delegation_suggestions, name="delegation-suggestions"),
     path("<int:pk>/", views.review_detail, name="detail"),
     path("<int:pk>/start/", views.review_start, name="start"),
     path("<int:pk>/approve/", views.review_approve, name="approve"),

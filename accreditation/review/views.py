@@ -4,8 +4,9 @@ Views parse, call a selector or a service, and render; the rules live in service
 """
 
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,12 +14,53 @@ from accreditation import selectors, services
 from accreditation.forms import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm, VettingForm
 from accreditation.models import Accreditation, AccreditationStatus
 from accreditation.permissions import HAND_OVER, PRINT, REVIEW, VET
+from accreditation.review.place import after_decision, queue_state, redirect_with_state
 from accreditation.workflow import REVIEW_QUEUE, VETTING_QUEUE, AccreditationError, can_move
 from delegations.models import Member
+from delegations.selectors import delegations_suggested
 from hanoi_summit.core.access import any_perm_required
 from hanoi_summit.core.audit import audit_history
 from hanoi_summit.core.http import private_file_response
 from hanoi_summit.core.pagination import page_of, querystring_without_page
+
+
+def _review_next(request, accreditation):
+    return after_decision(
+        request,
+        accreditation,
+        queue_url="review:queue",
+        detail_url="review:detail",
+        selector=selectors.review_queue,
+        order=selectors.REVIEW_ORDER,
+        statuses=sorted(REVIEW_QUEUE),
+    )
+
+
+def _back_to_detail(request, name, pk):
+    return redirect_with_state(reverse(name, args=[pk]), queue_state(request))
+
+
+def _queue_page(request, template, form, selector):
+    page = page_of(request, selector(filters=form.filters()))
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "querystring": querystring_without_page(request),
+            # The page as it is (filters and page): its rows' links carry it to the person.
+            "queue_state": request.GET.urlencode(),
+        },
+    )
+
+
+@any_perm_required(REVIEW, VET, PRINT)
+def delegation_suggestions(request):
+    """Delegations matching what is typed in a queue's delegation filter (its datalist)."""
+    text = request.GET.get("q", "")[:100]
+    return JsonResponse({"results": delegations_suggested(text=text)})
+
 
 # --- accreditation officers ------------------------------------------------------------------
 
@@ -26,21 +68,17 @@ from hanoi_summit.core.pagination import page_of, querystring_without_page
 @any_perm_required(REVIEW)
 def review_queue(request):
     form = QueueFilterForm(request.GET, statuses=sorted(REVIEW_QUEUE))
-    page = page_of(request, selectors.review_queue(filters=form.filters()))
-    return render(
-        request,
-        "accreditation/review_queue.html",
-        {"form": form, "page": page, "querystring": querystring_without_page(request)},
-    )
+    return _queue_page(request, "accreditation/review_queue.html", form, selectors.review_queue)
 
 
 @any_perm_required(REVIEW)
 @require_POST
 def review_bulk_approve(request):
     form = BulkApproveForm(request.POST, queryset=selectors.review_queue())
+    back = redirect_with_state(reverse("review:queue"), queue_state(request))
     if not form.is_valid():
         messages.error(request, _("Select at least one request waiting for review."))
-        return redirect("review:queue")
+        return back
     approved, refused = services.accreditation_approve_many(
         accreditations=form.cleaned_data["accreditations"], actor=request.user
     )
@@ -50,7 +88,7 @@ def review_bulk_approve(request):
         )
     for accreditation, error in refused:
         messages.error(request, f"{accreditation.member}: {error.message}")
-    return redirect("review:queue")
+    return back
 
 
 def _review_page(request, accreditation, *, approve_form=None, reason_form=None, status=200):
@@ -69,6 +107,7 @@ def _review_page(request, accreditation, *, approve_form=None, reason_form=None,
             "reason_form": reason_form or ReasonForm(),
             "can_decide": accreditation.status in REVIEW_QUEUE,
             "history": audit_history(target=accreditation)[:20],
+            "queue_state": queue_state(request),
         },
         status=status,
     )
@@ -93,7 +132,7 @@ def review_start(request, pk):
         services.accreditation_start_review(accreditation=_accreditation(pk), actor=request.user)
     except AccreditationError as error:
         messages.error(request, error.message)
-    return redirect("review:detail", pk=pk)
+    return _back_to_detail(request, "review:detail", pk)
 
 
 @any_perm_required(REVIEW)
@@ -111,11 +150,11 @@ def review_approve(request, pk):
             )
         except AccreditationError as error:
             messages.error(request, error.message)
-            return redirect("review:detail", pk=pk)
+            return _back_to_detail(request, "review:detail", pk)
         messages.success(
             request, _("%(member)s approved: now with security.") % {"member": accreditation.member}
         )
-        return redirect("review:queue")
+        return _review_next(request, accreditation)
     return _review_page(request, accreditation, approve_form=form, status=400)
 
 
@@ -127,9 +166,9 @@ def _decide(request, pk, service, done_message):
             service(accreditation=accreditation, actor=request.user, reason=form.cleaned_data["reason"])
         except AccreditationError as error:
             messages.error(request, error.message)
-            return redirect("review:detail", pk=pk)
+            return _back_to_detail(request, "review:detail", pk)
         messages.success(request, done_message % {"member": accreditation.member})
-        return redirect("review:queue")
+        return _review_next(request, accreditation)
     return _review_page(request, accreditation, reason_form=form, status=400)
 
 
@@ -162,12 +201,7 @@ def gate_alerts(request):
 @any_perm_required(VET)
 def vetting_queue(request):
     form = QueueFilterForm(request.GET, statuses=sorted(VETTING_QUEUE))
-    page = page_of(request, selectors.vetting_queue(filters=form.filters()))
-    return render(
-        request,
-        "accreditation/vetting_queue.html",
-        {"form": form, "page": page, "querystring": querystring_without_page(request)},
-    )
+    return _queue_page(request, "accreditation/vetting_queue.html", form, selectors.vetting_queue)
 
 
 def _vetting_page(request, accreditation, *, form=None, status=200):
@@ -181,6 +215,7 @@ def _vetting_page(request, accreditation, *, form=None, status=200):
             # What the workflow allows from here (the template shows only those buttons).
             "can_clear": can_move(accreditation.status, AccreditationStatus.CLEARED),
             "can_refuse": can_move(accreditation.status, AccreditationStatus.REFUSED),
+            "queue_state": queue_state(request),
         },
         status=status,
     )
@@ -209,7 +244,15 @@ def vetting_decide(request, pk, decision):
             messages.success(request, _("%(member)s cleared.") % {"member": accreditation.member})
         else:
             messages.warning(request, _("%(member)s refused.") % {"member": accreditation.member})
-        return redirect("review:vetting-queue")
+        return after_decision(
+            request,
+            accreditation,
+            queue_url="review:vetting-queue",
+            detail_url="review:vetting-detail",
+            selector=selectors.vetting_queue,
+            order=selectors.VETTING_ORDER,
+            statuses=sorted(VETTING_QUEUE),
+        )
     return _vetting_page(request, accreditation, form=form, status=400)
 
 

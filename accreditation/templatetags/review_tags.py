@@ -3,7 +3,7 @@ accreditation.presentation."""
 
 from django import template
 
-from accreditation import presentation
+from accreditation import presentation, rules
 
 register = template.Library()
 
@@ -24,3 +24,10 @@ def batch_tone(status):
 def badge_tone(badge):
     """The Bootstrap colour of a badge version's state at the desk."""
     return presentation.BADGE_TONES[presentation.badge_state(badge)]
+
+
+@register.filter
+def suggested_category(member):
+    """The code of the category the rules suggest for `member` (no query: its delegation is
+    selected with it); what "approve the selected" gives each one."""
+    return rules.suggest(member=member).category_code

@@ -395,6 +395,8 @@ def members_import(*, delegation, rows, actor):
             code="invalid_rows",
         )
     members = [Member(delegation=delegation, **row.values) for row in preview.rows]
+    for member in members:
+        member.search_name_refresh()  # bulk_create skips Member.save()
     try:
         with transaction.atomic():
             Member.objects.bulk_create(members, batch_size=_BATCH_SIZE)

@@ -180,6 +180,7 @@ def _create_members(missing, delegations):
                 is_locked=plan.status not in ("draft", "returned"),
                 **plan.fields,
             )
+            row.search_name_refresh()  # bulk_create skips Member.save()
             if row.photo:
                 # A file of the member's own: replacing one member's photo deletes no other's.
                 row.photo = demo_photo_copy(row, plan.fields["photo"])

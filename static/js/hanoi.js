@@ -71,5 +71,33 @@
     });
   }
 
+  // A delegation filter: its datalist holds the few delegations matching what is typed,
+  // fetched from the field's data-hs-suggest address (a conference has thousands).
+  document.querySelectorAll("input[data-hs-suggest]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null;
+    var asked = "";
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var text = input.value.trim();
+        if (!text || text === asked) return;
+        asked = text;
+        fetch(input.dataset.hsSuggest + "?q=" + encodeURIComponent(text), { credentials: "same-origin" })
+          .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+          .then(function (data) {
+            list.replaceChildren();
+            data.results.forEach(function (delegation) {
+              var option = document.createElement("option");
+              option.value = delegation.name;
+              option.label = delegation.code;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () { /* no suggestions: the typed name still filters */ });
+      }, 200);
+    });
+  });
+
   paint(document);
 })();

@@ -71,6 +71,14 @@ def test_vetting_queue_query_count_and_no_passport_in_the_list(django_assert_num
     assert body["results"][0]["category"] == "DEL"
 
 
+def test_review_queue_searches_names_without_accents():
+    wanted = accreditation(S.SUBMITTED, family_name="Nguyễn")
+    accreditation(S.SUBMITTED, family_name="Smith")
+    client, _ = api("Accreditation officer")
+    response = client.get(reverse("api-review-queue"), {"q": "nguyen"})
+    assert [row["id"] for row in response.json()["results"]] == [wanted.pk]
+
+
 def test_bad_filters_answer_400_with_a_code():
     client, _ = api("Accreditation officer")
     for query in (

@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from delegations.errors import DelegationError
 from delegations.imports import members as imports
 from delegations.imports.members import COLUMNS, member_import_check, member_import_read, members_import
-from delegations.models import Member, MemberRole, ProtocolRank, passport_hash_of
+from delegations.models import Member, MemberRole, ProtocolRank, passport_hash_of, search_name_of
 from hanoi_summit.core.models import AuditEntry
 from tests import factories
 
@@ -217,6 +217,12 @@ def test_import_saves_all_members_and_one_audit_entry(delegation, focal_user):
     assert members[0].role == MemberRole.HEAD and members[0].passport_number == "AK0000001"
     assert members[1].arrival == dt.datetime(2025, 10, 24, 2, 15, tzinfo=dt.UTC)
     assert len({m.agenda_token for m in members}) == 2
+    # bulk_create skips Member.save(): the import fills the search column itself.
+    assert [m.search_name for m in members] == [
+        search_name_of(given_names=m.given_names, family_name=m.family_name, badge_name=m.badge_name)
+        for m in members
+    ]
+    assert "otieno1" in members[0].search_name
     # Photos are not imported: only the head of State is exempt from one.
     assert [r.values["family_name"] for r in preview.without_photo] == ["Otieno2"]
     (entry,) = AuditEntry.objects.filter(action="member.import")

@@ -143,6 +143,22 @@ def test_member_list_query_count(focal_client, delegation, django_assert_num_que
     assert len(response.context["members"]) == count
 
 
+@pytest.mark.parametrize("count", [1, 3])
+def test_member_list_search_folds_accents_and_stays_in_the_delegation(
+    focal_client, delegation, django_assert_num_queries, count
+):
+    factories.MemberFactory.create_batch(count, delegation=delegation, family_name="Nguyễn")
+    factories.MemberFactory(delegation=delegation, family_name="Smith")
+    factories.MemberFactory(family_name="Nguyen")  # another delegation's
+    # session, user, focal point + delegation, the count for the quota, the matches
+    with django_assert_num_queries(5):
+        response = focal_client.get(reverse("portal:members"), {"q": "NGUYEN"})
+    assert [m.family_name for m in response.context["members"]] == ["Nguyễn"] * count
+    assert response.context["member_total"] == count + 1
+    page = focal_client.get(reverse("portal:members"), {"q": "nobody"}).content.decode()
+    assert "No member's name matches" in page
+
+
 def test_delegation_form_saves_details(focal_client, delegation):
     response = focal_client.post(
         reverse("portal:delegation"),

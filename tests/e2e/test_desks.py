@@ -23,6 +23,8 @@ def _submitted(delegation, family_name, given_names, day):
         family_name=family_name,
         given_names=given_names,
         badge_name=f"{family_name} {given_names}",
+        # Vietnamese names: the family name first, on every page.
+        family_name_first=True,
         is_locked=True,
         with_photo=True,
     )
@@ -48,11 +50,11 @@ def test_reviewer_searches_decides_and_goes_to_the_next(browser, live_server):
     assert page.locator("[data-testid=bulk-actions]").is_visible()
     assert page.locator("[data-testid=suggested]").first.inner_text() == "DEL"
 
-    page.get_by_role("link", name="NGUYỄN Thị Hương").click()
+    page.get_by_role("link", name="Nguyễn Thị Hương").click()
     page.get_by_role("button", name="Approve and next").click()
     page.wait_for_url(f"**{reverse('review:detail', args=[second.pk])}?q=nguyen**")
     assert "approved" in page.locator(".alert-success").inner_text()
-    assert "NGUYỄN Văn An" in page.locator("h1").inner_text()
+    assert "Nguyễn Văn An" in page.locator("h1").inner_text()
 
     page.get_by_role("button", name="Approve and next").click()
     # Nobody else matches: back to the queue, still searching "nguyen", now empty.

@@ -161,7 +161,7 @@ def test_security_sees_the_flagged_scans_listed_and_counted(zones, device, clien
     page = client.get("/accreditation/security/gate-alerts/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert badge.accreditation.member.family_name.upper() in text and f"{badge.number}/v1" in text
+    assert badge.accreditation.member.display_name in text and f"{badge.number}/v1" in text
     client.force_login(secretariat_user)
     dashboard = client.get("/dashboard/")
     assert 'data-figure="gate-alerts-count">1<' in dashboard.content.decode()

@@ -206,13 +206,25 @@ def _story(sections, styles):
     return story
 
 
+#: Flowables laid out between two progress reports.
+PROGRESS_EVERY = 500
+
+
 def participants_pdf():
-    """The List of Participants as PDF bytes, in English (the list's official language)."""
+    """The List of Participants as PDF bytes (see `write_participants_pdf`)."""
+    buffer = io.BytesIO()
+    write_participants_pdf(buffer)
+    return buffer.getvalue()
+
+
+def write_participants_pdf(out, on_progress=None):
+    """Write the List of Participants to `out` (a path or a binary file), in English (the
+    list's official language). `on_progress(done, total)` is called every PROGRESS_EVERY
+    paragraphs laid out, so a background job can show how far it got."""
     fonts.register_fonts()
     with translation.override("en"):
         sections = participants_list()
         styles = _styles()
-        buffer = io.BytesIO()
         width, height = A4
         margin = 16 * mm
         gap = 8 * mm
@@ -241,7 +253,7 @@ def participants_pdf():
             canvas.restoreState()
 
         doc = BaseDocTemplate(
-            buffer,
+            out,
             pagesize=A4,
             title=str(footer_text),
             author=_("Hanoi Convention Secretariat"),
@@ -260,5 +272,21 @@ def participants_pdf():
         story = _story(sections, styles)
         if not sections:
             story.append(Paragraph(escape(_("Nobody has been accredited yet.")), styles["subtitle"]))
+        if on_progress:
+            _report_progress(doc, len(story), on_progress)
         doc.build(story)
-    return buffer.getvalue()
+        if on_progress:
+            on_progress(len(story), len(story))
+
+
+def _report_progress(doc, total, on_progress):
+    laid_out = 0
+
+    def after_flowable(flowable):
+        nonlocal laid_out
+        laid_out += 1
+        if laid_out % PROGRESS_EVERY == 0:
+            # A kept-together block is laid out as its parts too: never past the total.
+            on_progress(min(laid_out, total), total)
+
+    doc.afterFlowable = after_flowable

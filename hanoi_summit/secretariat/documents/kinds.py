@@ -52,7 +52,9 @@ class ExportKind:
 
     def write(self, params, user, path, on_progress):
         queryset = self.queryset(params, user)
-        write_export(self.spec, queryset, user, self.fmt, path, on_progress=lambda done: on_progress(done, None))
+        write_export(
+            self.spec, queryset, user, self.fmt, path, on_progress=lambda done: on_progress(done, None)
+        )
 
 
 class ParticipantsKind:

@@ -19,10 +19,8 @@ def export_rows(spec, queryset, user, on_progress=None):
     `on_progress(rows written)` is called after each chunk."""
     columns = spec.columns_for(user)
     yield [str(header) for header, _value in columns]
-    done = 0
-    for obj in queryset.iterator(chunk_size=CHUNK_ROWS):
+    for done, obj in enumerate(queryset.iterator(chunk_size=CHUNK_ROWS), start=1):
         yield [value(obj) for _header, value in columns]
-        done += 1
         if on_progress and done % CHUNK_ROWS == 0:
             on_progress(done)
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from delegations.models import Member
 from tests import factories
-from tests.hanoi_summit.secretariat.exports.downloads import body
+from tests.hanoi_summit.secretariat.exports.downloads import body as downloaded_body
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def test_members_export_action_exports_only_the_selection(secretariat_client):
     )
     # Made in the background: the answer is the document's page.
     assert response.status_code == 302
-    text = body(response).decode("utf-8-sig")
+    text = downloaded_body(response).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     body = "\n".join(",".join(row) for row in rows[1:])
     assert "Nguyễn" in body

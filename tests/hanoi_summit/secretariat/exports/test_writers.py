@@ -7,7 +7,13 @@ import pytest
 
 from hanoi_summit.secretariat.documents.tasks import document_job_run_task
 from tests import factories as f
-from tests.hanoi_summit.secretariat.exports.downloads import DOCUMENT_PAGE, column, downloaded, read_csv, read_xlsx
+from tests.hanoi_summit.secretariat.exports.downloads import (
+    DOCUMENT_PAGE,
+    column,
+    downloaded,
+    read_csv,
+    read_xlsx,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -272,11 +272,14 @@ def write_participants_pdf(out, on_progress=None):
         story = _story(sections, styles)
         if not sections:
             story.append(Paragraph(escape(_("Nobody has been accredited yet.")), styles["subtitle"]))
+        # build() consumes the story as it lays it out: count it first.
+        total = len(story)
         if on_progress:
-            _report_progress(doc, len(story), on_progress)
+            on_progress(0, total)
+            _report_progress(doc, total, on_progress)
         doc.build(story)
         if on_progress:
-            on_progress(len(story), len(story))
+            on_progress(total, total)
 
 
 def _report_progress(doc, total, on_progress):

@@ -16,12 +16,15 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hanoi_summit.core.models import DocumentJob
 from hanoi_summit.secretariat.documents.kinds import KINDS
 
 logger = logging.getLogger(__name__)
 Status = DocumentJob.Status
+#: A second start of the same document this soon after the first is the same job.
+SAME_JOB_WITHIN = dt.timedelta(minutes=5)
 
 
 def document_job_start(*, user, kind, params):
@@ -29,13 +32,18 @@ def document_job_start(*, user, kind, params):
     `params`; return its job. The filters are checked now (ExportFilterError, nothing
     created) so that a mistake is told at once rather than as a failed job.
 
-    The same document with the same filters, still queued or running for the same user, is
-    returned rather than started twice (a double click, a reload).
+    The same document with the same filters, asked for by the same user a moment ago and
+    still queued or running, is returned rather than started twice (a double click, a
+    reload); an older one may have lost its task, and a new one is started.
     """
     document = KINDS[kind]
     total = document.total(params, user)
     running = DocumentJob.objects.filter(
-        user=user, kind=kind, params=params, status__in=(Status.QUEUED, Status.RUNNING)
+        user=user,
+        kind=kind,
+        params=params,
+        status__in=(Status.QUEUED, Status.RUNNING),
+        created_at__gte=timezone.now() - SAME_JOB_WITHIN,
     ).first()
     if running is not None:
         return running
@@ -50,10 +58,25 @@ def document_job_start(*, user, kind, params):
         created_at=now,
         expires_at=now + dt.timedelta(hours=settings.DOCUMENT_JOB_EXPIRY_HOURS),
     )
+    transaction.on_commit(lambda: _dispatch(job.pk))
+    return job
+
+
+def _dispatch(job_id):
+    """Hand the job to Celery. A broker that is down fails the job at once, with a message
+    saying to ask again, rather than leaving a page waiting for a task that never comes; no
+    publish retries, so the request does not hang waiting for Redis."""
     from hanoi_summit.secretariat.documents.tasks import document_job_run_task
 
-    transaction.on_commit(lambda: document_job_run_task.delay(job.pk))
-    return job
+    try:
+        document_job_run_task.apply_async((job_id,), retry=False)
+    except Exception:  # kombu and redis-py raise many kinds of connection errors
+        logger.warning("Broker unavailable; document job %s not queued", job_id, exc_info=True)
+        DocumentJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
+            status=Status.FAILED,
+            error=_("The document could not be queued. Try again in a moment."),
+            finished_at=timezone.now(),
+        )
 
 
 def document_job_run(*, job):

@@ -218,3 +218,24 @@ def test_an_expired_document_answers_410_then_the_sweep_deletes_it(secretariat_c
     assert not storage.exists(name)
     assert list(DocumentJob.objects.all()) == [fresh]
     assert secretariat_client.get(page(secretariat_job)).status_code == 404
+
+
+def test_a_broker_down_fails_the_job_at_once(
+    secretariat_user, minister, monkeypatch, django_capture_on_commit_callbacks
+):
+    from hanoi_summit.secretariat.documents.tasks import document_job_run_task
+
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(document_job_run_task, "apply_async", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.document_job_start(user=secretariat_user, kind="members.csv", params={})
+    job.refresh_from_db()
+    assert job.status == DocumentJob.Status.FAILED and "Try again" in job.error
+
+
+def test_a_job_queued_long_ago_is_not_reused(secretariat_user, minister):
+    first = services.document_job_start(user=secretariat_user, kind="members.csv", params={})
+    DocumentJob.objects.filter(pk=first.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
+    assert services.document_job_start(user=secretariat_user, kind="members.csv", params={}) != first

@@ -139,7 +139,7 @@ def main():
             continue
         verdict = "met" if r["peak_mb"] < TARGET_MB else "NOT met"
         lines.append(
-            f"{r['kind']}: {r['seconds']} s, {r['rows']} {'paragraphs' if r['kind'].endswith('pdf') else 'rows'}, {r['bytes'] / 1024 / 1024:.1f} MB file; "
+            f"{r['kind']}: {r['seconds']} s, {r['rows']} {'delegations' if r['kind'].endswith('pdf') else 'rows'}, {r['bytes'] / 1024 / 1024:.1f} MB file; "
             f"peak {r['peak_mb']} MB (baseline {r['baseline_mb']} MB; target < {TARGET_MB} MB: {verdict})"
         )
     if args.no_record:

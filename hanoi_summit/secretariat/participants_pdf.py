@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -88,10 +97,9 @@ def sort_key(name):
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def participants_list():
-    """The sections of the list, each with its delegations and their listed members
-    (`delegation.listed`). Two queries whatever the number of delegations."""
-    listed = (
+def _listed_members():
+    """The members the list shows, in their order within a delegation."""
+    return (
         Member.objects.filter(accreditation__status__in=LISTED_STATUSES)
         .annotate(
             head_first=Case(
@@ -100,12 +108,34 @@ def participants_list():
         )
         .order_by("head_first", "protocol_rank", "family_name", "given_names", "id")
     )
-    delegations = Delegation.objects.exclude(status=DelegationStatus.WITHDRAWN).prefetch_related(
-        Prefetch("members", queryset=listed, to_attr="listed")
-    )
+
+
+def _listed_prefetch():
+    return Prefetch("members", queryset=_listed_members(), to_attr="listed")
+
+
+def listed_delegations():
+    """The delegations the list shows: not withdrawn, with someone to list."""
+    someone = _listed_members().filter(delegation=OuterRef("pk"))
+    return Delegation.objects.exclude(status=DelegationStatus.WITHDRAWN).filter(Exists(someone))
+
+
+def participants_list(*, with_members=True):
+    """The sections of the list, each with its delegations and their listed members
+    (`delegation.listed`). Two queries whatever the number of delegations.
+
+    Without `with_members`, one query: the delegations with someone to list, whose members
+    the PDF's writer loads a chunk of delegations at a time (`_load_members_in_chunks`), so
+    that its memory does not grow with the whole list.
+    """
+    if with_members:
+        delegations = Delegation.objects.exclude(status=DelegationStatus.WITHDRAWN)
+        delegations = delegations.prefetch_related(_listed_prefetch())
+    else:
+        delegations = listed_delegations().only("id", "name", "kind")
     by_kind = {}
     for delegation in delegations:
-        if delegation.listed:
+        if not with_members or delegation.listed:
             by_kind.setdefault(delegation.kind, []).append(delegation)
     sections = []
     for heading, subgroups in SECTIONS:
@@ -176,8 +206,32 @@ def _styles():
     }
 
 
-def _story(sections, styles):
-    story = [
+#: Delegations whose members are loaded (one query) and laid out at a time.
+CHUNK_DELEGATIONS = 200
+
+
+def _load_members_in_chunks(sections, on_progress=None):
+    """Yield each delegation of `sections` in order, its `listed` members loaded with those
+    of the next CHUNK_DELEGATIONS delegations (one query per chunk) and dropped once the
+    chunk has been laid out; `on_progress(delegations done, total)` before each chunk."""
+    delegations = [d for section in sections for group in section.groups for d in group.delegations]
+    total = len(delegations)
+    for start in range(0, total, CHUNK_DELEGATIONS):
+        chunk = delegations[start : start + CHUNK_DELEGATIONS]
+        if on_progress:
+            on_progress(start, total)
+        if not all(hasattr(d, "listed") for d in chunk):
+            prefetch_related_objects(chunk, _listed_prefetch())
+        yield from chunk
+        for delegation in chunk:
+            del delegation.listed
+
+
+def _story(sections, styles, delegations=None):
+    """The list's flowables, made as reportlab asks for them (a generator): `delegations`
+    (default: each of `sections`' in order) gives the delegations with their members."""
+    delegations = iter(delegations) if delegations is not None else None
+    yield from [
         Paragraph(escape(_("List of Participants")), styles["title"]),
         Spacer(1, 3 * mm),
         Paragraph(escape(settings.EVENT_LONG_NAME), styles["subtitle"]),
@@ -189,25 +243,41 @@ def _story(sections, styles):
         FrameBreak(),
     ]
     for section in sections:
-        story.append(Paragraph(escape(str(section.heading)), styles["section"]))
+        yield Paragraph(escape(str(section.heading)), styles["section"])
         for group in section.groups:
             if group.heading:
-                story.append(Paragraph(escape(str(group.heading)), styles["group"]))
+                yield Paragraph(escape(str(group.heading)), styles["group"])
             for delegation in group.delegations:
+                if delegations is not None:
+                    delegation = next(delegations)
                 entries = [
                     Paragraph(_member_markup(member), styles["member"]) for member in delegation.listed
                 ]
                 # The delegation's name never ends a column alone. (Nested KeepTogethers
                 # make reportlab break the page, so each person is one paragraph.)
-                story.append(
-                    KeepTogether([Paragraph(escape(delegation.name), styles["delegation"]), *entries[:1]])
-                )
-                story.extend(entries[1:])
-    return story
+                yield KeepTogether([Paragraph(escape(delegation.name), styles["delegation"]), *entries[:1]])
+                yield from entries[1:]
 
 
-#: Flowables laid out between two progress reports.
-PROGRESS_EVERY = 500
+class _Unrolled(list):
+    """A list reportlab lays out that is filled from `flowables` (a generator) as it is
+    emptied: doc.build() takes a list and consumes it from the front, so feeding it a few
+    flowables ahead means the whole story never exists at once."""
+
+    AHEAD = 64
+
+    def __init__(self, flowables):
+        super().__init__()
+        self._flowables = flowables
+
+    def __len__(self):
+        while list.__len__(self) < self.AHEAD and self._flowables is not None:
+            item = next(self._flowables, None)
+            if item is None:
+                self._flowables = None
+            else:
+                self.append(item)
+        return list.__len__(self)
 
 
 def participants_pdf():
@@ -219,11 +289,12 @@ def participants_pdf():
 
 def write_participants_pdf(out, on_progress=None):
     """Write the List of Participants to `out` (a path or a binary file), in English (the
-    list's official language). `on_progress(done, total)` is called every PROGRESS_EVERY
-    paragraphs laid out, so a background job can show how far it got."""
+    list's official language), a chunk of delegations at a time: the members of the next
+    CHUNK_DELEGATIONS delegations are read, laid out, then dropped, so memory does not grow
+    with the list. `on_progress(delegations done, total)` before each chunk."""
     fonts.register_fonts()
     with translation.override("en"):
-        sections = participants_list()
+        sections = participants_list(with_members=False)
         styles = _styles()
         width, height = A4
         margin = 16 * mm
@@ -269,27 +340,9 @@ def write_participants_pdf(out, on_progress=None):
                 PageTemplate(id="later", frames=columns(body), onPageEnd=footer),
             ]
         )
-        story = _story(sections, styles)
+        story = _story(sections, styles, _load_members_in_chunks(sections, on_progress))
         if not sections:
-            story.append(Paragraph(escape(_("Nobody has been accredited yet.")), styles["subtitle"]))
-        # build() consumes the story as it lays it out: count it first.
-        total = len(story)
-        if on_progress:
-            on_progress(0, total)
-            _report_progress(doc, total, on_progress)
-        doc.build(story)
-        if on_progress:
-            on_progress(total, total)
-
-
-def _report_progress(doc, total, on_progress):
-    laid_out = 0
-
-    def after_flowable(flowable):
-        nonlocal laid_out
-        laid_out += 1
-        if laid_out % PROGRESS_EVERY == 0:
-            # A kept-together block is laid out as its parts too: never past the total.
-            on_progress(min(laid_out, total), total)
-
-    doc.afterFlowable = after_flowable
+            story = iter(
+                [*story, Paragraph(escape(_("Nobody has been accredited yet.")), styles["subtitle"])]
+            )
+        doc.build(_Unrolled(story))

@@ -69,8 +69,10 @@ class ParticipantsKind:
         return list(self.permissions)
 
     def total(self, params, user):
-        # Known once the list is laid out: the writer reports it with its progress.
-        return 0
+        """The delegations listed: the writer reports its progress in delegations."""
+        from hanoi_summit.secretariat.participants_pdf import listed_delegations
+
+        return listed_delegations().count()
 
     def filename(self):
         return "list-of-participants.pdf"

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
+from accreditation.models import AccreditationStatus as S
 from hanoi_summit.core.models import DocumentJob
 from hanoi_summit.secretariat.documents import services
 from hanoi_summit.secretariat.documents.tasks import document_jobs_purge_expired_task
@@ -239,3 +240,29 @@ def test_a_job_queued_long_ago_is_not_reused(secretariat_user, minister):
     first = services.document_job_start(user=secretariat_user, kind="members.csv", params={})
     DocumentJob.objects.filter(pk=first.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
     assert services.document_job_start(user=secretariat_user, kind="members.csv", params={}) != first
+
+
+def test_the_list_of_participants_reads_its_members_a_chunk_of_delegations_at_a_time(
+    monkeypatch, django_assert_num_queries
+):
+    from hanoi_summit.secretariat import participants_pdf
+
+    names = []
+    for country, name in (("FR", "France"), ("DE", "Germany"), ("VN", "Viet Nam")):
+        delegation = f.DelegationFactory(kind="member_state", country=country, name=name)
+        for i in range(2):
+            member = f.MemberFactory(delegation=delegation, photo="", badge_name=f"{name} Person{i}")
+            f.AccreditationFactory(member=member, status=S.APPROVED)
+            names.append(member.badge_name)
+    monkeypatch.setattr(participants_pdf, "CHUNK_DELEGATIONS", 2)
+    progress = []
+    out = io.BytesIO()
+    # The delegations, then the members of each chunk of two.
+    with django_assert_num_queries(1 + 2):
+        participants_pdf.write_participants_pdf(
+            out, on_progress=lambda done, total: progress.append((done, total))
+        )
+    assert progress == [(0, 3), (2, 3)]
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(out.getvalue())).pages).split())
+    positions = [text.index(name) for name in names]
+    assert positions == sorted(positions)

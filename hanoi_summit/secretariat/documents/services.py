@@ -37,7 +37,6 @@ def document_job_start(*, user, kind, params):
     reload); an older one may have lost its task, and a new one is started.
     """
     document = KINDS[kind]
-    total = document.total(params, user)
     running = DocumentJob.objects.filter(
         user=user,
         kind=kind,
@@ -47,6 +46,7 @@ def document_job_start(*, user, kind, params):
     ).first()
     if running is not None:
         return running
+    total = document.total(params, user)
     now = timezone.now()
     job = DocumentJob.objects.create(
         user=user,

@@ -120,23 +120,13 @@ def listed_delegations():
     return Delegation.objects.exclude(status=DelegationStatus.WITHDRAWN).filter(Exists(someone))
 
 
-def participants_list(*, with_members=True):
-    """The sections of the list, each with its delegations and their listed members
-    (`delegation.listed`). Two queries whatever the number of delegations.
-
-    Without `with_members`, one query: the delegations with someone to list, whose members
-    the PDF's writer loads a chunk of delegations at a time (`_load_members_in_chunks`), so
-    that its memory does not grow with the whole list.
-    """
-    if with_members:
-        delegations = Delegation.objects.exclude(status=DelegationStatus.WITHDRAWN)
-        delegations = delegations.prefetch_related(_listed_prefetch())
-    else:
-        delegations = listed_delegations().only("id", "name", "kind")
+def participants_list():
+    """The sections of the list, each with its delegations (those with someone to list).
+    One query: the writer reads their members a chunk of delegations at a time
+    (`_load_members_in_chunks`), so that its memory does not grow with the whole list."""
     by_kind = {}
-    for delegation in delegations:
-        if not with_members or delegation.listed:
-            by_kind.setdefault(delegation.kind, []).append(delegation)
+    for delegation in listed_delegations().only("id", "name", "kind"):
+        by_kind.setdefault(delegation.kind, []).append(delegation)
     sections = []
     for heading, subgroups in SECTIONS:
         groups = []
@@ -220,17 +210,16 @@ def _load_members_in_chunks(sections, on_progress=None):
         chunk = delegations[start : start + CHUNK_DELEGATIONS]
         if on_progress:
             on_progress(start, total)
-        if not all(hasattr(d, "listed") for d in chunk):
-            prefetch_related_objects(chunk, _listed_prefetch())
+        prefetch_related_objects(chunk, _listed_prefetch())
         yield from chunk
         for delegation in chunk:
             del delegation.listed
 
 
-def _story(sections, styles, delegations=None):
-    """The list's flowables, made as reportlab asks for them (a generator): `delegations`
-    (default: each of `sections`' in order) gives the delegations with their members."""
-    delegations = iter(delegations) if delegations is not None else None
+def _story(sections, styles, on_progress=None):
+    """The list's flowables, made as reportlab asks for them (a generator), the members of
+    each delegation read with its chunk's (`on_progress` as in `_load_members_in_chunks`)."""
+    loaded = _load_members_in_chunks(sections, on_progress)
     yield from [
         Paragraph(escape(_("List of Participants")), styles["title"]),
         Spacer(1, 3 * mm),
@@ -247,9 +236,8 @@ def _story(sections, styles, delegations=None):
         for group in section.groups:
             if group.heading:
                 yield Paragraph(escape(str(group.heading)), styles["group"])
-            for delegation in group.delegations:
-                if delegations is not None:
-                    delegation = next(delegations)
+            for _in_order in group.delegations:
+                delegation = next(loaded)  # the same one, its members read
                 entries = [
                     Paragraph(_member_markup(member), styles["member"]) for member in delegation.listed
                 ]
@@ -294,7 +282,7 @@ def write_participants_pdf(out, on_progress=None):
     with the list. `on_progress(delegations done, total)` before each chunk."""
     fonts.register_fonts()
     with translation.override("en"):
-        sections = participants_list(with_members=False)
+        sections = participants_list()
         styles = _styles()
         width, height = A4
         margin = 16 * mm
@@ -340,7 +328,7 @@ def write_participants_pdf(out, on_progress=None):
                 PageTemplate(id="later", frames=columns(body), onPageEnd=footer),
             ]
         )
-        story = _story(sections, styles, _load_members_in_chunks(sections, on_progress))
+        story = _story(sections, styles, on_progress)
         if not sections:
             story = iter(
                 [*story, Paragraph(escape(_("Nobody has been accredited yet.")), styles["subtitle"])]

@@ -36,8 +36,10 @@ run: install
 	@echo "    health        http://127.0.0.1:$(PORT)/healthz/"
 	@[ "$${STAFF_REQUIRE_2FA:-0}" = 1 ] || echo "  Staff sign in without a second factor in this demo (STAFF_REQUIRE_2FA=1 make run"
 	@[ "$${STAFF_REQUIRE_2FA:-0}" = 1 ] || echo "  to try it, at http://localhost:$(PORT)/: README, Two-factor sign-in)."
-	@[ -n "$$REDIS_URL" ] || echo "  No REDIS_URL: e-mails and badge batches run in-process as they are queued;"
-	@[ -n "$$REDIS_URL" ] || echo "  there is no Celery worker to start (nor beat: its sweeps have nothing to catch)."
+	@[ -n "$$REDIS_URL" ] || echo "  No REDIS_URL: e-mails, badge batches, exports and the List of Participants run"
+	@[ -n "$$REDIS_URL" ] || echo "  in-process as they are queued; there is no Celery worker to start (nor beat)."
+	@[ -n "$$REDIS_URL" ] && echo "  REDIS_URL is set: start the workers (-Q email / badges / documents / periodic,celery) and one beat," || true
+	@[ -n "$$REDIS_URL" ] && echo "  e.g. .venv/bin/celery -A hanoi_summit worker -Q celery,email,badges,documents,periodic" || true
 	@echo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 

@@ -158,7 +158,13 @@ CELERY_TASK_ROUTES = {
     "accreditation.tasks.badge_batch_render_task": {"queue": "badges"},
     "accreditation.tasks.badge_batch_requeue_stuck_task": {"queue": "periodic"},
     "accreditation.tasks.personal_data_shred_task": {"queue": "periodic"},
+    # Exports and the List of Participants: long, memory-bound runs of their own.
+    "hanoi_summit.tasks.document_job_run": {"queue": "documents"},
+    "hanoi_summit.tasks.document_jobs_purge_expired": {"queue": "periodic"},
 }
+# A background document (an export, the List of Participants) and its file are deleted this
+# long after it was asked for; its link then answers 410.
+DOCUMENT_JOB_EXPIRY_HOURS = env.int("DOCUMENT_JOB_EXPIRY_HOURS", default=24)
 # A print batch pending or rendering with no progress for this long lost its render task:
 # the sweep queues it again and its page offers "Render again". Progress is written every
 # few dozen badges, so a live render never stays silent this long.
@@ -180,6 +186,10 @@ CELERY_BEAT_SCHEDULE = {
     "personal-data-shred": {
         "task": "accreditation.tasks.personal_data_shred_task",
         "schedule": 24 * 3600.0,
+    },
+    "documents-purge-expired": {
+        "task": "hanoi_summit.tasks.document_jobs_purge_expired",
+        "schedule": 3600.0,
     },
 }
 

@@ -1,8 +1,8 @@
 """Files in and out: the PDF upload check, the spreadsheet reader, the CSV/XLSX writer.
 
 Uploads are judged by their content, never by their name or declared type. What the product
-writes as CSV or XLSX goes through `csv_response`/`xlsx_bytes`, so every cell gets the same
-formula guard.
+writes as CSV or XLSX goes through `csv_write`/`xlsx_write` (and the responses built on them),
+so every cell gets the same formula guard.
 """
 
 import contextlib
@@ -437,14 +437,21 @@ class _Echo:
         return value
 
 
-def csv_bytes(rows):
-    """`rows` (the header first) as UTF-8 CSV bytes, with a byte-order mark so spreadsheets
-    read accents and Vietnamese names right."""
-    out = io.StringIO()
+def csv_write(rows, out):
+    """Write `rows` (the header first) to the text stream `out` one row at a time, with a
+    byte-order mark so spreadsheets read accents and Vietnamese names right. Open a file for
+    it with encoding="utf-8" and newline="" (the csv module writes its own line ends)."""
+    out.write("\ufeff")
     writer = csv.writer(out)
     for row in rows:
         writer.writerow([spreadsheet_cell(value) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def csv_bytes(rows):
+    """`rows` (the header first) as UTF-8 CSV bytes, byte-order mark first."""
+    out = io.StringIO()
+    csv_write(rows, out)
+    return out.getvalue().encode("utf-8")
 
 
 def csv_response(rows, *, filename, stream=False):
@@ -465,8 +472,10 @@ def csv_response(rows, *, filename, stream=False):
     return response
 
 
-def xlsx_bytes(rows, *, title, column_widths=None):
-    """`rows` (the header first, in bold and frozen) as the first sheet of an XLSX workbook."""
+def xlsx_write(rows, out, *, title, column_widths=None):
+    """Write `rows` (the header first, in bold and frozen) as the first sheet of an XLSX
+    workbook to `out` (a path or a binary file). openpyxl's write-only mode spools each row
+    to a temporary file as it is appended, so memory does not grow with the rows."""
     # openpyxl is slow to import: only when a spreadsheet is asked for.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -487,8 +496,13 @@ def xlsx_bytes(rows, *, title, column_widths=None):
     sheet.append(header)
     for row in rows:
         sheet.append([spreadsheet_cell(value, for_xlsx=True) for value in row])
+    workbook.save(out)
+
+
+def xlsx_bytes(rows, *, title, column_widths=None):
+    """`rows` as the bytes of an XLSX workbook (see `xlsx_write`)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    xlsx_write(rows, buffer, title=title, column_widths=column_widths)
     return buffer.getvalue()
 
 

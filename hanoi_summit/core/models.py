@@ -152,3 +152,50 @@ class SignInAccount(User):
         default_permissions = ()
         permissions = [("reset_second_factor", _("Can reset the second factor of another account"))]
         verbose_name = _("sign-in account")
+
+
+class DocumentJob(models.Model):
+    """One heavy document (an export, the List of Participants) made by a task in the
+    background: who asked, what with which filters, how far it got, and its file.
+
+    The file lives in the private storage and leaves only through a permission-checked view;
+    it and the row are deleted by the beat's sweep once `expires_at` has passed. The kinds
+    and what they contain are the secretariat's (hanoi_summit.secretariat.documents); the
+    table is here because the core's tasks and storage are.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: "members.csv", "badges.xlsx", "participants.pdf".
+    kind = models.CharField(max_length=40)
+    #: The filters it was asked with (the export's query string, or the admin's selection).
+    params = models.JSONField(default=dict, blank=True)
+    #: Every permission needed to fetch the file: the document's own, and the passport
+    #: permission when the file holds passport data (it was made for a user holding it).
+    permissions = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="documents/", blank=True, max_length=200)
+    filename = models.CharField(max_length=120, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)

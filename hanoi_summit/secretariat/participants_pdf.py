@@ -20,7 +20,16 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -90,10 +99,9 @@ def sort_key(name):
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def participants_list():
-    """The sections of the list, each with its delegations and their listed members
-    (`delegation.listed`). Two queries whatever the number of delegations."""
-    listed = (
+def _listed_members():
+    """The members the list shows, in their order within a delegation."""
+    return (
         Member.objects.filter(accreditation__status__in=LISTED_STATUSES)
         .annotate(
             precedence=Case(
@@ -105,13 +113,25 @@ def participants_list():
         )
         .order_by("precedence", "protocol_rank", "family_name", "given_names", "id")
     )
-    delegations = Delegation.objects.exclude(status=DelegationStatus.WITHDRAWN).prefetch_related(
-        Prefetch("members", queryset=listed, to_attr="listed")
-    )
+
+
+def _listed_prefetch():
+    return Prefetch("members", queryset=_listed_members(), to_attr="listed")
+
+
+def listed_delegations():
+    """The delegations the list shows: not withdrawn, with someone to list."""
+    someone = _listed_members().filter(delegation=OuterRef("pk"))
+    return Delegation.objects.exclude(status=DelegationStatus.WITHDRAWN).filter(Exists(someone))
+
+
+def participants_list():
+    """The sections of the list, each with its delegations (those with someone to list).
+    One query: the writer reads their members a chunk of delegations at a time
+    (`_load_members_in_chunks`), so that its memory does not grow with the whole list."""
     by_kind = {}
-    for delegation in delegations:
-        if delegation.listed:
-            by_kind.setdefault(delegation.kind, []).append(delegation)
+    for delegation in listed_delegations().only("id", "name", "kind"):
+        by_kind.setdefault(delegation.kind, []).append(delegation)
     sections = []
     for heading, subgroups in SECTIONS:
         groups = []
@@ -181,8 +201,31 @@ def _styles():
     }
 
 
-def _story(sections, styles):
-    story = [
+#: Delegations whose members are loaded (one query) and laid out at a time.
+CHUNK_DELEGATIONS = 200
+
+
+def _load_members_in_chunks(sections, on_progress=None):
+    """Yield each delegation of `sections` in order, its `listed` members loaded with those
+    of the next CHUNK_DELEGATIONS delegations (one query per chunk) and dropped once the
+    chunk has been laid out; `on_progress(delegations done, total)` before each chunk."""
+    delegations = [d for section in sections for group in section.groups for d in group.delegations]
+    total = len(delegations)
+    for start in range(0, total, CHUNK_DELEGATIONS):
+        chunk = delegations[start : start + CHUNK_DELEGATIONS]
+        if on_progress:
+            on_progress(start, total)
+        prefetch_related_objects(chunk, _listed_prefetch())
+        yield from chunk
+        for delegation in chunk:
+            del delegation.listed
+
+
+def _story(sections, styles, on_progress=None):
+    """The list's flowables, made as reportlab asks for them (a generator), the members of
+    each delegation read with its chunk's (`on_progress` as in `_load_members_in_chunks`)."""
+    loaded = _load_members_in_chunks(sections, on_progress)
+    yield from [
         Paragraph(escape(_("List of Participants")), styles["title"]),
         Spacer(1, 3 * mm),
         Paragraph(escape(settings.EVENT_LONG_NAME), styles["subtitle"]),
@@ -194,11 +237,12 @@ def _story(sections, styles):
         FrameBreak(),
     ]
     for section in sections:
-        story.append(Paragraph(escape(str(section.heading)), styles["section"]))
+        yield Paragraph(escape(str(section.heading)), styles["section"])
         for group in section.groups:
             if group.heading:
-                story.append(Paragraph(escape(str(group.heading)), styles["group"]))
-            for delegation in group.delegations:
+                yield Paragraph(escape(str(group.heading)), styles["group"])
+            for _in_order in group.delegations:
+                delegation = next(loaded)  # the same one, its members read
                 heading = Paragraph(escape(delegation.name), styles["delegation"])
                 entries = [
                     Paragraph(_member_markup(member), styles["member"]) for member in delegation.listed
@@ -209,9 +253,29 @@ def _story(sections, styles):
                 entries[-1].hs_continues = None
                 # The delegation's name never ends a column alone. (Nested KeepTogethers
                 # make reportlab break the page, so each person is one paragraph.)
-                story.append(KeepTogether([heading, *entries[:1]]))
-                story.extend(entries[1:])
-    return story
+                yield KeepTogether([heading, *entries[:1]])
+                yield from entries[1:]
+
+
+class _Unrolled(list):
+    """A list reportlab lays out that is filled from `flowables` (a generator) as it is
+    emptied: doc.build() takes a list and consumes it from the front, so feeding it a few
+    flowables ahead means the whole story never exists at once."""
+
+    AHEAD = 64
+
+    def __init__(self, flowables):
+        super().__init__()
+        self._flowables = flowables
+
+    def __len__(self):
+        while list.__len__(self) < self.AHEAD and self._flowables is not None:
+            item = next(self._flowables, None)
+            if item is None:
+                self._flowables = None
+            else:
+                self.append(item)
+        return list.__len__(self)
 
 
 class _ListDocument(BaseDocTemplate):
@@ -236,12 +300,21 @@ class _ListDocument(BaseDocTemplate):
 
 
 def participants_pdf():
-    """The List of Participants as PDF bytes, in English (the list's official language)."""
+    """The List of Participants as PDF bytes (see `write_participants_pdf`)."""
+    buffer = io.BytesIO()
+    write_participants_pdf(buffer)
+    return buffer.getvalue()
+
+
+def write_participants_pdf(out, on_progress=None):
+    """Write the List of Participants to `out` (a path or a binary file), in English (the
+    list's official language), a chunk of delegations at a time: the members of the next
+    CHUNK_DELEGATIONS delegations are read, laid out, then dropped, so memory does not grow
+    with the list. `on_progress(delegations done, total)` before each chunk."""
     fonts.register_fonts()
     with translation.override("en"):
         sections = participants_list()
         styles = _styles()
-        buffer = io.BytesIO()
         width, height = A4
         margin = 16 * mm
         gap = 8 * mm
@@ -270,7 +343,7 @@ def participants_pdf():
             canvas.restoreState()
 
         doc = _ListDocument(
-            buffer,
+            out,
             continued_style=styles["delegation"],
             pagesize=A4,
             title=str(footer_text),
@@ -287,8 +360,9 @@ def participants_pdf():
                 PageTemplate(id="later", frames=columns(body), onPageEnd=footer),
             ]
         )
-        story = _story(sections, styles)
+        story = _story(sections, styles, on_progress)
         if not sections:
-            story.append(Paragraph(escape(_("Nobody has been accredited yet.")), styles["subtitle"]))
-        doc.build(story)
-    return buffer.getvalue()
+            story = iter(
+                [*story, Paragraph(escape(_("Nobody has been accredited yet.")), styles["subtitle"])]
+            )
+        doc.build(_Unrolled(story))

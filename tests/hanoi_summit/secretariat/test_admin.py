@@ -206,10 +206,11 @@ def test_audit_trail_filters_by_action_and_target_type(secretariat_client):
     assert list(by_type.context["cl"].result_list) == [view]
 
 
-#: Internal rows nobody should edit by hand: the badge number sequence, the gate bundle's version.
-#: And the proxy that only carries the permission to reset a second factor (accounts are in the
-#: user admin).
-NOT_IN_ADMIN = {"BadgeNumberCounter", "GateVersion", "SignInAccount"}
+#: Internal rows nobody should edit by hand: the badge number sequence, the gate bundle's version,
+#: and the background documents (their files leave only through their own permission-checked
+#: page). And the proxy that only carries the permission to reset a second factor (accounts are
+#: in the user admin).
+NOT_IN_ADMIN = {"BadgeNumberCounter", "DocumentJob", "GateVersion", "SignInAccount"}
 
 
 @pytest.mark.parametrize("app_label", ["hanoi_summit", "accreditation", "programme"])

@@ -44,28 +44,44 @@ PASSWORD = "screenshots-demo-password"
 WAIT_MS = 20000
 
 # Run in `manage.py shell`: what the browser cannot make by itself. The code of a badge the
-# gate will grant (handed over, valid on the demo's day, for the plenary, never scanned
-# there), and the 404 page as production serves it (under DEBUG, Django answers a missing
-# page with its own technical page instead of the site's).
+# gate will grant (handed over, valid on the demo's day, for the plenary, never scanned), the
+# code of a badge revoked earlier that day (a gate without connection lets it in: an alert
+# for security), three registered gate devices (their tokens), and the 404 page as
+# production serves it (under DEBUG, Django answers a missing page with its technical page).
 FIXTURES = r"""
+import datetime as dt
 import json
+from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 from accreditation.badges import codes
-from accreditation.models import Badge, Scan
+from accreditation.models import Badge, Scan, Zone
+from accreditation.services.gate_devices import gate_device_register
 from hanoi_summit.core import clock
 
 today = clock.event_today()
-badge = (
-    Badge.objects.filter(collected_at__isnull=False, revoked_at__isnull=True, zone_codes__contains="PLN")
+valid_today = Badge.objects.filter(
+    zone_codes__contains="PLN", valid_from__lte=today, valid_until__gte=today
+).order_by("number")
+granted = (
+    valid_today.filter(collected_at__isnull=False, revoked_at__isnull=True)
     .exclude(pk__in=Scan.objects.values("badge"))
-    .filter(valid_from__lte=today, valid_until__gte=today)
-    .order_by("number")
     .first()
 )
+morning = clock.event_now() - dt.timedelta(hours=8)
+revoked = valid_today.filter(revoked_at__gte=morning, revoked_at__lt=clock.event_now()).first()
+secretariat = get_user_model().objects.get(username="secretariat")
+tokens = {}
+for name, zones in (("Plenary gate 1", ["PLN"]), ("Lobby phone 2", ["LBY", "PLN"]), ("Spare scanner", ["PLN"])):
+    device, tokens[name] = gate_device_register(
+        name=name, zones=Zone.objects.filter(code__in=zones), actor=secretariat
+    )
 with override_settings(DEBUG=False):
     missing = Client(SERVER_NAME="localhost").get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
 print("FIXTURES=" + json.dumps({
-    "code": codes.badge_code(badge),
+    "code": codes.badge_code(granted),
+    "revoked_code": codes.badge_code(revoked),
+    "offline_scan_at": (revoked.revoked_at + dt.timedelta(minutes=20)).isoformat(),
+    "tokens": tokens,
     "not_found": missing.content.decode(),
     "not_found_status": missing.status_code,
 }))
@@ -90,6 +106,7 @@ def main():
         )
         base_url = f"http://localhost:{port}"
         wait_for(base_url, server)
+        devices_call_in(base_url, fixtures)
         OUT.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -164,6 +181,33 @@ def wait_for(base_url, server):
     raise SystemExit("runserver did not answer in time")
 
 
+def devices_call_in(base_url, fixtures):
+    """What the gate devices would have done by now: one uploads a scan it decided offline
+    (a revoked badge it let in), one says it still holds scans, one never called."""
+    tokens = fixtures["tokens"]
+    offline_scan = {
+        "code": fixtures["revoked_code"],
+        "zone": "PLN",
+        "direction": "in",
+        "nonce": "screenshots-offline-1",
+        "scanned_at": fixtures["offline_scan_at"],
+        "result": "granted",
+        "reason": "ok",
+    }
+    api(base_url, "/api/checkin/batch/", tokens["Plenary gate 1"], {"scans": [offline_scan], "waiting": 0})
+    api(base_url, "/api/gate/bundle/", tokens["Lobby phone 2"], headers={"X-Scans-Waiting": "3"})
+
+
+def api(base_url, path, token, body=None, headers=None):
+    request = urllib.request.Request(
+        base_url + path,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json", **(headers or {})},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
+
+
 def take_all(browser, base_url, fixtures):
     def page_for(username=None, viewport=DESKTOP, next_url="/"):
         context = browser.new_context(base_url=base_url, locale="en-GB", viewport=viewport)
@@ -184,9 +228,11 @@ def take_all(browser, base_url, fixtures):
     phone = page_for(viewport=PHONE)
     phone.goto("/programme/")
     expect(phone.locator("#now")).to_be_visible()
-    phone.evaluate("() => window.scrollTo(0, 0)")
-    phone.locator("#now").evaluate("node => window.scrollTo(0, node.getBoundingClientRect().top - 420)")
-    shoot(phone, "programme-phone")
+    # From the top (the filters folded) down to just past the "now" marker.
+    now_at = phone.locator("#now").bounding_box()
+    shoot(
+        phone, "programme-phone", clip={"x": 0, "y": 0, "width": PHONE["width"], "height": now_at["y"] + 260}
+    )
 
     # The secretariat: the dashboard (its gate devices card included), the admin's members.
     page = page_for("secretariat", next_url="/dashboard/")
@@ -195,6 +241,9 @@ def take_all(browser, base_url, fixtures):
     shoot(page, "admin")
     page.goto("/account/two-factor/")
     shoot(page, "two-factor")
+    page.get_by_role("link", name="Set up an authenticator app").click()
+    page.wait_for_url("**/authenticator-app/")
+    shoot(page, "two-factor-app")
 
     # The accreditation officer: the queue searched by name, then one request.
     page = page_for("accreditation", next_url="/accreditation/")
@@ -214,10 +263,10 @@ def take_all(browser, base_url, fixtures):
 
     # The protocol officer: the badge desk serving the person at the counter.
     page = page_for("protocol", next_url="/protocol/desk/")
-    page.fill("#id_q", "nguyen")
+    page.fill("#id_q", "oliveira")
     page.press("#id_q", "Enter")
-    page.wait_for_url("**q=nguyen**")
-    shoot(page, "badge-desk")
+    page.wait_for_url("**q=oliveira**")
+    shoot(page, "badge-desk", full_page=True)
     page.goto("/protocol/")
     shoot(page, "protocol")
 
@@ -256,10 +305,12 @@ def take_all(browser, base_url, fixtures):
     shoot(page, "not-found")
 
 
-def shoot(page, name, full_page=False):
+def shoot(page, name, full_page=False, clip=None):
     """Write docs/screenshots/<name>.png, reduced to a palette so the README stays light."""
     page.wait_for_load_state("networkidle")
-    image = Image.open(io.BytesIO(page.screenshot(full_page=full_page))).convert("RGB")
+    image = Image.open(
+        io.BytesIO(page.screenshot(full_page=full_page or clip is not None, clip=clip))
+    ).convert("RGB")
     small = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     path = OUT / f"{name}.png"
     small.save(path, optimize=True)

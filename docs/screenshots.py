@@ -51,6 +51,7 @@ WAIT_MS = 20000
 FIXTURES = r"""
 import datetime as dt
 import json
+import logging
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 from accreditation.badges import codes
@@ -75,6 +76,8 @@ for name, zones in (("Plenary gate 1", ["PLN"]), ("Lobby phone 2", ["LBY", "PLN"
     device, tokens[name] = gate_device_register(
         name=name, zones=Zone.objects.filter(code__in=zones), actor=secretariat
     )
+# Asked for on purpose: no need to log it.
+logging.getLogger("django.request").setLevel(logging.ERROR)
 with override_settings(DEBUG=False):
     missing = Client(SERVER_NAME="localhost").get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
 print("FIXTURES=" + json.dumps({
@@ -253,7 +256,7 @@ def take_all(browser, base_url, fixtures):
     shoot(page, "review-queue")
     page.locator("tbody tr a").first.click()
     page.wait_for_load_state()
-    shoot(page, "review")
+    shoot(page, "review", full_page=True)
 
     # The security officer: the vetting queue and the gate's alerts.
     page = page_for("security", next_url="/accreditation/security/")

@@ -377,7 +377,7 @@ class MemberAdmin(ServiceAdminMixin, MemberNameSearch, admin.ModelAdmin):
     # No second COUNT(*) over the whole table just for "N total": this table grows large.
     show_full_result_count = False
     list_display = (
-        "display_name",
+        "name",
         "delegation",
         "role",
         "protocol_rank",
@@ -420,6 +420,10 @@ class MemberAdmin(ServiceAdminMixin, MemberNameSearch, admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.member_delete(member=obj, actor=request.user)
+
+    @admin.display(description=_("name"), ordering="family_name")
+    def name(self, member):
+        return member.display_name
 
     def get_exclude(self, request, obj=None):
         excluded = list(super().get_exclude(request, obj) or ())

@@ -5,6 +5,7 @@ audit them; so here accreditations, badges and scans are read-only and staff edi
 reference data: zones and categories, and register gate devices.
 """
 
+import segno
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -13,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -378,6 +380,8 @@ class GateDeviceAdmin(admin.ModelAdmin):
             "title": gettext("The token of %(device)s") % {"device": device},
             "device": device,
             "token": token,
+            # The same token as a QR code: the device's gate app reads it with its camera.
+            "token_qr": mark_safe(segno.make(token, error="m").svg_inline(scale=5)),  # noqa: S308 (segno's own SVG)
             "changelist_url": reverse(f"{self.admin_site.name}:accreditation_gatedevice_changelist"),
         }
         response = TemplateResponse(request, "admin/accreditation/gatedevice/token.html", context)

@@ -557,12 +557,25 @@ function fillZones() {
 
 /** Keep the token the admin showed for this device, once the server accepts it; the gate
  * then runs on the device page, signed with it. */
+let takingToken = null;
+
 async function useToken(token) {
   token = (token || "").trim();
   if (!token.startsWith(TOKEN_PREFIX)) {
     tellDevice(ui.t("device_token_refused"));
     return;
   }
+  // The camera reads the same code many times over: once is enough.
+  if (token === state.token || token === takingToken) return;
+  takingToken = token;
+  try {
+    await takeToken(token);
+  } finally {
+    takingToken = null;
+  }
+}
+
+async function takeToken(token) {
   try {
     const response = await fetch(config.urls.bundle, {
       credentials: "omit", cache: "no-store",

@@ -137,3 +137,43 @@ def test_forgetting_the_device_refuses_while_scans_wait(device_page, world):
     assert page.evaluate("hsGate.store.allScans()") == []
     assert page.evaluate("caches.keys().then((names) => names.filter((n) => n.startsWith('hs-gate-')))") == []
     assert Scan.objects.filter(device=NAME).count() == 1
+
+
+@pytest.fixture
+def token_camera_page(require_chromium, live_server, tmp_path, world):
+    """A browser nobody signed in to, whose fake camera shows the device's token as a QR
+    code, as the admin's page shows it."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import CHROMIUM
+    from tests.e2e.conftest import CHROMIUM_ARGS
+    from tests.e2e.test_gate_camera import qr_y4m
+
+    video = tmp_path / "token.y4m"
+    qr_y4m(world["token"], video)
+    args = CHROMIUM_ARGS + [
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", permissions=["camera"])
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        yield page
+        context.close()
+        browser.close()
+        connections.close_all()
+
+
+def test_the_camera_reads_the_devices_token(token_camera_page, world):
+    page = token_camera_page
+    page.goto(reverse("protocol:checkin-device") + "?zone=PLN&direction=in")
+    expect(page.locator("#gate-app")).to_have_attribute("data-ready", "1")
+    page.click("#checkin-camera")
+    expect(page.locator("#gate-bundle-age")).to_contain_text("List updated")
+    assert stored_token(page) == world["token"]
+    # Read as the token, never sent as a badge scan.
+    assert page.locator("#gate-log li").count() == 0 and not Scan.objects.exists()

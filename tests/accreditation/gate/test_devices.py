@@ -148,6 +148,7 @@ def test_the_admin_shows_the_token_once_and_never_again(zones, client, secretari
     device = GateDevice.objects.get(name="Lobby tablet")
     token = html.split("data-gate-token")[1].split(">", 1)[1].split("<", 1)[0]
     assert token.startswith("gd_") and "no-store" in response["Cache-Control"]
+    assert "<svg" in html.split("data-gate-token-qr")[1]  # the same token, for the device's camera
     assert client_with(token).get("/api/gate/bundle/").status_code == 200
     for page in ("/admin/accreditation/gatedevice/", f"/admin/accreditation/gatedevice/{device.pk}/change/"):
         assert token not in client.get(page).content.decode()

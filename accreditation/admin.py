@@ -5,6 +5,7 @@ audit them; so here accreditations, badges and scans are read-only and staff edi
 reference data: zones and categories, and register gate devices.
 """
 
+import segno
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -13,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +34,7 @@ from accreditation.permissions import PRINT, VET
 from accreditation.presentation import ACCREDITATION_TONES, BADGE_TONES, SCAN_TONES
 from accreditation.services.gate import gate_settings_changed
 from accreditation.services.gate_devices import (
+    gate_device_ask_rotation,
     gate_device_issued,
     gate_device_replace_token,
     gate_device_revoke,
@@ -335,16 +338,21 @@ class GateDeviceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"))
     def state(self, device):
-        return _("Revoked") if device.revoked_at else _("Active")
+        if device.revoked_at:
+            return _("Revoked")
+        return _("New token asked for") if device.rotate_requested else _("Active")
 
     @admin.display(description=_("token"))
     def token_links(self, device):
         replace = reverse(f"{self.admin_site.name}:accreditation_gatedevice_token", args=[device.pk])
+        rotate = reverse(f"{self.admin_site.name}:accreditation_gatedevice_rotate", args=[device.pk])
         revoke = reverse(f"{self.admin_site.name}:accreditation_gatedevice_revoke", args=[device.pk])
         return format_html(
-            '<a href="{}">{}</a> · <a class="deletelink" href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a class="deletelink" href="{}">{}</a>',
             replace,
             gettext("Replace the token"),
+            rotate,
+            gettext("Replace the token on the device in use"),
             revoke,
             gettext("Revoke"),
         )
@@ -372,6 +380,8 @@ class GateDeviceAdmin(admin.ModelAdmin):
             "title": gettext("The token of %(device)s") % {"device": device},
             "device": device,
             "token": token,
+            # The same token as a QR code: the device's gate app reads it with its camera.
+            "token_qr": mark_safe(segno.make(token, error="m").svg_inline(scale=5)),  # noqa: S308 (segno's own SVG)
             "changelist_url": reverse(f"{self.admin_site.name}:accreditation_gatedevice_changelist"),
         }
         response = TemplateResponse(request, "admin/accreditation/gatedevice/token.html", context)
@@ -383,6 +393,7 @@ class GateDeviceAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/token/", view(self.token_view), name="accreditation_gatedevice_token"),
             path("<int:pk>/revoke/", view(self.revoke_view), name="accreditation_gatedevice_revoke"),
+            path("<int:pk>/rotate/", view(self.rotate_view), name="accreditation_gatedevice_rotate"),
             *super().get_urls(),
         ]
 
@@ -412,6 +423,28 @@ class GateDeviceAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return confirm
         return self._token_page(request, device, gate_device_replace_token(device=device, actor=request.user))
+
+    def rotate_view(self, request, pk):
+        """The device in use gets a new token by itself at its next call (nobody carries it
+        there, nobody signs in); its current token works until the new one is first used."""
+        device, confirm = self._confirm(
+            request,
+            pk,
+            title=gettext("Replace the token on the device in use"),
+            question=gettext(
+                "Have %(device)s replace its token by itself at its next call? It keeps working meanwhile."
+            ),
+            button=gettext("Yes, replace it on the device"),
+        )
+        if request.method != "POST":
+            return confirm
+        gate_device_ask_rotation(device=device, actor=request.user)
+        self.message_user(
+            request,
+            gettext("%(device)s will replace its token at its next call.") % {"device": device},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse(f"{self.admin_site.name}:accreditation_gatedevice_changelist"))
 
     def revoke_view(self, request, pk):
         device, confirm = self._confirm(

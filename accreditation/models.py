@@ -330,6 +330,9 @@ class GateDevice(models.Model):
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True, editable=False)
     #: Scans the device holds and has not sent yet, as it last said.
     scans_waiting = models.PositiveIntegerField(_("scans waiting"), default=0, editable=False)
+    #: The secretariat asked the device (in use, out of reach) to replace its token itself:
+    #: its next call is answered with X-Token-Rotate, until it has rotated.
+    rotate_requested = models.BooleanField(_("new token asked for"), default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

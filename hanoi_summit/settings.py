@@ -402,7 +402,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # Permissions-Policy: no camera, microphone, location... anywhere, except the camera on these
 # pages (the gate page reads QR codes with it).
-PERMISSIONS_POLICY_CAMERA_PATHS = ["/protocol/checkin/"]
+PERMISSIONS_POLICY_CAMERA_PATHS = ["/protocol/checkin/", "/protocol/checkin/device/"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 

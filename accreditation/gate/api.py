@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from accreditation.badges import codes, keys
 from accreditation.gate import device
 from accreditation.gate.bundle import bundle_etag, gate_bundle, gate_version
-from accreditation.gate.device_auth import GateDeviceAuthentication
+from accreditation.gate.device_auth import DeviceSignals, GateDeviceAuthentication
 from accreditation.gate.http import bundle_response, device_zone_codes, gate_device_of
 from accreditation.gate.lookup import gate_account
 from accreditation.gate.offline import OfflineScan, offline_scans_store
@@ -99,7 +99,7 @@ def check_device_zone(request, zone_code):
         )
 
 
-class CheckInView(APIView):
+class CheckInView(DeviceSignals, APIView):
     """The documented check-in endpoint. A device's plain scan is answered by device.answer
     before DRF's request cycle starts; this view answers the rest (the gate page's session,
     refusals, malformed input) with its own serializers, and describes both in OpenAPI."""
@@ -196,7 +196,7 @@ class PublicKeyView(APIView):
         )
 
 
-class CheckInBatchView(APIView):
+class CheckInBatchView(DeviceSignals, APIView):
     """Scans a device decided offline, sent when it is back online; see gate/offline.py."""
 
     authentication_classes = GATE_AUTHENTICATION
@@ -273,7 +273,7 @@ class UndoInput(serializers.Serializer):
     device = serializers.CharField(max_length=60, required=False, allow_blank=True)
 
 
-class CheckInUndoView(APIView):
+class CheckInUndoView(DeviceSignals, APIView):
     """An officer undoes the last scan of a gate (see gate/undo.py)."""
 
     authentication_classes = GATE_AUTHENTICATION
@@ -324,7 +324,7 @@ class CheckInUndoView(APIView):
         )
 
 
-class GateSearchView(APIView):
+class GateSearchView(DeviceSignals, APIView):
     """A person whose badge will not scan, found by name (gate/search.py)."""
 
     authentication_classes = GATE_AUTHENTICATION
@@ -384,7 +384,7 @@ def _since(request):
         raise CheckInError(_("A bundle version (a whole number)."), code="bad_since", field="since") from None
 
 
-class GateBundleView(APIView):
+class GateBundleView(DeviceSignals, APIView):
     """What a gate device needs to decide offline; see accreditation/gate/bundle.py."""
 
     authentication_classes = GATE_AUTHENTICATION
@@ -413,7 +413,7 @@ class GateBundleView(APIView):
         return bundle_response(request, found)
 
 
-class RevokedListView(APIView):
+class RevokedListView(DeviceSignals, APIView):
     authentication_classes = GATE_AUTHENTICATION
     permission_classes = [CanCheckIn]
 

@@ -16,8 +16,7 @@ from django.views.decorators.http import require_GET
 
 from accreditation.gate.scan import EXPLANATIONS
 from accreditation.models import AccreditationStatus, ScanReason
-from accreditation.permissions import CHECK_IN, UNDO_SCAN
-from hanoi_summit.core.access import any_perm_required
+from accreditation.permissions import UNDO_SCAN
 
 #: How often an online gate asks for changes to its bundle and uploads its waiting scans.
 BUNDLE_REFRESH_SECONDS = 5
@@ -74,6 +73,13 @@ def _strings():
         "online": _("Online"),
         "offline": _("Offline"),
         "signed_out": _("Signed out: reload the page and sign in again"),
+        "device_revoked": _("This device's token was revoked: ask the secretariat"),
+        "device_refused": _("This device's token is no longer accepted: ask the secretariat"),
+        "device_token_needed": _("This device has no token yet: paste the one the admin showed, or scan it."),
+        "device_token_saved": _("This device's token is kept: the gate runs with it."),
+        "device_token_refused": _("This token is not accepted: check it, or ask the secretariat."),
+        "forget_waiting": _("{n} scans are still waiting to be sent: connect the device and sync first."),
+        "forgotten": _("This device is forgotten: its token, list, scans and photos are deleted."),
         "list_age": _("List updated {age} ago"),
         "no_list": _("No list on this device yet"),
         "pending": _("Scans waiting: {n}"),
@@ -97,11 +103,13 @@ def _strings():
     }
 
 
-def gate_config(user):
+def gate_config(user, *, device_page=False):
     """What static/gate/app.js reads from the page (#gate-app's data-config, as JSON): the
-    page carries no inline script, not even a JSON data block."""
+    page carries no inline script, not even a JSON data block. ``device_page``: the page a
+    registered device opens with its token and no session (pages.gate_device_page)."""
     scope = reverse("protocol:checkin")
     return {
+        "device_page": device_page,
         "urls": {
             "checkin": reverse("api-checkin"),
             "bundle": _api("gate/bundle/"),
@@ -110,9 +118,12 @@ def gate_config(user):
             "scope": scope,
             "undo": reverse("api-checkin-undo"),
             "search": _api("gate/search/"),
+            "rotate": _api("gate/device/rotate/"),
+            "device_page": reverse("protocol:checkin-device"),
         },
-        # The undo button shows to officers who may undo (the server checks it again).
-        "may_undo": user.has_perm(UNDO_SCAN),
+        # The undo button shows to officers who may undo (the server checks it again); a
+        # device's token may not undo.
+        "may_undo": not device_page and user.has_perm(UNDO_SCAN),
         "offline_max_minutes": settings.GATE_OFFLINE_MAX_MINUTES,
         "refresh_seconds": BUNDLE_REFRESH_SECONDS,
         "strings": _strings(),
@@ -149,11 +160,10 @@ def manifest(request):
 
 @require_GET
 @cache_control(no_cache=True)
-@any_perm_required(CHECK_IN)
 def service_worker(request):
-    """The service worker, served under /protocol/checkin/ so that its scope is the gate page,
-    to gate accounts only (the browser sends the session with it; signed out, the page keeps
-    the worker it has).
+    """The service worker, served under /protocol/checkin/ so that its scope is the gate page.
+    Public, as the manifest: it names the app's files and pages, nothing about anyone, and a
+    registered device with no session (pages.gate_device_page) installs it too.
     Its cache's name follows the assets' addresses: a new release (new hashed names) replaces
     the old cache."""
     assets = [static(path) for path in APP_ASSETS]
@@ -166,6 +176,7 @@ def service_worker(request):
                     "cache": cache_name,
                     "assets": assets,
                     "page": reverse("protocol:checkin"),
+                    "device_page": reverse("protocol:checkin-device"),
                     "manifest": reverse("protocol:checkin-manifest"),
                 }
             )

@@ -8,11 +8,22 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
+from accreditation.models import GateDevice
 from accreditation.permissions import CHECK_IN
-from accreditation.services.gate_devices import TOKEN_PREFIX, gate_device_of_token, gate_device_seen
+from accreditation.services.gate_devices import (
+    TOKEN_PREFIX,
+    gate_device_of_token,
+    gate_device_revoked,
+    gate_device_seen,
+)
 
 #: The header a device may send with every request: the scans it holds, not yet sent.
 WAITING_HEADER = "X-Scans-Waiting"
+#: The header of an answer to a device the secretariat asked to replace its token: it calls
+#: POST /api/gate/device/rotate/ (gate_device_ask_rotation).
+ROTATE_HEADER = "X-Token-Rotate"
+#: The refusal's code for a revoked device's token: the gate app stops granting on it.
+REVOKED_CODE = "device_revoked"
 
 
 class GateDevicePrincipal:
@@ -57,9 +68,27 @@ class GateDeviceAuthentication(BaseAuthentication):
             return None
         device = gate_device_of_token(parts[1])
         if device is None:
+            if gate_device_revoked(parts[1]):
+                raise exceptions.AuthenticationFailed(
+                    _("This device's token was revoked."), code=REVOKED_CODE
+                )
             raise exceptions.AuthenticationFailed(_("Invalid or revoked device token."))
         gate_device_seen(device, waiting=_waiting(request))
         return GateDevicePrincipal(device), device
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class DeviceSignals:
+    """A gate view's mixin: the answer to a device the secretariat asked for a new token
+    carries ROTATE_HEADER, whatever the call (the app syncs every few seconds)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # What authentication found, if it ran: asking request.auth would run it again (and
+        # could raise here) on an answer given before it (a 406).
+        device = getattr(request._request, "auth", None)
+        if isinstance(device, GateDevice) and device.rotate_requested:
+            response[ROTATE_HEADER] = "1"
+        return response

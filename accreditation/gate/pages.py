@@ -110,6 +110,26 @@ def gate(request):
 
 
 @never_cache
+def gate_device_page(request):
+    """The gate app on a registered device: the same page, opened with no session. It holds
+    nothing about anyone (no zones, no badges): the app asks the API with the device's token,
+    which it keeps in IndexedDB, and fills the zones from its bundle. Without a token it
+    only offers to take one, so the gate does not stop when a staff session ends."""
+    form = GateForm(initial={"direction": Direction.IN}, zones=Zone.objects.none())
+    return render(
+        request,
+        "protocol/checkin.html",
+        {
+            "form": form,
+            "zones": [],
+            "chosen": {"zone": None, "direction": request.GET.get("direction") or Direction.IN},
+            "device_page": True,
+            "gate_config": json.dumps(gate_config(request.user, device_page=True)),
+        },
+    )
+
+
+@never_cache
 @any_perm_required(CHECK_IN, VIEW_SCAN)
 def occupancy(request):
     """Live occupancy per zone, as the dashboard counts it; the page reloads its table every

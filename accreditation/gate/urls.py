@@ -8,6 +8,7 @@ from accreditation.gate import api, app, pages
 
 urlpatterns = [
     path("", pages.gate, name="checkin"),
+    path("device/", pages.gate_device_page, name="checkin-device"),
     path("occupancy/", pages.occupancy, name="occupancy"),
     path("photo/<int:badge_pk>/", pages.badge_photo, name="checkin-photo"),
     # The gate web app: its service worker lives here so that its scope is the gate page.

@@ -57,6 +57,15 @@ def gate_device_of_token(token):
     return device
 
 
+def gate_device_revoked(token):
+    """Whether this token is one a revoked device held: the device is told so, not just
+    refused (it stops granting and says why)."""
+    if not token or not token.startswith(TOKEN_PREFIX):
+        return False
+    digest = token_digest(token)
+    return GateDevice.objects.filter(token_hash=digest, revoked_at__isnull=False).exists()
+
+
 @transaction.atomic
 def gate_device_register(*, name, zones, actor):
     """A new device for these zones; returns (device, its token: shown once, never stored)."""
@@ -95,9 +104,27 @@ def gate_device_replace_token(*, device, actor):
     device.previous_token_hash = None
     device.token_created_at = timezone.now()
     device.revoked_at = None
-    device.save(update_fields=["token_hash", "previous_token_hash", "token_created_at", "revoked_at"])
+    device.rotate_requested = False
+    device.save(
+        update_fields=[
+            "token_hash",
+            "previous_token_hash",
+            "token_created_at",
+            "revoked_at",
+            "rotate_requested",
+        ]
+    )
     audit_record(actor=actor, action="gate_device.replace_token", target=device)
     return token
+
+
+@transaction.atomic
+def gate_device_ask_rotation(*, device, actor):
+    """Ask a device in use to replace its token itself at its next call (rotate): nobody
+    needs to carry a new token to it, and nothing stops meanwhile."""
+    device.rotate_requested = True
+    device.save(update_fields=["rotate_requested"])
+    audit_record(actor=actor, action="gate_device.ask_rotation", target=device)
 
 
 @transaction.atomic
@@ -120,7 +147,10 @@ def gate_device_rotate(*, device):
         device.previous_token_hash if device.asked_with == device.previous_token_hash else device.token_hash
     )
     GateDevice.objects.filter(pk=device.pk).update(
-        previous_token_hash=holds, token_hash=token_digest(token), token_created_at=timezone.now()
+        previous_token_hash=holds,
+        token_hash=token_digest(token),
+        token_created_at=timezone.now(),
+        rotate_requested=False,
     )
     audit_record(actor=None, action="gate_device.rotate", target=device, note=device.name)
     return token

@@ -2,6 +2,10 @@
 // queue, in order, each with its own verdict. Online the server decides; when it cannot be
 // reached (or the device is offline) the device decides from its gate bundle and keeps the
 // scan for the batch upload. Nothing here decides: rules.js does.
+//
+// On a registered device (its "gd_..." token kept in IndexedDB) every call is signed with
+// the token, not the session: the gate goes on when a staff session ends. The device page
+// (config.device_page) opens with no session at all.
 
 import { decide } from "./rules.js";
 import { parseShort, useVerifier, verifierName } from "./code.js";
@@ -14,6 +18,8 @@ import { setupSearch } from "./search.js";
 const REQUEST_TIMEOUT_MS = 5000;
 // The log's name for this app's scans, online and uploaded alike.
 const DEVICE_NAME = "gate app";
+// A registered device's token starts with this (accreditation/services/gate_devices.py).
+const TOKEN_PREFIX = "gd_";
 
 const root = document.getElementById("gate-app");
 const form = document.getElementById("checkin-form");
@@ -36,6 +42,8 @@ const state = {
   pending: 0,
   reachable: navigator.onLine,
   signedOut: false,
+  token: null, // the registered device's token, when it has one
+  revoked: null, // the device's token is refused: the message to show; nothing is granted
   queue: [],
   running: false,
   latest: 0, // sequence number of the newest scan made
@@ -71,8 +79,75 @@ function online() {
   return navigator.onLine && state.reachable;
 }
 
+const deviceNote = document.getElementById("gate-device-message");
+
+function tellDevice(text) {
+  if (deviceNote) deviceNote.textContent = text;
+}
+
+/** Every call of the app to the server: signed with the device's token when it has one
+ * (no cookie sent: the session plays no part), else with the session and its CSRF token. */
+async function apiFetch(url, init = {}) {
+  const headers = Object.assign({}, init.headers);
+  const token = state.token;
+  let credentials = "same-origin";
+  if (token) {
+    headers.Authorization = "Token " + token;
+    headers["X-Scans-Waiting"] = String(state.pending);
+    credentials = "omit";
+  } else if (init.method && init.method !== "GET") {
+    headers["X-CSRFToken"] = csrfToken;
+  }
+  const response = await fetch(url, Object.assign({}, init, { headers, credentials }));
+  if (token) await deviceSignals(response, token);
+  return response;
+}
+
+/** What the server tells a device besides its answer: replace your token, or your token is
+ * refused. An answer to a call made with a token since replaced here says nothing. */
+async function deviceSignals(response, token) {
+  if (token !== state.token) return;
+  if (response.headers.get("X-Token-Rotate") === "1") rotateToken();
+  if (response.status !== 401 && response.status !== 403) return;
+  let code = "";
+  try {
+    code = (await response.clone().json()).code || "";
+  } catch (error) {
+    return;
+  }
+  if (code === "device_revoked" || code === "authentication_failed" || code === "not_authenticated") {
+    state.revoked = ui.t(code === "device_revoked" ? "device_revoked" : "device_refused");
+    tellDevice(state.revoked);
+    refreshStatus();
+  }
+}
+
+let rotating = null;
+
+/** The secretariat asked for a new token: ask for it with the current one and keep it (one
+ * write). The current one works until the new one is first used, so a lost answer is
+ * asked for again at the next call. */
+function rotateToken() {
+  if (rotating) return rotating;
+  const token = state.token;
+  rotating = (async () => {
+    const response = await fetch(config.urls.rotate, {
+      method: "POST",
+      credentials: "omit",
+      headers: { Accept: "application/json", Authorization: "Token " + token },
+    });
+    if (!response.ok) return;
+    const data = await response.json();
+    if (!data.token || state.token !== token) return;
+    await store.saveToken(data.token);
+    state.token = data.token;
+  })().catch(() => {}).finally(() => { rotating = null; });
+  return rotating;
+}
+
 function refreshStatus() {
   ui.showStatus(statusNodes, {
+    revoked: state.revoked,
     online: online(),
     signedOut: state.signedOut,
     fetchedAt: state.bundle && state.bundle.fetched_at,
@@ -112,7 +187,7 @@ async function photoOf(badge, fromServer) {
   if (!badge) return null;
   if (fromServer && badge.photo_url) {
     try {
-      const response = await fetch(badge.photo_url, { credentials: "same-origin" });
+      const response = await apiFetch(badge.photo_url);
       if (response.ok) {
         const dataUrl = await readAsDataUrl(await response.blob());
         store.savePhoto(badge.number, dataUrl).catch(() => {});
@@ -136,11 +211,10 @@ async function askServer(entry) {
   if (entry.short) payload.short = entry.short;
   else payload.code = entry.code;
   try {
-    const response = await fetch(config.urls.checkin, {
+    const response = await apiFetch(config.urls.checkin, {
       method: "POST",
-      credentials: "same-origin",
       signal: controller.signal,
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken },
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify(payload),
     });
     // The server unavailable (503...), or a proxy's error page: not a verdict.
@@ -162,6 +236,12 @@ async function askServer(entry) {
 async function decideHere(entry, source) {
   entry.source = source;
   const now = entry.at;
+  if (state.revoked) {
+    // A revoked device grants nothing, not even from the list it holds.
+    entry.state = "sync_needed";
+    entry.message = state.revoked;
+    return;
+  }
   if (bundleIsStale(now)) {
     entry.state = "sync_needed";
     return;
@@ -224,6 +304,16 @@ async function judge(entry) {
     return decideHere(entry, "no_connection");
   }
   const data = answer.data;
+  if (state.token && (answer.status === 401 || answer.status === 403)) {
+    // The device's token refused (apiFetch noted it: nothing is granted any more), or a
+    // zone the device is not registered for.
+    if (state.revoked) return decideHere(entry, "server");
+    state.reachable = true;
+    entry.state = "error";
+    entry.reason = data.code || "";
+    entry.message = data.detail || "";
+    return;
+  }
   if (answer.status === 401 || answer.status === 403) {
     // Signed out: the server will not answer this page; the device decides.
     state.reachable = false;
@@ -287,6 +377,11 @@ async function pump() {
 function submit(text) {
   text = (text || "").trim();
   if (!text) return null;
+  if (text.startsWith(TOKEN_PREFIX)) {
+    // The device's token, read by the camera or a scanner from the admin's page.
+    useToken(text);
+    return null;
+  }
   const { zone, direction } = zoneAndDirection();
   const entry = {
     seq: ++state.seq, nonce: newNonce(), at: Date.now(), zone, direction, state: "checking",
@@ -308,20 +403,22 @@ let syncing = null;
 function sync() {
   if (syncing) return syncing;
   syncing = (async () => {
-    if (!navigator.onLine) return;
+    if (!navigator.onLine || (config.device_page && !state.token)) return;
     try {
-      state.bundle = await refreshBundle(config.urls.bundle, state.bundle);
+      state.bundle = await refreshBundle(config.urls.bundle, state.bundle, apiFetch);
       state.reachable = true;
       state.signedOut = false;
+      state.revoked = null;
+      fillZones();
     } catch (error) {
       // Signed out (the staff session's limit): the server is there but will not answer
-      // this page until the officer signs in again.
-      state.signedOut = error.status === 401 || error.status === 403;
+      // this page until the officer signs in again. A device's refused token: apiFetch.
+      state.signedOut = !state.token && (error.status === 401 || error.status === 403);
       state.reachable = false;
       return;
     }
     try {
-      await uploadScans(config.urls.batch, csrfToken, DEVICE_NAME);
+      await uploadScans(config.urls.batch, DEVICE_NAME, apiFetch);
     } catch (error) {
       // The scans stay waiting (the status line counts them) and go with the next round.
     }
@@ -410,10 +507,9 @@ function setupUndo() {
     const note = { nonce: "undo-" + newNonce(), at: Date.now(), state: "error", reason: "" };
     try {
       await sync();
-      const response = await fetch(config.urls.undo, {
+      const response = await apiFetch(config.urls.undo, {
         method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken },
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify({ zone }),
       });
       const data = await response.json();
@@ -444,12 +540,113 @@ function setupUndo() {
   });
 }
 
+/** On the device page the zones come from the device's bundle (its own zones only). */
+function fillZones() {
+  const select = form.querySelector("select[name=zone]");
+  if (!config.device_page || !state.bundle || select.dataset.filled === String(state.bundle.version)) return;
+  const wanted = new URLSearchParams(window.location.search).get("zone") || select.value;
+  const options = (state.bundle.zones || []).map((zone) => {
+    const option = new Option(zone.code + " · " + zone.name, zone.code);
+    option.selected = zone.code === wanted;
+    return option;
+  });
+  if (!options.length) return;
+  select.replaceChildren(...options);
+  select.dataset.filled = String(state.bundle.version);
+}
+
+/** Keep the token the admin showed for this device, once the server accepts it; the gate
+ * then runs on the device page, signed with it. */
+let takingToken = null;
+
+async function useToken(token) {
+  token = (token || "").trim();
+  if (!token.startsWith(TOKEN_PREFIX)) {
+    tellDevice(ui.t("device_token_refused"));
+    return;
+  }
+  // The camera reads the same code many times over: once is enough.
+  if (token === state.token || token === takingToken) return;
+  takingToken = token;
+  try {
+    await takeToken(token);
+  } finally {
+    takingToken = null;
+  }
+}
+
+async function takeToken(token) {
+  try {
+    const response = await fetch(config.urls.bundle, {
+      credentials: "omit", cache: "no-store",
+      headers: { Accept: "application/json", Authorization: "Token " + token },
+    });
+    if (!response.ok) {
+      tellDevice(ui.t("device_token_refused"));
+      return;
+    }
+  } catch (error) {
+    tellDevice(ui.t("no_connection"));
+    return;
+  }
+  // The list held came with another account's zones: the device's own comes at the sync.
+  await store.saveBundle(null);
+  await store.saveToken(token);
+  if (!config.device_page) {
+    window.location.assign(config.urls.device_page + window.location.search);
+    return;
+  }
+  Object.assign(state, { token, revoked: null, bundle: null });
+  tellDevice(ui.t("device_token_saved"));
+  await sync();
+}
+
+/** Forget this device: its token, list, sent scans, photos and the pages kept offline.
+ * Scans still waiting are sent first if possible; if any are left, nothing is deleted. */
+async function forget() {
+  if (online() && !state.revoked) await sync();
+  let waiting;
+  try {
+    waiting = await store.forgetDevice();
+  } catch (error) {
+    return;
+  }
+  if (waiting) {
+    tellDevice(ui.t("forget_waiting", { n: waiting }));
+    return;
+  }
+  if (window.caches) {
+    for (const name of await caches.keys()) {
+      if (name.startsWith("hs-gate-")) await caches.delete(name);
+    }
+  }
+  Object.assign(state, { token: null, revoked: null, bundle: null, ownScans: [], pending: 0 });
+  logList.replaceChildren();
+  tellDevice(ui.t("forgotten"));
+  refreshStatus();
+}
+
+function setupDevice() {
+  const deviceForm = document.getElementById("gate-device-form");
+  if (!deviceForm) return;
+  deviceForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const field = document.getElementById("gate-device-token");
+    const token = field.value;
+    field.value = "";
+    useToken(token);
+  });
+  document.getElementById("gate-forget").addEventListener("click", forget);
+}
+
 async function start() {
   setupForm();
+  setupDevice();
   setupCamera();
   setupUndo();
   setupSearch(searchBox, {
     url: config.urls.search,
+    fetch: apiFetch,
     bundle: () => state.bundle,
     online,
     photo: (number) => store.loadPhoto(number).catch(() => null),
@@ -462,6 +659,12 @@ async function start() {
   });
   ui.showReady(answerBox);
   try {
+    state.token = (await store.loadToken()) || null;
+    if (state.token && !config.device_page) {
+      // This device has its own token: the gate runs on the device page, signed with it.
+      window.location.replace(config.urls.device_page + window.location.search);
+      return;
+    }
     state.bundle = (await store.loadBundle()) || null;
     const scans = await store.allScans();
     state.ownScans = scans.filter((s) => s.number != null && !s.undone).map((s) => ({
@@ -471,6 +674,8 @@ async function start() {
   } catch (error) {
     // No IndexedDB (a private window in some browsers): online scans still work.
   }
+  fillZones();
+  if (config.device_page && !state.token) tellDevice(ui.t("device_token_needed"));
   refreshStatus();
   window.addEventListener("online", () => { state.reachable = true; sync(); });
   window.addEventListener("offline", refreshStatus);

@@ -91,7 +91,7 @@ export function setupSearch(box, options) {
       try {
         const url = new URL(options.url, window.location.href);
         url.searchParams.set("q", query);
-        const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+        const response = await (options.fetch || fetch)(url, { headers: { Accept: "application/json" } });
         if (response.ok) return render((await response.json()).results || [], ask);
       } catch (error) {
         // Searched in the bundle below.

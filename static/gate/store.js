@@ -1,6 +1,6 @@
 // What the gate keeps on the device, in IndexedDB: the gate bundle, every scan made here
 // (decided online or offline; the offline ones wait for the batch upload) and the photos it
-// has seen, so that a face shows offline too.
+// has seen, so that a face shows offline too; on a registered device, its token.
 
 const DB_NAME = "hs-gate";
 const DB_VERSION = 1;
@@ -115,5 +115,27 @@ export function markRefused(reasons) {
         if (req.result) store.put(Object.assign(req.result, { synced: 2, refused: message }));
       };
     }
+  });
+}
+
+/** The registered device's token ("gd_..."), or undefined: the app signs its calls with it. */
+export function loadToken() {
+  return tx(["meta"], "readonly", (t) => request(t.objectStore("meta").get("device_token")));
+}
+
+/** One write: the new token replaces the old at once, never half (a rotation's answer). */
+export function saveToken(token) {
+  return tx(["meta"], "readwrite", (t) => { t.objectStore("meta").put(token, "device_token"); });
+}
+
+/** Forget this device: the bundle, the token, the scans (sent ones) and the photos go, in
+ * one transaction, unless scans still wait for the upload: those are never deleted. Resolves
+ * to how many wait (0: everything is gone). */
+export function forgetDevice() {
+  return tx(["meta", "scans", "photos"], "readwrite", async (t) => {
+    const waiting = await request(t.objectStore("scans").index("synced").count(IDBKeyRange.only(0)));
+    if (waiting) return waiting;
+    for (const name of ["meta", "scans", "photos"]) t.objectStore(name).clear();
+    return 0;
   });
 }

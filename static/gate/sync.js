@@ -1,7 +1,8 @@
 // The gate's two conversations with the server while it is reachable: the gate bundle
 // (GET /api/gate/bundle/, ETag and `since`) and the upload of the scans decided on this
 // device (POST /api/checkin/batch/, at most BATCH_SIZE per request, each stored once by
-// its nonce).
+// its nonce). Both go through `call`, the app's fetch: it signs a request with the session
+// (and its CSRF token) or with the device's token (app.js, apiFetch).
 
 import { saveBundle, pendingScans, markSynced, markRefused, countPending } from "./store.js";
 
@@ -31,14 +32,14 @@ export function mergeBundle(current, answer, fetchedAt, etag) {
 
 /** Ask for what changed since the bundle we hold. Resolves to the bundle to keep (a 304
  * only renews its time); rejects when the server cannot be reached or answers an error. */
-export async function refreshBundle(url, current) {
+export async function refreshBundle(url, current, call = fetch) {
   const address = new URL(url, window.location.href);
   const headers = { Accept: "application/json" };
   if (current) {
     address.searchParams.set("since", current.version);
     if (current.etag) headers["If-None-Match"] = current.etag;
   }
-  const response = await fetch(address, { credentials: "same-origin", headers, cache: "no-store" });
+  const response = await call(address, { headers, cache: "no-store" });
   const now = Date.now();
   let bundle;
   if (response.status === 304 && current) {
@@ -83,16 +84,15 @@ function refusedItems(answer, scans) {
 
 /** Send every waiting scan, batch after batch. Resolves to how many the server now holds;
  * rejects (the scans stay waiting) when it cannot be reached. */
-export async function uploadScans(url, csrfToken, device) {
+export async function uploadScans(url, device, call = fetch) {
   let sent = 0;
   for (;;) {
     const scans = await pendingScans(BATCH_SIZE);
     if (!scans.length) return sent;
     const waiting = Math.max(0, (await countPending()) - scans.length);
-    const response = await fetch(url, {
+    const response = await call(url, {
       method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken },
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify({ scans: scans.map(wireScan), device, waiting }),
     });
     if (response.status === 400) {

@@ -39,7 +39,7 @@ function headline(entry) {
 
 function explanation(entry) {
   if (entry.state === "checking") return entry.queued ? t("queued") : t("checking_help");
-  if (entry.state === "sync_needed") return t("sync_needed_help");
+  if (entry.state === "sync_needed") return entry.message || t("sync_needed_help");
   if (entry.state === "error" || entry.state === "undone") return entry.message || t(entry.reason) || t("not_judged");
   const reasons = strings.reasons || {};
   const parts = [reasons[entry.reason] || entry.message || entry.reason];
@@ -181,8 +181,9 @@ function age(ms) {
 
 /** The status line: online or offline, how old the list is, how many scans wait. */
 export function showStatus(nodes, status) {
-  nodes.network.dataset.state = status.online ? "online" : status.signedOut ? "signed_out" : "offline";
-  nodes.network.textContent = status.online ? t("online") : status.signedOut ? t("signed_out") : t("offline");
+  const key = status.revoked ? "revoked" : status.online ? "online" : status.signedOut ? "signed_out" : "offline";
+  nodes.network.dataset.state = key;
+  nodes.network.textContent = status.revoked || t(key);
   nodes.age.dataset.stale = status.stale ? "1" : "0";
   nodes.age.textContent = status.fetchedAt
     ? t("list_age", { age: age(Date.now() - status.fetchedAt) }) + (status.stale ? " · " + t("sync_needed") : "")

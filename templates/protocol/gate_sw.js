@@ -5,14 +5,17 @@ const CONFIG = {{ config|safe }};
 // On a network that hangs rather than fails, the copy kept answers after this long.
 const NETWORK_WAIT_MS = 3000;
 
-/** Keep the gate page itself (the officer's signed-in copy), so that the gate opens
- * offline after its first visit; a login page a redirect answers with is not kept. */
+/** Keep the gate pages (the officer's signed-in copy, and the device page, which needs no
+ * session), so that the gate opens offline after its first visit; a login page a redirect
+ * answers with is not kept. */
 async function keepPage(cache) {
-  try {
-    const response = await fetch(CONFIG.page, { credentials: "same-origin" });
-    if (response.ok && !response.redirected) await cache.put(CONFIG.page, response);
-  } catch (error) {
-    // Kept at the next visit.
+  for (const page of [CONFIG.page, CONFIG.device_page]) {
+    try {
+      const response = await fetch(page, { credentials: "same-origin" });
+      if (response.ok && !response.redirected) await cache.put(page, response);
+    } catch (error) {
+      // Kept at the next visit.
+    }
   }
 }
 
@@ -58,9 +61,9 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (request.mode === "navigate" && url.pathname === CONFIG.page) {
-    // One copy of the page, whatever zone and direction the query string holds.
-    event.respondWith(networkFirst(request, CONFIG.page));
+  if (request.mode === "navigate" && (url.pathname === CONFIG.page || url.pathname === CONFIG.device_page)) {
+    // One copy of each page, whatever zone and direction the query string holds.
+    event.respondWith(networkFirst(request, url.pathname));
   } else if (CONFIG.assets.includes(url.pathname) || url.pathname === CONFIG.manifest) {
     event.respondWith(networkFirst(request, url.pathname));
   }

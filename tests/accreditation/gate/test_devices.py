@@ -148,6 +148,7 @@ def test_the_admin_shows_the_token_once_and_never_again(zones, client, secretari
     device = GateDevice.objects.get(name="Lobby tablet")
     token = html.split("data-gate-token")[1].split(">", 1)[1].split("<", 1)[0]
     assert token.startswith("gd_") and "no-store" in response["Cache-Control"]
+    assert "<svg" in html.split("data-gate-token-qr")[1]  # the same token, for the device's camera
     assert client_with(token).get("/api/gate/bundle/").status_code == 200
     for page in ("/admin/accreditation/gatedevice/", f"/admin/accreditation/gatedevice/{device.pk}/change/"):
         assert token not in client.get(page).content.decode()
@@ -179,3 +180,52 @@ def test_a_device_sees_the_photo_of_a_badge_it_scanned_only(registered):
     assert (
         AuditEntry.objects.filter(action="member.gate_photo_view", note__contains="Gate 3 phone").count() == 1
     )
+
+
+def test_a_revoked_token_is_told_so_and_an_unknown_one_is_just_refused(registered, secretariat):
+    device, token = registered
+    gate_device_revoke(device=device, actor=secretariat)
+    assert client_with(token).get("/api/gate/bundle/").json()["code"] == "device_revoked"
+    assert client_with("gd_nonsense").get("/api/gate/bundle/").json()["code"] == "authentication_failed"
+
+
+def test_the_secretariat_asks_a_device_in_use_for_a_new_token(registered, client, secretariat):
+    device, token = registered
+    assert "X-Token-Rotate" not in client_with(token).get("/api/gate/bundle/")
+    client.force_login(secretariat)
+    assert client.get(f"/admin/accreditation/gatedevice/{device.pk}/rotate/").status_code == 200
+    device.refresh_from_db()
+    assert not device.rotate_requested  # asked only by the confirmation's POST
+    client.post(f"/admin/accreditation/gatedevice/{device.pk}/rotate/")
+    device.refresh_from_db()
+    assert device.rotate_requested
+    # Every gate call of the device says so, until it has rotated; nothing stops meanwhile.
+    scan = client_with(token).post(
+        "/api/checkin/",
+        {"code": codes.badge_code(collected_badge()), "zone": "PLN", "direction": "in"},
+        format="json",
+    )
+    assert scan.status_code == 200 and scan["X-Token-Rotate"] == "1"
+    assert client_with(token).get("/api/gate/bundle/")["X-Token-Rotate"] == "1"
+    new = client_with(token).post("/api/gate/device/rotate/").json()["token"]
+    answer = client_with(new).get("/api/gate/bundle/")
+    assert answer.status_code == 200 and "X-Token-Rotate" not in answer
+    assert client_with(token).get("/api/gate/bundle/").status_code == 403
+    assert AuditEntry.objects.filter(action="gate_device.ask_rotation", actor=secretariat).count() == 1
+
+
+def test_a_person_never_gets_the_rotate_signal(registered, gate_user, token_client):
+    device, _token = registered
+    GateDevice.objects.filter(pk=device.pk).update(rotate_requested=True)
+    assert "X-Token-Rotate" not in token_client(gate_user).get("/api/gate/bundle/")
+
+
+def test_the_device_page_opens_without_a_session_and_holds_nothing_about_anyone(zones, client):
+    response = client.get("/protocol/checkin/device/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "no-cache" in response["Cache-Control"]
+    assert 'id="gate-device-form"' in html and "Plenary hall" not in html
+    assert "/protocol/checkin/occupancy/" not in html
+    # The service worker is public too (it names files and pages): the device installs it.
+    worker = client.get("/protocol/checkin/sw.js")
+    assert worker.status_code == 200 and "/protocol/checkin/device/" in worker.content.decode()

@@ -29,7 +29,9 @@ def readme_workers():
     """The workers of the README's topology table, {name: (queues, concurrency)}: the test
     starts what the README tells production to start."""
     readme = (REPO_ROOT / "README.md").read_text()
-    rows = re.findall(r"`celery -A hanoi_summit worker -Q ([\w,]+) -c (\d+) -n (\w+)@%h`", readme)
+    # Options after the name (the documents worker's --max-tasks-per-child) tune a worker's
+    # memory over a long run; a smoke test's few tasks don't need them.
+    rows = re.findall(r"`celery -A hanoi_summit worker -Q ([\w,]+) -c (\d+) -n (\w+)@%h[^`]*`", readme)
     return {name: (tuple(queues.split(",")), int(concurrency)) for queues, concurrency, name in rows}
 
 

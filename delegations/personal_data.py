@@ -2,36 +2,13 @@
 member's own fields and the documents that name them, with the photo and those files."""
 
 from delegations.models import Document
+from delegations.services import MEMBER_FIELDS
 from hanoi_summit.core.personal_data import record_of
 
-#: What the member record gives: every field the focal point entered or the event set,
-#: but not the agenda link's secret nor the passport's keyed hash (internal, not data about them).
-MEMBER_FIELDS = (
-    "id",
-    "delegation",
-    "title",
-    "family_name",
-    "given_names",
-    "badge_name",
-    "function",
-    "protocol_rank",
-    "role",
-    "gender",
-    "date_of_birth",
-    "nationality",
-    "passport_number",
-    "passport_expiry",
-    "email",
-    "phone",
-    "language",
-    "arrival",
-    "departure",
-    "dietary_needs",
-    "accessibility_needs",
-    "is_locked",
-    "created_at",
-    "updated_at",
-)
+#: What the member record gives: every field the focal point keeps (the services' one list,
+#: so a new field is not forgotten here) and what the event set; not the agenda link's secret
+#: nor the passport's keyed hash (internal, not data about them).
+RECORD_FIELDS = ("id", "delegation", *MEMBER_FIELDS, "is_locked", "created_at", "updated_at")
 DOCUMENT_FIELDS = ("id", "kind", "reference", "date", "original_name", "uploaded_at")
 
 
@@ -40,7 +17,7 @@ def _documents(member):
 
 
 def member_records(member):
-    record = record_of(member, MEMBER_FIELDS)
+    record = record_of(member, RECORD_FIELDS)
     record["photo"] = "photo.jpg" if member.photo else None
     return record
 

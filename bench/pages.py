@@ -234,6 +234,24 @@ def new_signing_key():
     )
 
 
+def field_keys(database_url):
+    """The field keys of the bench's database, kept in var/ beside it: a reused database was
+    written with them, and new keys could not read its passports."""
+    import hashlib
+    import json
+
+    path = ROOT / "var" / f"bench-pages-keys-{hashlib.sha256(database_url.encode()).hexdigest()[:12]}.json"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        keys = {
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "FIELD_HASH_KEY": secrets.token_urlsafe(48),
+        }
+        path.write_text(json.dumps(keys))
+        path.chmod(0o600)
+    return json.loads(path.read_text())
+
+
 def main():
     args = parse_args()
     var_dir = Path(tempfile.mkdtemp(prefix="hanoi-bench-pages-"))
@@ -245,12 +263,14 @@ def main():
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "BADGE_SIGNING_KEY": new_signing_key(),
-            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "FIELD_HASH_KEY": secrets.token_urlsafe(48),
+            **field_keys(args.database_url),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_SECURE_COOKIES": "0",
             "HANOI_VAR_DIR": str(var_dir),
+            # The sessions are made in the database, not by signing in: the pages are
+            # measured, not the second factor (which production requires).
+            "STAFF_REQUIRE_2FA": "0",
         }
     )
     os.environ.update(env)

@@ -16,7 +16,6 @@ points, which no genuine code of ours carries.
 """
 
 import functools
-import os
 import threading
 from pathlib import Path
 
@@ -26,6 +25,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from hanoi_summit.core.crypto import write_key_file
 
 DEV_KEY_NAME = "badge-signing-key.pem"
 #: Under VAR_DIR: the private directory (uploads) that backups include.
@@ -58,22 +59,6 @@ def development_key_path():
 
 def _legacy_development_key_path():
     return Path(settings.VAR_DIR) / DEV_KEY_NAME
-
-
-def write_key_file(path, pem: bytes):
-    """Write ``pem`` to ``path`` (mode 0600) unless it exists; safe when several processes
-    start at once: link() fails if another process won the race, and theirs is kept."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(pem)
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()
 
 
 def _printed_badges():

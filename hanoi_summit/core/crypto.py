@@ -58,14 +58,15 @@ def development_key_path(name):
     return Path(settings.VAR_DIR).joinpath(*DEV_KEY_DIR, name)
 
 
-def _write_key_file(path, text):
-    """Write `text` to `path` (mode 0600) unless it exists; safe when several processes start
-    at once: link() fails if another process won the race, and theirs is kept."""
+def write_key_file(path, data):
+    """Write `data` (text or bytes) to `path` (mode 0600) unless it exists; safe when several
+    processes start at once: link() fails if another process won the race, and theirs is
+    kept. The one writer of the development key files (these and the badge signing key)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data.encode() if isinstance(data, str) else data)
     try:
         os.link(tmp, path)
     except FileExistsError:
@@ -127,7 +128,7 @@ def development_keys_write():
     for name, make in ((ENCRYPTION_KEYS_FILE, _new_encryption_key), (HASH_KEY_FILE, _new_hash_key)):
         path = development_key_path(name)
         if not path.exists():
-            _write_key_file(path, make())
+            write_key_file(path, make())
 
 
 def _development_key(name, make):
@@ -142,7 +143,7 @@ def _development_key(name, make):
                 "restore the key file from the backup (or set FIELD_ENCRYPTION_KEYS and "
                 "FIELD_HASH_KEY to the keys that wrote them)."
             )
-        _write_key_file(path, make())
+        write_key_file(path, make())
     return path.read_text().strip()
 
 
